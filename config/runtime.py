@@ -1,0 +1,50 @@
+"""The runtime: settings, database engine, sessions and workflow definitions, built once.
+
+The web app, the CLI and the scheduler each build one; nothing else opens
+connections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import Settings, load_settings
+from models.db import make_engine, make_session_factory
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session that commits on success and rolls back on any error."""
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def build_runtime(settings: Settings | None = None) -> Runtime:
+    from workflow import definitions
+
+    settings = settings or load_settings()
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.sqlalchemy_url)
+    definitions.configure(settings.workflows_path)
+    return Runtime(settings=settings, engine=engine, sessions=make_session_factory(engine))

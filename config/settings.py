@@ -1,0 +1,161 @@
+"""Settings: defaults, then the file named by CONCORD_CONFIG, then CONCORD_* variables.
+
+Every key is declared once in `Settings`; an unknown key or a value of the wrong
+type stops start-up with one line naming it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_PROFILE = PACKAGE_DIR / "profiles" / "cica.toml"
+DEFAULT_WORKFLOWS = PACKAGE_DIR / "workflows"
+ENVIRONMENTS = ("development", "production", "testing")
+
+
+class SettingsError(Exception):
+    """A setting is missing, unknown or of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    database_url: str = ""  # empty: a SQLite file in the instance folder
+    secret_key: str = ""  # required outside development
+    instance_path: str = "instance"
+    timezone: str = "Asia/Almaty"
+    profile: str = str(DEFAULT_PROFILE)
+    workflows_path: str = str(DEFAULT_WORKFLOWS)
+    run_scheduler: bool = False  # `concord serve` turns it on for the embedded default
+    login_attempts: int = 5  # failed logins allowed per window before refusing
+    login_window_seconds: int = 300
+    session_cookie_secure: bool = False
+    sweep_interval_seconds: int = 30
+
+    @property
+    def instance_dir(self) -> Path:
+        return Path(self.instance_path).resolve()
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.instance_dir / 'concord.sqlite3'}"
+
+
+FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def _coerce(key: str, value: object, source: str) -> object:
+    expected = FIELDS[key].type
+    if expected == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+            "0",
+            "false",
+            "no",
+            "off",
+        ):
+            return value.lower() in ("1", "true", "yes", "on")
+    elif expected == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+    elif isinstance(value, str):
+        return value
+    raise SettingsError(f"{source}: setting '{key}' must be of type {expected}, got {value!r}")
+
+
+def _from_file(path: str) -> dict[str, object]:
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise SettingsError(f"CONCORD_CONFIG: settings file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+    values = {}
+    for key, value in data.items():
+        if key not in FIELDS:
+            raise SettingsError(f"{path}: unknown setting '{key}'")
+        values[key] = _coerce(key, value, path)
+    return values
+
+
+def _from_environment(environ: dict[str, str]) -> dict[str, object]:
+    values = {}
+    for name, value in environ.items():
+        if not name.startswith("CONCORD_") or name in (
+            "CONCORD_CONFIG",
+            "CONCORD_TEST_DATABASE_URL",
+        ):
+            continue
+        key = name.removeprefix("CONCORD_").lower()
+        if key not in FIELDS:
+            raise SettingsError(f"environment: unknown setting {name}")
+        values[key] = _coerce(key, value, f"environment {name}")
+    return values
+
+
+def _validate(settings: Settings) -> None:
+    if settings.env not in ENVIRONMENTS:
+        raise SettingsError(
+            f"setting 'env' must be one of {', '.join(ENVIRONMENTS)}, got {settings.env!r}"
+        )
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"setting 'timezone': unknown time zone {settings.timezone!r}"
+        ) from None
+    if settings.login_attempts < 1:
+        raise SettingsError("setting 'login_attempts' must be at least 1")
+
+
+def _development_secret(instance_dir: Path) -> str:
+    """A secret generated once and kept in the instance folder."""
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key_file = instance_dir / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    environ = dict(os.environ if environ is None else environ)
+    values: dict[str, object] = {}
+    if environ.get("CONCORD_CONFIG"):
+        values.update(_from_file(environ["CONCORD_CONFIG"]))
+    values.update(_from_environment(environ))
+    for key, value in overrides.items():
+        if key not in FIELDS:
+            raise SettingsError(f"unknown setting '{key}'")
+        values[key] = value
+    settings = Settings(**values)
+    _validate(settings)
+    if not settings.secret_key:
+        if settings.env == "production":
+            raise SettingsError(
+                "setting 'secret_key' is required in production (CONCORD_SECRET_KEY)"
+            )
+        settings = dataclasses.replace(
+            settings, secret_key=_development_secret(settings.instance_dir)
+        )
+    return settings
+
+
+__all__ = ["Settings", "SettingsError", "load_settings"]

@@ -1,0 +1,66 @@
+"""The data model: one module per aggregate, all on one metadata."""
+
+from models.audit import AuditEvent
+from models.base import Base, utcnow
+from models.body import Body, BodySeat
+from models.catalogue import CatalogueEdition, Dimension, PriorityArea, PriorityAreaRole
+from models.deadline import DueAction
+from models.document import Document, Version, VersionText
+from models.enums import (
+    AffiliationRole,
+    CoordinatorRole,
+    DueActionKind,
+    DueActionStatus,
+    EntryChannel,
+    InstrumentKind,
+    OutcomeKind,
+    ParticipantKind,
+    ParticipantStatus,
+    PositionKind,
+    RoundMode,
+    RoundStatus,
+)
+from models.forum import Forum
+from models.instrument import Instrument, Pledge
+from models.participant import Participant, ParticipantStatusChange
+from models.round import Position, Round, RoundElector
+from models.user import Affiliation, ApiToken, User
+
+__all__ = [
+    "AffiliationRole",
+    "Affiliation",
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "Body",
+    "BodySeat",
+    "CatalogueEdition",
+    "CoordinatorRole",
+    "Dimension",
+    "Document",
+    "DueAction",
+    "DueActionKind",
+    "DueActionStatus",
+    "EntryChannel",
+    "Forum",
+    "Instrument",
+    "InstrumentKind",
+    "OutcomeKind",
+    "Participant",
+    "ParticipantKind",
+    "ParticipantStatus",
+    "ParticipantStatusChange",
+    "Pledge",
+    "Position",
+    "PositionKind",
+    "PriorityArea",
+    "PriorityAreaRole",
+    "Round",
+    "RoundElector",
+    "RoundMode",
+    "RoundStatus",
+    "User",
+    "Version",
+    "VersionText",
+    "utcnow",
+]

@@ -1,0 +1,39 @@
+"""Bodies where decisions are taken, and who sits in each."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base
+from models.participant import Participant
+
+
+class Body(Base):
+    __tablename__ = "body"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
+    # True: every member state sits and decides. False: only the listed seats.
+    all_members_sit: Mapped[bool] = mapped_column(Boolean, default=True)
+    observers_attend: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    seats: Mapped[list[BodySeat]] = relationship(
+        back_populates="body", cascade="all, delete-orphan", order_by="BodySeat.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Body {self.code}>"
+
+
+class BodySeat(Base):
+    __tablename__ = "body_seat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+
+    body: Mapped[Body] = relationship(back_populates="seats")
+    participant: Mapped[Participant] = relationship()

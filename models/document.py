@@ -1,0 +1,112 @@
+"""Documents, their versions and language texts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, utcnow
+from models.body import Body
+from models.catalogue import PriorityArea
+from models.participant import Participant
+from models.user import User
+
+
+class Document(Base):
+    """A text moving through the workflow named by `kind` at `definition_version`."""
+
+    __tablename__ = "document"
+    __table_args__ = (
+        # States come from the workflow definitions (data); the engine checks the
+        # name against the definition, the database checks its shape.
+        CheckConstraint("length(state) between 1 and 60", name="state_not_empty"),
+        CheckConstraint("lock_version >= 1", name="lock_version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    definition_version: Mapped[int] = mapped_column(Integer)
+    symbol: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(60), index=True)
+    priority_area_id: Mapped[int | None] = mapped_column(ForeignKey("priority_area.id"), index=True)
+    proposer_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), index=True)
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), index=True)
+    target_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"), index=True)
+    restricted: Mapped[bool] = mapped_column(default=False)  # shared with member states only
+    budget: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    threshold: Mapped[int | None] = mapped_column(Integer)  # instruments for entry into force
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    priority_area: Mapped[PriorityArea | None] = relationship()
+    proposer: Mapped[Participant | None] = relationship(foreign_keys=[proposer_id])
+    applicant: Mapped[Participant | None] = relationship(foreign_keys=[applicant_id])
+    target_body: Mapped[Body | None] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="document", order_by="Version.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_version(self) -> Version | None:
+        return self.versions[-1] if self.versions else None
+
+    def __repr__(self) -> str:
+        return f"<Document {self.symbol} {self.kind}:{self.state}>"
+
+
+class Version(Base):
+    """One text of a document (Rev.n); never changed once circulated."""
+
+    __tablename__ = "document_version"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+    created_by: Mapped[User | None] = relationship()
+    texts: Mapped[list[VersionText]] = relationship(
+        back_populates="version", order_by="VersionText.language", cascade="all, delete-orphan"
+    )
+
+    @property
+    def label(self) -> str:
+        return f"Rev.{self.number}"
+
+    def text(self, language: str) -> str | None:
+        return next((t.body for t in self.texts if t.language == language), None)
+
+
+class VersionText(Base):
+    __tablename__ = "version_text"
+    __table_args__ = (UniqueConstraint("version_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_version.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str] = mapped_column(Text)
+
+    version: Mapped[Version] = relationship(back_populates="texts")

@@ -1,0 +1,102 @@
+"""The closed vocabularies of the domain."""
+
+from enum import StrEnum
+
+
+class ParticipantKind(StrEnum):
+    STATE = "state"
+    ORGANISATION = "organisation"
+
+
+class ParticipantStatus(StrEnum):
+    MEMBER = "member"
+    OBSERVER = "observer"
+    PARTNER = "partner"
+    APPLICANT = "applicant"
+    FORMER = "former"
+
+
+class AffiliationRole(StrEnum):
+    HEAD_OF_DELEGATION = "head_of_delegation"
+    DELEGATE = "delegate"
+    ALTERNATE = "alternate"
+    OBSERVER_DELEGATE = "observer_delegate"
+    SECRETARIAT = "secretariat"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def speaks_for_participant(self) -> bool:
+        """Roles that may record their participant's position."""
+        return self in (self.HEAD_OF_DELEGATION, self.DELEGATE, self.ALTERNATE)
+
+
+class CoordinatorRole(StrEnum):
+    COORDINATOR = "coordinator"
+    CO_COORDINATOR = "co_coordinator"
+
+
+class RoundMode(StrEnum):
+    MEETING = "meeting"
+    SILENCE = "silence"
+    WRITTEN = "written"
+
+
+class RoundStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class OutcomeKind(StrEnum):
+    CONSENSUS = "consensus"
+    NO_CONSENSUS = "no_consensus"
+    SILENCE_BROKEN = "silence_broken"
+    LAPSED = "lapsed"
+    VOID = "void"
+
+
+class PositionKind(StrEnum):
+    CONSENT = "consent"
+    CONSENT_WITH_STATEMENT = "consent_with_statement"
+    RESERVATION = "reservation"
+    STAND_ASIDE = "stand_aside"
+    OBJECTION = "objection"
+
+    @property
+    def requires_text(self) -> bool:
+        return self in (self.CONSENT_WITH_STATEMENT, self.RESERVATION, self.OBJECTION)
+
+    @property
+    def blocks(self) -> bool:
+        return self is self.OBJECTION
+
+
+class EntryChannel(StrEnum):
+    """How a position reached the record."""
+
+    DELEGATE = "delegate"
+    NOTE_VERBALE = "note_verbale"  # entered by the secretariat on the state's behalf
+
+
+class InstrumentKind(StrEnum):
+    SIGNATURE = "signature"
+    RATIFICATION = "ratification"
+    ACCEPTANCE = "acceptance"
+    APPROVAL = "approval"
+    ACCESSION = "accession"
+
+    @property
+    def counts_towards_entry_into_force(self) -> bool:
+        return self is not self.SIGNATURE
+
+
+class DueActionKind(StrEnum):
+    SILENCE_EXPIRY = "silence_expiry"
+    WRITTEN_LAPSE = "written_lapse"
+    ENTRY_INTO_FORCE = "entry_into_force"
+
+
+class DueActionStatus(StrEnum):
+    PENDING = "pending"
+    FIRED = "fired"
+    CANCELLED = "cancelled"
+    FAILED = "failed"

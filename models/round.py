@@ -1,0 +1,132 @@
+"""Consensus rounds, their fixed electorate and the positions states record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, enum_column, utcnow
+from models.body import Body
+from models.document import Document, Version
+from models.enums import EntryChannel, OutcomeKind, PositionKind, RoundMode, RoundStatus
+from models.participant import Participant
+from models.user import User
+
+
+class Round(Base):
+    """One attempt of one body to reach consensus on one version."""
+
+    __tablename__ = "consensus_round"
+    __table_args__ = (
+        CheckConstraint(
+            "(status = 'open' AND outcome IS NULL) OR (status = 'closed' AND outcome IS NOT NULL)",
+            name="outcome_iff_closed",
+        ),
+        CheckConstraint(
+            "mode = 'meeting' OR deadline_at IS NOT NULL", name="deadline_unless_meeting"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_version.id"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
+    document_state: Mapped[str] = mapped_column(String(60))  # the state that holds the round
+    mode: Mapped[RoundMode] = mapped_column(enum_column(RoundMode, "round_mode"))
+    status: Mapped[RoundStatus] = mapped_column(
+        enum_column(RoundStatus, "round_status"), default=RoundStatus.OPEN, index=True
+    )
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    deadline_timezone: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    outcome: Mapped[OutcomeKind | None] = mapped_column(enum_column(OutcomeKind, "outcome_kind"))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+
+    document: Mapped[Document] = relationship()
+    version: Mapped[Version] = relationship()
+    body: Mapped[Body] = relationship()
+    opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+    electors: Mapped[list[RoundElector]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="RoundElector.id"
+    )
+    positions: Mapped[list[Position]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="Position.id"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is RoundStatus.OPEN
+
+    @property
+    def current_positions(self) -> dict[int, Position]:
+        """participant id -> the position that counts (the latest)."""
+        return {p.participant_id: p for p in self.positions if p.is_current}
+
+
+class RoundElector(Base):
+    """A member state entitled to a position in a round, fixed when it opens."""
+
+    __tablename__ = "round_elector"
+    __table_args__ = (UniqueConstraint("round_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("consensus_round.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+
+    round: Mapped[Round] = relationship(back_populates="electors")
+    participant: Mapped[Participant] = relationship()
+
+
+class Position(Base):
+    """A state's answer in a round; a change adds a row and un-marks the previous one."""
+
+    __tablename__ = "position"
+    __table_args__ = (
+        # At most one position counts per state and round.
+        Index(
+            "uq_position_current",
+            "round_id",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+        CheckConstraint(
+            "kind NOT IN ('consent_with_statement', 'reservation', 'objection') OR length(text) > 0",
+            name="text_when_required",
+        ),
+        CheckConstraint(
+            "channel = 'delegate' OR length(reference) > 0", name="reference_for_note_verbale"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("consensus_round.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    kind: Mapped[PositionKind] = mapped_column(enum_column(PositionKind, "position_kind"))
+    text: Mapped[str] = mapped_column(Text, default="")  # statement, reservation or grounds
+    amendment: Mapped[str] = mapped_column(Text, default="")  # proposed text with an objection
+    channel: Mapped[EntryChannel] = mapped_column(enum_column(EntryChannel, "entry_channel"))
+    reference: Mapped[str] = mapped_column(String(200), default="")  # note verbale reference
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    round: Mapped[Round] = relationship(back_populates="positions")
+    participant: Mapped[Participant] = relationship()
+    entered_by: Mapped[User | None] = relationship()

@@ -1,0 +1,101 @@
+"""The `concord` command as a user runs it: a real process, a real database file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from config.demo import DEMO_ACCOUNTS
+
+
+@pytest.fixture
+def run(tmp_path):
+    environ = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("CONCORD_")},
+        "CONCORD_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+
+    def concord(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-c", "from web.cli import main; main()", *args],
+            env=environ,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    return concord
+
+
+@pytest.fixture
+def initialised(run):
+    result = run("init", "--demo")
+    assert result.returncode == 0, result.stderr
+    return run
+
+
+def test_init_demo_prints_the_demo_accounts(run):
+    result = run("init", "--demo")
+    assert result.returncode == 0, result.stderr
+    for account in DEMO_ACCOUNTS:
+        assert account.email in result.stdout and account.password in result.stdout
+    again = run("init", "--demo")  # idempotent
+    assert again.returncode == 0, again.stderr
+
+
+def test_users_create_and_list(initialised):
+    result = initialised(
+        "users", "create", "--email", "new.delegate@example.org", "--name", "New Delegate",
+        "--password", "a-good-pass-9", "--delegate-of", "MNG", "--delegate-of", "kaz",
+    )
+    assert result.returncode == 0, result.stderr
+    listing = initialised("users", "list").stdout
+    line = next(line for line in listing.splitlines() if "new.delegate@example.org" in line)
+    assert "delegate:MNG" in line and "delegate:KAZ" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--email", "kaz@concord.example", "--password", "a-good-pass-9"], "already exists"),
+        (["--email", "x@example.org", "--password", "a-good-pass-9", "--delegate-of", "XYZ"], "unknown participant code 'XYZ'"),
+        (["--email", "x@example.org", "--password", "a-good-pass-9", "--delegate-of", "JPN"], "JPN is not a member state"),
+        (["--email", "x@example.org", "--password", "short1"], "password too weak"),
+        (["--email", "x@example.org", "--password", "onlyletters"], "password too weak"),
+        (["--email", "x@example.org"], "Missing option '--password'"),
+        (["--email", "not-an-email", "--password", "a-good-pass-9"], "not an e-mail address"),
+    ],
+)
+def test_bad_user_input_fails_with_one_line_and_writes_nothing(initialised, args, message):
+    before = initialised("users", "list").stdout
+    result = initialised("users", "create", "--name", "Someone", *args)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert initialised("users", "list").stdout == before
+
+
+def test_profile_load_of_a_broken_file_fails_cleanly(initialised, tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[forum]\ncode = "CICA"\n')
+    result = initialised("profile", "load", str(broken))
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "forum.name_en: is required" in result.stderr
+
+
+def test_bad_settings_fail_with_one_line(run):
+    result = run("users", "list", "--help")  # help needs no settings
+    assert result.returncode == 0
+    os.environ.get("CONCORD_X")
+    bad = subprocess.run(
+        [sys.executable, "-c", "from web.cli import main; main()", "db", "upgrade"],
+        env={**os.environ, "CONCORD_TIMEZONE": "Nowhere/Town"},
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == "error: setting 'timezone': unknown time zone 'Nowhere/Town'"

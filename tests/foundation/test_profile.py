@@ -1,0 +1,145 @@
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from config.profile import load_profile
+from config.settings import DEFAULT_PROFILE
+from models import (
+    Base,
+    Body,
+    Participant,
+    ParticipantKind,
+    ParticipantStatus,
+    PriorityArea,
+)
+from models.db import make_engine
+from workflow.errors import DefinitionError
+
+SMALL_FORUM = Path(__file__).parent.parent / "data" / "profiles" / "small_forum.toml"
+
+# The Annex of the 2020-2024 report: priority area -> (coordinators, co-coordinators).
+ANNEX = {
+    "Military-political dimension": (["KAZ"], ["TUR"]),
+    "Combating terrorism": (["IND"], ["TUR"]),
+    "Combating illicit drugs": (["IRN"], ["AFG"]),
+    "Development of small and medium-sized enterprises": (["RUS"], ["KAZ", "THA", "TUR"]),
+    "Energy security": (["KOR"], ["IND"]),
+    "Tourism": (["TJK"], ["LKA"]),
+    "Agriculture": (["CHN"], []),
+    "Trade and investment": ([], ["KGZ", "TUR"]),
+    "Environment protection": (["MNG"], ["BGD", "CHN"]),
+    "Human dimension": (["UZB"], ["CHN", "IND", "KAZ", "KGZ"]),
+}
+
+
+def count(session, *conditions) -> int:
+    return session.scalar(select(func.count()).select_from(Participant).where(*conditions))
+
+
+def test_cica_profile_has_the_members_observers_and_partners(session):
+    assert count(session, Participant.status == ParticipantStatus.MEMBER) == 28
+    assert (
+        count(
+            session,
+            Participant.status == ParticipantStatus.OBSERVER,
+            Participant.kind == ParticipantKind.STATE,
+        )
+        == 10
+    )
+    assert (
+        count(
+            session,
+            Participant.status == ParticipantStatus.OBSERVER,
+            Participant.kind == ParticipantKind.ORGANISATION,
+        )
+        == 5
+    )
+    assert count(session, Participant.status == ParticipantStatus.PARTNER) == 6
+    kuwait = session.scalar(select(Participant).where(Participant.code == "KWT"))
+    assert kuwait.is_member and kuwait.name_ru
+    assert session.scalar(select(Participant).where(Participant.code == "MAR")) is None
+
+
+def test_cica_bodies(session):
+    codes = set(session.scalars(select(Body.code)))
+    assert codes == {"SWG", "SOC", "MC", "SUMMIT", "PRC"}
+
+
+def test_eighteen_priority_areas_with_the_annex_coordinators(session):
+    areas = {area.name_en: area for area in session.scalars(select(PriorityArea))}
+    assert len(areas) == 18
+    for name, (coordinators, co_coordinators) in ANNEX.items():
+        matches = [area for key, area in areas.items() if key.lower().startswith(name.lower()[:18])]
+        assert len(matches) == 1, name
+        area = matches[0]
+        assert sorted(p.code for p in area.coordinators) == sorted(coordinators), name
+        assert sorted(p.code for p in area.co_coordinators) == sorted(co_coordinators), name
+
+
+def test_loading_twice_changes_nothing(session):
+    report = load_profile(session, DEFAULT_PROFILE)
+    assert report.changed == 0
+    assert report.participants == 49 and report.priority_areas == 18
+
+
+def broken_copy(tmp_path, old: str, new: str) -> Path:
+    text = DEFAULT_PROFILE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "broken.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "reason"),
+    [
+        ('coordinators = ["KAZ"]', 'coordinators = ["XXX"]', "priority_areas[0].coordinators", "unknown participant 'XXX'"),
+        ('coordinators = ["KAZ"]', 'coordinators = ["JPN"]', "priority_areas[0].coordinators", "'JPN' is not a member state"),
+        ('dimension = "MIL"', 'dimension = "SPACE"', "priority_areas[0].dimension", "unknown dimension 'SPACE'"),
+        ('status = "member"', 'status = "overlord"', "participants[0].status", "unknown status"),
+        ('seats = "members"', 'seats = ["ATL"]', "bodies[0].seats", "unknown participant 'ATL'"),
+        ('code = "SOC"', 'code = "SWG"', "bodies[1].code", "duplicate code 'SWG'"),
+    ],
+)
+def test_a_broken_profile_fails_naming_file_key_reason_and_changes_nothing(
+    session, tmp_path, old, new, key, reason
+):
+    before = {p.code: (p.name_en, p.status) for p in session.scalars(select(Participant))}
+    # A valid change earlier in the file proves the load is all-or-nothing.
+    path = broken_copy(tmp_path, 'name_en = "Afghanistan"', 'name_en = "Renamed"')
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DefinitionError) as excinfo:
+        load_profile(session, path)
+    assert str(path) in str(excinfo.value)
+    assert excinfo.value.key == key
+    assert reason in excinfo.value.reason
+    session.expire_all()
+    after = {p.code: (p.name_en, p.status) for p in session.scalars(select(Participant))}
+    assert after == before
+
+
+def test_a_write_failure_rolls_back_the_whole_profile(session, tmp_path):
+    other_forum = broken_copy(tmp_path, 'code = "CICA"', 'code = "OTHER"')
+    other_forum.write_text(
+        other_forum.read_text(encoding="utf-8").replace('name_en = "Afghanistan"', 'name_en = "X"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(DefinitionError, match="this database holds forum 'CICA'"):
+        load_profile(session, other_forum)
+    session.expire_all()
+    assert session.scalar(select(Participant.name_en).where(Participant.code == "AFG")) == "Afghanistan"
+
+
+def test_a_second_forum_loads_without_code_changes(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'bsf.sqlite3'}")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        report = load_profile(session, SMALL_FORUM)
+        session.commit()
+        assert report.forum == "BSF"
+        assert count(session, Participant.status == ParticipantStatus.MEMBER) == 5
+        board = session.scalar(select(Body).where(Body.code == "BOARD"))
+        assert sorted(seat.participant.code for seat in board.seats) == ["FIN", "NOR"]
+    engine.dispose()

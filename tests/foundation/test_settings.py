@@ -1,0 +1,57 @@
+import pytest
+
+from config.settings import SettingsError, load_settings
+
+
+def test_defaults_use_sqlite_in_the_instance_folder(tmp_path):
+    settings = load_settings(environ={"CONCORD_INSTANCE_PATH": str(tmp_path)})
+    assert settings.sqlalchemy_url == f"sqlite:///{tmp_path / 'concord.sqlite3'}"
+    assert settings.timezone == "Asia/Almaty"
+
+
+def test_file_then_environment(tmp_path):
+    config = tmp_path / "concord.toml"
+    config.write_text('timezone = "Europe/Vienna"\nlogin_attempts = 3\nsecret_key = "from-file"\n')
+    settings = load_settings(
+        environ={
+            "CONCORD_CONFIG": str(config),
+            "CONCORD_LOGIN_ATTEMPTS": "7",
+            "CONCORD_INSTANCE_PATH": str(tmp_path),
+        }
+    )
+    assert settings.timezone == "Europe/Vienna"
+    assert settings.login_attempts == 7  # the environment wins over the file
+    assert settings.secret_key == "from-file"
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"CONCORD_COLOUR": "blue"}, "unknown setting CONCORD_COLOUR"),
+        ({"CONCORD_LOGIN_ATTEMPTS": "many"}, "'login_attempts' must be of type int"),
+        ({"CONCORD_SESSION_COOKIE_SECURE": "perhaps"}, "'session_cookie_secure' must be of type bool"),
+        ({"CONCORD_TIMEZONE": "Mars/Olympus"}, "unknown time zone 'Mars/Olympus'"),
+        ({"CONCORD_ENV": "staging"}, "'env' must be one of"),
+        ({"CONCORD_ENV": "production"}, "'secret_key' is required in production"),
+    ],
+)
+def test_bad_settings_fail_with_one_line_naming_the_key(tmp_path, environ, message):
+    with pytest.raises(SettingsError) as excinfo:
+        load_settings(environ={"CONCORD_INSTANCE_PATH": str(tmp_path), **environ})
+    assert message in str(excinfo.value)
+    assert "\n" not in str(excinfo.value)
+
+
+def test_unknown_key_in_file_is_named(tmp_path):
+    config = tmp_path / "concord.toml"
+    config.write_text("databse_url = 'sqlite://'\n")
+    with pytest.raises(SettingsError, match=r"concord.toml: unknown setting 'databse_url'"):
+        load_settings(environ={"CONCORD_CONFIG": str(config)})
+
+
+def test_development_secret_is_generated_once_and_kept(tmp_path):
+    first = load_settings(environ={"CONCORD_INSTANCE_PATH": str(tmp_path)})
+    second = load_settings(environ={"CONCORD_INSTANCE_PATH": str(tmp_path)})
+    assert len(first.secret_key) == 64
+    assert first.secret_key == second.secret_key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

@@ -1,0 +1,43 @@
+"""The `concord` command line."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from config.settings import SettingsError
+from web.cli import (
+    deadline_commands,
+    setup_commands,
+    token_commands,
+    user_commands,
+    workflow_commands,
+)
+from workflow.errors import ConcordError
+
+
+@click.group(help="Concord: consensus decision workflows for intergovernmental forums.")
+def cli() -> None:
+    pass
+
+
+for module in (setup_commands, user_commands, workflow_commands, deadline_commands, token_commands):
+    module.register(cli)
+
+
+def main() -> None:
+    """Entry point: domain and settings errors end as one line and a non-zero exit."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (ConcordError, SettingsError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

@@ -1,0 +1,7 @@
+"""Commands are added here."""
+
+import click
+
+
+def register(group: click.Group) -> None:
+    pass

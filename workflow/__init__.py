@@ -1,0 +1,1 @@
+"""The engine: definitions, consensus rules, operations, deadlines and the scheduler."""

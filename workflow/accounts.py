@@ -1,0 +1,88 @@
+"""User accounts and affiliations: creation with validation, password checks."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models import Affiliation, AffiliationRole, Participant, ParticipantStatus, User
+from workflow.errors import InvalidInput
+
+MIN_PASSWORD_LENGTH = 10
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_password_strength(password: str | None) -> None:
+    if not password:
+        raise InvalidInput("a password is required")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"password too weak: at least {MIN_PASSWORD_LENGTH} characters")
+    if password.isalpha() or password.isdigit() or len(set(password)) < 5:
+        raise InvalidInput("password too weak: mix letters with digits or symbols")
+
+
+def verify_password(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def _participant(session: Session, code: str) -> Participant:
+    participant = session.scalar(select(Participant).where(Participant.code == code.upper()))
+    if participant is None:
+        raise InvalidInput(f"unknown participant code {code!r}")
+    return participant
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    delegate_of: tuple[str, ...] | list[str] = (),
+    observer_of: tuple[str, ...] | list[str] = (),
+    secretariat: bool = False,
+    admin: bool = False,
+    timezone: str | None = None,
+    language: str = "en",
+) -> User:
+    """Create a user with affiliations; raises InvalidInput and writes nothing on bad input."""
+    email = (email or "").strip().lower()
+    if not EMAIL_PATTERN.match(email):
+        raise InvalidInput(f"not an e-mail address: {email!r}")
+    if not (name or "").strip():
+        raise InvalidInput("a name is required")
+    check_password_strength(password)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise InvalidInput(f"a user with e-mail {email} already exists")
+    affiliations = []
+    for code in delegate_of:
+        participant = _participant(session, code)
+        if participant.status is not ParticipantStatus.MEMBER:
+            raise InvalidInput(f"{participant.code} is not a member state: use --observer-of")
+        affiliations.append(Affiliation(role=AffiliationRole.DELEGATE, participant=participant))
+    for code in observer_of:
+        participant = _participant(session, code)
+        if participant.status is not ParticipantStatus.OBSERVER:
+            raise InvalidInput(f"{participant.code} is not an observer")
+        affiliations.append(
+            Affiliation(role=AffiliationRole.OBSERVER_DELEGATE, participant=participant)
+        )
+    if secretariat:
+        affiliations.append(Affiliation(role=AffiliationRole.SECRETARIAT))
+    if admin:
+        affiliations.append(Affiliation(role=AffiliationRole.ADMINISTRATOR))
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=generate_password_hash(password),
+        language=language,
+        affiliations=affiliations,
+    )
+    if timezone:
+        user.timezone = timezone
+    session.add(user)
+    session.flush()
+    return user

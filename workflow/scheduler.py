@@ -1,0 +1,5 @@
+"""Placeholder: the deadline scheduler goes here."""
+
+
+def start_in_process(runtime) -> None:
+    pass
