@@ -1,6 +1,6 @@
 """The data model: one module per aggregate, all on one metadata."""
 
-from models.audit import AuditEvent
+from models.audit import AuditEvent, AuditHead
 from models.base import Base, utcnow
 from models.body import Body, BodySeat
 from models.catalogue import CatalogueEdition, Dimension, PriorityArea, PriorityAreaRole

@@ -58,3 +58,13 @@ class AuditEvent(Base):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+
+class AuditHead(Base):
+    """One row naming the newest event, so that cutting the chain's tail is detected too."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    last_event_id: Mapped[int] = mapped_column()
+    last_hash: Mapped[str] = mapped_column(String(64))

@@ -73,6 +73,17 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch):
+    """Tests create many users: hash their passwords cheaply (verification still works)."""
+    from werkzeug.security import generate_password_hash
+
+    monkeypatch.setattr(
+        "workflow.accounts.generate_password_hash",
+        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
+    )
+
+
+@pytest.fixture(autouse=True)
 def _release_clock() -> Iterator[None]:
     yield
     clock.set_now(None)

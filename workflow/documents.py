@@ -1,0 +1,235 @@
+"""Creating documents and adding versions (Rev.n)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import (
+    Body,
+    Document,
+    Forum,
+    Participant,
+    ParticipantKind,
+    ParticipantStatus,
+    PriorityArea,
+    User,
+    Version,
+    VersionText,
+)
+from workflow import audit, locking, times
+from workflow.definitions import Definition, registry
+from workflow.engine import definition_for, flush, touch, void_open_rounds
+from workflow.errors import GuardFailed, InvalidInput, NotPermitted
+from workflow.permissions import document_roles, require, roles_for
+
+TITLE_MAX = 300
+
+
+def version_symbol(document: Document, version: Version | None = None) -> str:
+    """`CICA/CP/3/25/Rev.2`: the document's symbol with the version's label."""
+    version = version or document.current_version
+    return f"{document.symbol}/{version.label}" if version else document.symbol
+
+
+def next_symbol(session: Session, forum: Forum, definition: Definition) -> str:
+    """`PREFIX/CODE/n/yy`: numbered per kind and year at the forum's seat.
+
+    Callers hold the audit chain lock (PostgreSQL), which serialises numbering.
+    """
+    year = times.today(session).strftime("%y")
+    head = f"{forum.symbol_prefix}/{definition.symbol}/"
+    pattern = re.compile(rf"^{re.escape(head)}(\d+)/{year}$")
+    taken = session.scalars(select(Document.symbol).where(Document.symbol.like(f"{head}%/{year}")))
+    numbers = [int(m.group(1)) for s in taken if (m := pattern.match(s))]
+    return f"{head}{max(numbers, default=0) + 1}/{year}"
+
+
+def _by_code(session: Session, model, code: str, what: str):
+    found = session.scalar(select(model).where(model.code == code.strip().upper()))
+    if found is None:
+        raise InvalidInput(f"unknown {what} {code!r}")
+    return found
+
+
+def _member_state(session: Session, code: str, what: str) -> Participant:
+    participant = _by_code(session, Participant, code, what)
+    if participant.kind is not ParticipantKind.STATE or participant.status is not (
+        ParticipantStatus.MEMBER
+    ):
+        raise InvalidInput(f"the {what} must be a member state; {participant.name_en} is not")
+    return participant
+
+
+def _new_version(
+    document: Document, texts: dict[str, str], note: str, actor: User | None, forum: Forum
+) -> Version:
+    if not isinstance(texts, dict) or not texts:
+        raise InvalidInput("a version needs at least one language text")
+    version = Version(
+        number=(document.current_version.number + 1) if document.versions else 1,
+        note=(note or "").strip(),
+        created_by=actor,
+        created_at=times.now_utc(),
+    )
+    for language, body in sorted(texts.items()):
+        if language not in forum.languages:
+            raise InvalidInput(
+                f"{language!r} is not a working language ({', '.join(forum.languages)})"
+            )
+        if not isinstance(body, str) or not body.strip():
+            raise InvalidInput(f"the {language} text is empty")
+        version.texts.append(VersionText(language=language, body=body))
+    document.versions.append(version)
+    return version
+
+
+def create_document(
+    session: Session,
+    actor: User | None,
+    *,
+    kind: str,
+    title: str,
+    priority_area: str | None = None,
+    proposer: str | None = None,
+    applicant: str | None = None,
+    target_body: str | None = None,
+    budget: Decimal | None = None,
+    threshold: int | None = None,
+    restricted: bool = False,
+    texts: dict[str, str] | None = None,
+) -> Document:
+    if actor is None:
+        raise NotPermitted("documents are created by a user")
+    definition = registry().get(kind)
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput("a title is required")
+    if len(title) > TITLE_MAX:
+        raise InvalidInput(f"the title is longer than {TITLE_MAX} characters")
+    given = {
+        name: value
+        for name, value in (
+            ("priority_area", priority_area),
+            ("proposer", proposer),
+            ("applicant", applicant),
+            ("target_body", target_body),
+            ("budget", budget),
+            ("threshold", threshold),
+        )
+        if value not in (None, "")
+    }
+    for name in given:
+        if name not in definition.document.fields:
+            raise InvalidInput(f"a {definition.title.lower()} has no {name.replace('_', ' ')}")
+    for name in sorted(definition.document.requires - set(given)):
+        raise InvalidInput(f"a {definition.title.lower()} needs a {name.replace('_', ' ')}")
+
+    area = (
+        _by_code(session, PriorityArea, priority_area, "priority area") if priority_area else None
+    )
+    proposing = _member_state(session, proposer, "proposer") if proposer else None
+    applying = _by_code(session, Participant, applicant, "applicant") if applicant else None
+    body = None
+    if target_body:
+        body = _by_code(session, Body, target_body, "body")
+        if body.code not in definition.document.target_bodies:
+            allowed = ", ".join(definition.document.target_bodies)
+            raise InvalidInput(f"the target body must be one of {allowed}")
+    if budget is not None:
+        try:
+            budget = Decimal(str(budget)).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            raise InvalidInput(f"not an amount: {budget!r}") from None
+        if budget <= 0:
+            raise InvalidInput("the budget must be positive")
+    if threshold is not None and (not isinstance(threshold, int) or threshold < 1):
+        raise InvalidInput("the threshold must be a whole number of instruments, at least 1")
+
+    roles = roles_for(actor, priority_area=area, proposer=proposing, applicant=applying)
+    require(roles, definition.document.create, f"create a {definition.title.lower()}")
+
+    locking.serialize(session, locking.AUDIT_CHAIN)  # also serialises symbol numbering
+    forum = times.forum(session)
+    now = times.now_utc()
+    document = Document(
+        kind=definition.kind,
+        definition_version=definition.version,
+        symbol=next_symbol(session, forum, definition),
+        title=title,
+        state=definition.initial,
+        priority_area=area,
+        proposer=proposing,
+        applicant=applying,
+        target_body=body,
+        restricted=bool(restricted),
+        budget=budget,
+        threshold=threshold,
+        attributes={},
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(document)
+    if texts:
+        _new_version(document, texts, "", actor, forum)
+    flush(session)
+    audit.record(
+        session,
+        action="document_created",
+        actor=actor,
+        document=document,
+        to_state=document.state,
+        data={"kind": document.kind, "symbol": document.symbol, "title": title},
+    )
+    flush(session)
+    return document
+
+
+def add_version(
+    session: Session,
+    actor: User | None,
+    document_id: int,
+    *,
+    texts: dict[str, str],
+    note: str = "",
+    expected_lock_version: int | None = None,
+) -> Version:
+    """A new text; every open round on an earlier text becomes void."""
+    if actor is None:
+        raise NotPermitted("versions are added by a user")
+    document = locking.lock_document(session, document_id, expected_lock_version)
+    definition = definition_for(document)
+    require(
+        document_roles(actor, document), definition.document.revise, f"revise {document.symbol}"
+    )
+    if definition.states[document.state].final:
+        raise GuardFailed(
+            "final", f"{document.symbol} is {document.state}: its text can no longer change"
+        )
+    version = _new_version(document, texts, note, actor, times.forum(session))
+    flush(session)
+    audit.record(
+        session,
+        action="version_added",
+        actor=actor,
+        document=document,
+        from_state=document.state,
+        to_state=document.state,
+        version_number=version.number,
+        comment=version.note,
+        data={"version": version.label, "languages": [t.language for t in version.texts]},
+    )
+    void_open_rounds(
+        session,
+        actor,
+        document,
+        reason=f"superseded by {version.label}",
+        keep_version_id=version.id,
+    )
+    touch(document)
+    flush(session)
+    return version

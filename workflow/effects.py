@@ -1,0 +1,145 @@
+"""Effects by name: what a transition changes beyond the document's state.
+
+Each returns a small dict that goes into the transition's audit event, so one
+event records the transition and everything it did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from models import CatalogueEdition, Participant, ParticipantStatus, ParticipantStatusChange
+from workflow import due_actions, locking, times
+from workflow.guards import counting_instruments
+
+if TYPE_CHECKING:
+    from workflow.context import TransitionContext
+
+Effect = Callable[["TransitionContext"], dict[str, Any] | None]
+EFFECTS: dict[str, Effect] = {}
+
+
+def effect(name: str):
+    def register(function: Effect) -> Effect:
+        EFFECTS[name] = function
+        return function
+
+    return register
+
+
+def set_attributes(document, **values: Any) -> None:
+    # `attributes` is plain JSON: assign a new dict so the change is seen.
+    document.attributes = {**(document.attributes or {}), **values}
+
+
+@effect("store_params")
+def store_params(ctx):
+    """Keep the transition's declared parameters on the document."""
+    values = {name: ctx.params[name] for name in ctx.taken.params if name in ctx.params}
+    values = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+    set_attributes(ctx.document, **values)
+    return {"params": values} if values else None
+
+
+@effect("mark_for_revision")
+def mark_for_revision(ctx):
+    """Returned for revision: the next step needs a text newer than this one."""
+    current = ctx.document.current_version
+    number = current.number if current else 0
+    set_attributes(ctx.document, revision_required_after=number)
+    return {"revision_required_after": number}
+
+
+@effect("new_catalogue_edition")
+def new_catalogue_edition(ctx):
+    locking.serialize(ctx.session, "catalogue_edition")
+    last = ctx.session.scalar(select(func.max(CatalogueEdition.number))) or 0
+    document, version = ctx.document, ctx.document.current_version
+    edition = CatalogueEdition(
+        number=last + 1,
+        adopted_at=times.now_utc(),
+        document_id=document.id,
+        changes={
+            "document": document.symbol,
+            "version": version.label if version else None,
+            "title": document.title,
+            "changes": (document.attributes or {}).get("changes", {}),
+        },
+    )
+    ctx.session.add(edition)
+    return {"catalogue_edition": edition.number}
+
+
+def set_participant_status(
+    session, participant: Participant, status: ParticipantStatus, note: str
+) -> dict[str, Any]:
+    """Change a participant's status, closing the open history period and opening a new one."""
+    today = times.today(session)
+    previous = participant.status
+    for period in participant.status_history:
+        if period.until is None:
+            period.until = today
+    participant.status_history.append(
+        ParticipantStatusChange(status=status, since=today, note=note, recorded_at=times.now_utc())
+    )
+    participant.status = status
+    return {"participant": participant.code, "status_from": previous.value, "status_to": status}
+
+
+@effect("grant_observer_status")
+def grant_observer_status(ctx):
+    return set_participant_status(
+        ctx.session,
+        ctx.document.applicant,
+        ParticipantStatus.OBSERVER,
+        f"observer status granted: {ctx.document.symbol}",
+    )
+
+
+@effect("admit_member")
+def admit_member(ctx):
+    return set_participant_status(
+        ctx.session,
+        ctx.document.applicant,
+        ParticipantStatus.MEMBER,
+        f"admitted as a member: {ctx.document.symbol}",
+    )
+
+
+def entry_into_force_date(session, document, days: int) -> date | None:
+    """The threshold deposit date plus `days`, or None while the threshold is not reached."""
+    counted = counting_instruments(session, document.id)
+    threshold = document.threshold or 0
+    if threshold < 1 or len(counted) < threshold:
+        return None
+    return counted[threshold - 1].deposited_on + timedelta(days=days)
+
+
+@effect("schedule_entry_into_force")
+def schedule_entry_into_force(ctx):
+    return reschedule_entry_into_force(ctx.session, ctx.document, ctx.definition)
+
+
+def reschedule_entry_into_force(session, document, definition) -> dict[str, Any]:
+    days = definition.instruments.days_to_effect
+    effective = entry_into_force_date(session, document, days)
+    set_attributes(document, entry_into_force_on=effective.isoformat())
+    due_at = times.start_of_day(effective, times.forum_zone(session))
+    due_actions.schedule_entry_into_force(session, document, due_at)
+    return {"entry_into_force_on": effective.isoformat()}
+
+
+@effect("bring_into_force")
+def bring_into_force(ctx):
+    """Each counted instrument takes effect on the later of the entry into force and its own
+    deposit plus the delay."""
+    effective = date.fromisoformat(ctx.document.attributes["entry_into_force_on"])
+    days = ctx.definition.instruments.days_to_effect
+    for instrument in counting_instruments(ctx.session, ctx.document.id):
+        instrument.effective_on = max(effective, instrument.deposited_on + timedelta(days=days))
+    set_attributes(ctx.document, in_force_on=effective.isoformat())
+    return {"in_force_on": effective.isoformat()}

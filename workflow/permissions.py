@@ -1,0 +1,79 @@
+"""Who the acting user is with respect to a document: the roles definitions name.
+
+A delegate acts only for the states they are affiliated to; "coordinator" means a
+delegate of a coordinator state of the document's priority area, "proposer" a
+delegate of the proposing state. Administrators are not secretariat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from models import Document, Participant, PriorityArea, User
+from workflow.errors import NotPermitted
+
+ROLE_DESCRIPTIONS = {
+    "coordinator": "delegates of the coordinator state",
+    "co_coordinator": "delegates of a co-coordinator state",
+    "proposer": "delegates of the proposing state",
+    "applicant": "delegates of the applicant",
+    "donor": "delegates of the donor",
+    "secretariat": "the Secretariat",
+    "system": "the system (a round outcome or a deadline)",
+}
+
+
+def roles_for(
+    actor: User | None,
+    *,
+    priority_area: PriorityArea | None = None,
+    proposer: Participant | None = None,
+    applicant: Participant | None = None,
+    donor: Participant | None = None,
+) -> frozenset[str]:
+    if actor is None:
+        return frozenset({"system"})
+    if not actor.active:
+        return frozenset()
+    roles = set()
+    if actor.is_secretariat:
+        roles.add("secretariat")
+    states = {p.id for p in actor.represented_states}
+    if states:
+        if priority_area is not None:
+            roles.update(r.role.value for r in priority_area.roles if r.participant_id in states)
+        for role, participant in (
+            ("proposer", proposer),
+            ("applicant", applicant),
+            ("donor", donor),
+        ):
+            if participant is not None and participant.id in states:
+                roles.add(role)
+    return frozenset(roles)
+
+
+def document_roles(actor: User | None, document: Document) -> frozenset[str]:
+    return roles_for(
+        actor,
+        priority_area=document.priority_area,
+        proposer=document.proposer,
+        applicant=document.applicant,
+    )
+
+
+def describe(roles: Iterable[str]) -> str:
+    texts = [ROLE_DESCRIPTIONS[r] for r in sorted(roles) if r != "system"] or [
+        ROLE_DESCRIPTIONS["system"]
+    ]
+    return " or ".join(texts)
+
+
+def require(roles: frozenset[str], allowed: Iterable[str], what: str) -> None:
+    allowed = frozenset(allowed)
+    if not roles & allowed:
+        raise NotPermitted(f"only {describe(allowed)} may {what}")
+
+
+def require_secretariat(actor: User | None, what: str) -> None:
+    if actor is None or not actor.active or not actor.is_secretariat:
+        raise NotPermitted(f"only the Secretariat may {what}")

@@ -1,0 +1,52 @@
+"""Time zones and the forum's calendar: every stored time is UTC, entered in a named zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Forum
+from workflow import clock
+from workflow.errors import DefinitionError, InvalidInput
+
+
+def forum(session: Session) -> Forum:
+    found = session.scalar(select(Forum).limit(1))
+    if found is None:
+        raise DefinitionError("(database)", "forum", "no organisation profile is loaded")
+    return found
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"unknown time zone {name!r}") from None
+
+
+def forum_zone(session: Session) -> ZoneInfo:
+    return zone(forum(session).timezone)
+
+
+def now_utc() -> datetime:
+    return clock.now().astimezone(UTC)
+
+
+def today(session: Session) -> date:
+    """Today's date at the forum's seat."""
+    return clock.now().astimezone(forum_zone(session)).date()
+
+
+def to_utc(moment: datetime, zone_name: str) -> datetime:
+    """A naive `moment` is read in `zone_name`; an aware one keeps its instant."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone(zone_name))
+    return moment.astimezone(UTC)
+
+
+def start_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """00:00 of `day` in `tz`, as a UTC instant."""
+    return datetime.combine(day, time(0, 0), tzinfo=tz).astimezone(UTC)

@@ -1,0 +1,101 @@
+"""API bearer tokens: created once and shown once, stored as a SHA-256 hash, revocable.
+
+Used by the CLI (`concord tokens ...`), the API (verify on every request) and the
+user's page in the web interface (list and revoke their own tokens).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from models import ApiToken, User
+from workflow import clock
+from workflow.errors import InvalidInput, NotFound
+
+TOKEN_PREFIX = "cnc_"
+MAX_NAME_LENGTH = 100
+# A token of a plausible shape is at most this long; longer input is not looked up.
+MAX_TOKEN_LENGTH = 200
+# `last_used_at` is written at most this often per token, so reads stay reads.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token: `secret` exists only here, the database keeps its hash."""
+
+    token: ApiToken
+    secret: str
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(session: Session, user: User, *, name: str = "") -> IssuedToken:
+    """Issue a token for `user`; the returned secret is never stored nor shown again."""
+    name = (name or "").strip()
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidInput(f"a token name has at most {MAX_NAME_LENGTH} characters")
+    if not user.active:
+        raise InvalidInput(f"the account {user.email} is inactive: no token can be issued")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, token_hash=hash_token(secret), created_at=clock.now())
+    session.add(token)
+    session.flush()
+    return IssuedToken(token=token, secret=secret)
+
+
+def create_token_for_email(session: Session, email: str, *, name: str = "") -> IssuedToken:
+    return create_token(session, user_by_email(session, email), name=name)
+
+
+def user_by_email(session: Session, email: str) -> User:
+    email = (email or "").strip().lower()
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        raise NotFound(f"no user with e-mail {email!r}")
+    return user
+
+
+def verify_token(session: Session, secret: str | None) -> User | None:
+    """The active user a live token belongs to, else None. Records when it was last used."""
+    if not secret or len(secret) > MAX_TOKEN_LENGTH or not secret.isascii():
+        return None
+    token = session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == hash_token(secret))
+    )
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = clock.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        token.last_used_at = now
+    return token.user
+
+
+def list_tokens(session: Session, user: User | None = None) -> list[ApiToken]:
+    """Every token (or `user`'s), oldest first; revoked ones included."""
+    query = select(ApiToken).options(joinedload(ApiToken.user)).order_by(ApiToken.id)
+    if user is not None:
+        query = query.where(ApiToken.user_id == user.id)
+    return list(session.scalars(query))
+
+
+def revoke_token(session: Session, token_id: int, *, owner: User | None = None) -> ApiToken:
+    """Revoke a token; with `owner`, only one of theirs. Revoking twice keeps the first date."""
+    token = session.get(ApiToken, token_id)
+    # Someone else's token is "not found" for an owner: ids reveal nothing.
+    if token is None or (owner is not None and token.user_id != owner.id):
+        raise NotFound(f"no API token {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = clock.now()
+        session.flush()
+    return token
