@@ -7,6 +7,7 @@ nothing. Loading the same file twice changes nothing the second time.
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -113,10 +114,8 @@ def read_profile(path: str | Path) -> dict:
         if p["status"] not in {s.value for s in PROFILE_STATUSES}:
             raise check.fail(f"participants[{i}].status", f"unknown status {p['status']!r}")
         if isinstance(p.get("since"), str):
-            try:
+            with contextlib.suppress(ValueError):
                 p["since"] = date.fromisoformat(p["since"])
-            except ValueError:
-                pass
         if "since" in p and not isinstance(p["since"], date):
             raise check.fail(f"participants[{i}].since", "must be a date (YYYY-MM-DD)")
 

@@ -31,6 +31,7 @@ __all__ = [
     "Affiliation",
     "ApiToken",
     "AuditEvent",
+    "AuditHead",
     "Base",
     "Body",
     "BodySeat",

@@ -10,6 +10,7 @@ from config.demo import DEMO_ACCOUNTS, create_demo_accounts
 from config.profile import load_profile
 from models import Forum
 from web.cli.context import open_session, runtime
+from web.demo_documents import create_demo_documents
 
 
 def initialise(*, demo: bool, profile: str | None = None) -> list:
@@ -18,7 +19,11 @@ def initialise(*, demo: bool, profile: str | None = None) -> list:
     migrations.upgrade(rt.engine)
     with open_session() as session:
         load_profile(session, profile or rt.settings.profile)
-        return create_demo_accounts(session) if demo else []
+        if not demo:
+            return []
+        created = create_demo_accounts(session)
+        create_demo_documents(session)
+        return created
 
 
 def is_initialised() -> bool:
@@ -36,7 +41,7 @@ def print_demo_accounts() -> None:
 
 
 @click.command("init")
-@click.option("--demo", is_flag=True, help="Also create the demo accounts.")
+@click.option("--demo", is_flag=True, help="Also create the demo accounts and documents.")
 @click.option("--profile", type=click.Path(dir_okay=False), help="Profile file (default: settings).")
 def init_command(demo: bool, profile: str | None) -> None:
     """Create or upgrade the schema and load the organisation profile."""

@@ -1,0 +1,145 @@
+"""Every route as every role: the status each gets. Rules come from the engine; pages only hide."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from web_helpers import NOW, ROLES, sign_in
+
+ANON, OBS, OTHER, STATE, COORD, SEC, ADMIN = ROLES
+LOGIN = 302  # anonymous users are sent to the sign-in page
+
+
+def everyone(status: int, **overrides: int) -> dict[str, int]:
+    table = {role: status for role in ROLES}
+    table[ANON] = LOGIN
+    table.update({key.replace("__", "_"): value for key, value in overrides.items()})
+    return table
+
+
+def only(role: str, status: int = 200) -> dict[str, int]:
+    return everyone(403, **{role: status})
+
+
+# (path template, {role: status}); {concept} etc. are filled from the world.
+PAGES = [
+    ("/", everyone(200)),
+    ("/documents", everyone(200)),
+    ("/documents?kind=concept_paper&body=SOC&q=paper", everyone(200)),
+    ("/documents/{concept}", everyone(200)),
+    ("/documents/{restricted}", everyone(200, observer=404)),
+    ("/documents/999999", everyone(404)),
+    ("/documents/{concept}/diff?from=1&to=2", everyone(200)),
+    ("/documents/{concept}/diff?from=1&to=9", everyone(404)),
+    ("/documents/new", everyone(200, observer=403, administrator=403)),
+    ("/documents/{concept}/versions/new", only(COORD)),
+    ("/rounds/{silence}/position", everyone(200, observer=403, secretariat=403, administrator=403)),
+    ("/rounds/{silence}/on-behalf", only(SEC)),
+    ("/rounds/{silence}/extend", only(SEC)),
+    ("/documents/{application}/rounds/new", only(SEC)),
+    ("/documents/{convention}/instruments/new", only(SEC)),
+    ("/secretariat/tracker", only(SEC)),
+    ("/secretariat/tracker?by=body", only(SEC)),
+    ("/secretariat/tracker.csv", only(SEC)),
+    ("/secretariat/grid", only(SEC)),
+    ("/secretariat/applications/new", only(SEC)),
+]
+
+
+def _path(template: str, world) -> str:
+    return template.format(
+        concept=world.concept.id,
+        restricted=world.restricted.id,
+        application=world.application.id,
+        convention=world.convention.id,
+        silence=world.silence.id,
+        meeting=world.meeting.id,
+    )
+
+
+def _as(client, world, role: str) -> None:
+    if role != ANON:
+        assert sign_in(client, world.users[role].email).status_code == 302
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_as_every_role(client, world, role):
+    _as(client, world, role)
+    answers = {}
+    for template, expected in PAGES:
+        response = client.get(_path(template, world))
+        answers[template] = (response.status_code, expected[role])
+    wrong = {k: v for k, v in answers.items() if v[0] != v[1]}
+    assert not wrong, f"{role}: (got, expected) {wrong}"
+
+
+def _forms(world):
+    later = (NOW + timedelta(days=9)).strftime("%Y-%m-%dT%H:%M")
+    return {
+        "position for China": (
+            f"/rounds/{world.silence.id}/position",
+            {"participant": "CHN", "kind": "consent"},
+        ),
+        "withdraw the concept paper": (
+            f"/documents/{world.concept.id}/fire",
+            {"trigger": "withdraw", "lock_version": str(world.concept.lock_version)},
+        ),
+        "new version": (
+            f"/documents/{world.concept.id}/versions/new",
+            {"text_en": "# Paper\n\nRevised.", "note": "revised"},
+        ),
+        "new concept paper": (
+            "/documents/new",
+            {"kind": "concept_paper", "title": "New", "priority_area": "MIL-1", "text_en": "x"},
+        ),
+        "close the meeting round": (f"/rounds/{world.meeting.id}/close", {"note": "agreed"}),
+        "extend the deadline": (
+            f"/rounds/{world.silence.id}/extend",
+            {"new_deadline": later, "timezone": "Asia/Almaty", "reason": "consultations"},
+        ),
+        "open a round": (
+            f"/documents/{world.application.id}/rounds/new",
+            {"mode": "meeting", "timezone": "Asia/Almaty"},
+        ),
+        "record an instrument": (
+            f"/documents/{world.convention.id}/instruments/new",
+            {"participant": "KAZ", "kind": "ratification", "deposited_on": "2025-01-10"},
+        ),
+        "register an application": (
+            "/secretariat/applications/new",
+            {"kind": "observer_application", "applicant": "SCO", "title": "SCO application"},
+        ),
+        "note verbale": (
+            f"/rounds/{world.silence.id}/on-behalf",
+            {"participant": "CHN", "kind": "consent", "reference": "NV 12/25"},
+        ),
+    }
+
+
+DONE = 302  # success redirects to the document
+ACTIONS = {
+    # Only China's delegates speak for China; the Secretariat needs a note verbale reference.
+    "position for China": everyone(403, delegate_of_the_state=DONE, secretariat=422),
+    "withdraw the concept paper": everyone(403, coordinator=DONE),
+    "new version": only(COORD, DONE),
+    # A delegate of a state coordinating no area is refused by the engine.
+    "new concept paper": everyone(403, coordinator=DONE),
+    "close the meeting round": only(SEC, DONE),
+    "extend the deadline": only(SEC, DONE),
+    "open a round": only(SEC, DONE),
+    "record an instrument": only(SEC, DONE),
+    "register an application": only(SEC, DONE),
+    "note verbale": only(SEC, DONE),
+}
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+@pytest.mark.parametrize("role", ROLES)
+def test_every_action_as_every_role(client, world, role, action):
+    _as(client, world, role)
+    path, data = _forms(world)[action]
+    response = client.post(path, data=data)
+    assert response.status_code == ACTIONS[action][role], response.get_data(as_text=True)[-1500:]
+    if response.status_code == LOGIN and role == ANON:
+        assert "/login" in response.headers["Location"]

@@ -1,0 +1,151 @@
+"""Sign-in, the failed-login throttle, CSRF, error pages and safe rendering."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from web_helpers import NOW, sign_in
+
+from web.views.text import line_diff, render_markdown
+from workflow import clock
+
+
+def test_sign_in_and_out(client, world):
+    user = world.users["coordinator"]
+    assert client.get("/").status_code == 302
+    response = sign_in(client, user.email.upper())
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "Awaiting my state" in client.get("/").get_data(as_text=True)
+    assert client.post("/logout").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_is_refused_without_saying_which_part(client, world):
+    response = sign_in(client, world.users["coordinator"].email, "not-the-password-9")
+    assert response.status_code == 401
+    assert "The e-mail address or the password is not right." in response.get_data(as_text=True)
+    assert sign_in(client, "nobody@test.example").status_code == 401
+
+
+def test_next_only_leads_within_the_site(client, world):
+    email = world.users["coordinator"].email
+    data = {"email": email, "password": "test-password-1"}
+    response = client.post("/login?next=https://evil.example/x", data=data)
+    assert response.headers["Location"] == "/"
+    client.post("/logout")
+    response = client.post("/login?next=/documents", data=data)
+    assert response.headers["Location"] == "/documents"
+
+
+def test_failed_sign_ins_are_throttled_per_address_and_window(app, client, world, settings):
+    email = world.users["coordinator"].email
+    for _ in range(settings.login_attempts):
+        assert sign_in(client, email, "wrong-password-1").status_code == 401
+    # Even the right password is refused now, with a plain explanation.
+    refused = sign_in(client, email)
+    assert refused.status_code == 429
+    assert "Too many failed sign-ins" in refused.get_data(as_text=True)
+    # Another account from the same client address is not locked yet.
+    assert sign_in(client, world.users["secretariat"].email).status_code == 302
+    client.post("/logout")
+    clock.set_now(NOW + timedelta(seconds=settings.login_window_seconds + 1))
+    assert sign_in(client, email).status_code == 302
+
+
+def test_failed_sign_ins_are_throttled_per_client_address(client, world, settings):
+    for number in range(settings.login_attempts * 4):
+        sign_in(client, f"guess{number}@test.example", "wrong-password-1")
+    assert sign_in(client, world.users["coordinator"].email).status_code == 429
+
+
+def test_a_form_without_its_csrf_token_is_refused(app, client, world):
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    user = world.users["delegate_of_the_state"]
+    data = {"email": user.email, "password": "test-password-1"}
+    refused = client.post("/login", data=data)
+    assert refused.status_code == 400
+    assert "The form had expired" in refused.get_data(as_text=True)
+    assert client.post("/login", data={**data, "csrf_token": token}).status_code == 302
+    position = {"participant": "CHN", "kind": "consent"}
+    refused = client.post(f"/rounds/{world.silence.id}/position", data=position)
+    assert refused.status_code == 400
+    assert "Awaiting my state" in client.get("/").get_data(as_text=True)
+    assert f"/rounds/{world.silence.id}/position" in client.get("/").get_data(as_text=True)
+
+
+def test_cookies_are_http_only_and_same_site(client, world):
+    response = sign_in(client, world.users["coordinator"].email)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_refused_transition_explains_itself(client, world):
+    sign_in(client, world.users["coordinator"].email)
+    response = client.post(f"/documents/{world.concept.id}/fire", data={"trigger": "submit"})
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert "not possible in the document&#39;s current state" in text
+    assert "Traceback" not in text
+
+
+def test_a_stale_page_asks_to_reload(client, world):
+    sign_in(client, world.users["coordinator"].email)
+    response = client.post(
+        f"/documents/{world.concept.id}/fire",
+        data={"trigger": "withdraw", "lock_version": str(world.concept.lock_version - 1)},
+    )
+    assert response.status_code == 409
+    assert "Someone else changed this document" in response.get_data(as_text=True)
+
+
+def test_position_text_is_required_where_the_rules_say(client, world):
+    sign_in(client, world.users["delegate_of_the_state"].email)
+    response = client.post(
+        f"/rounds/{world.silence.id}/position", data={"participant": "CHN", "kind": "objection"}
+    )
+    assert response.status_code == 422
+    assert "The grounds of the objection are required." in response.get_data(as_text=True)
+
+
+def test_an_objection_breaks_the_silence_and_a_change_keeps_history(client, world):
+    sign_in(client, world.users["delegate_of_the_state"].email)
+    url = f"/rounds/{world.silence.id}/position"
+    client.post(url, data={"participant": "CHN", "kind": "stand_aside"})
+    client.post(url, data={"participant": "CHN", "kind": "objection", "text": "Not agreed."})
+    page = client.get(f"/documents/{world.concept.id}").get_data(as_text=True)
+    assert "Silence broken" in page
+    assert "1 change" in page
+    again = client.post(url, data={"participant": "CHN", "kind": "consent"})
+    assert again.status_code == 409
+    assert "positions can no longer be recorded" in again.get_data(as_text=True)
+
+
+def test_unexpected_errors_show_no_traceback(app, client, world, monkeypatch):
+    sign_in(client, world.users["coordinator"].email)
+    monkeypatch.setattr("web.queries.list_documents", lambda *a: 1 / 0)
+    response = client.get("/documents")
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert "Something went wrong on our side" in text and "ZeroDivisionError" not in text
+
+
+def test_markdown_is_rendered_safely():
+    html = str(
+        render_markdown(
+            "# Title\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) **bold** "
+            '<a href="javascript:x">y</a> [ok](https://a.example)'
+        )
+    )
+    assert "<h1>Title</h1>" in html and "<strong>bold</strong>" in html
+    assert "<script" not in html and '<a href="javascript' not in html
+    assert "&lt;script&gt;" in html  # shown as text, never run
+    assert '<a href="https://a.example" rel="noopener noreferrer nofollow">ok</a>' in html
+
+
+def test_line_diff_pairs_changed_lines():
+    rows = line_diff("a\nb\nc", "a\nB\nc\nd")
+    assert [r.tag for r in rows] == ["equal", "replace", "equal", "insert"]
+    assert rows[1].old == "b" and rows[1].new == "B" and rows[3].new_number == 4

@@ -1,0 +1,195 @@
+"""Demo documents, so a fresh `concord init --demo` looks alive.
+
+Everything goes through the engine's operations, as the demo users would do it:
+a concept paper agreed in the SWG and now under a silence procedure in the SOC,
+an observer application under consideration, a catalogue amendment in the SWG,
+and the 2010 Convention with a few instruments deposited.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from config.demo import create_demo_accounts
+from models import Document, InstrumentKind, PositionKind, RoundMode, User
+from workflow import operations, times
+
+CONCEPT_EN = """# Concept paper on confidence-building measures in the military-political dimension
+
+1. The Member States reaffirm the voluntary and consensus-based character of the
+   implementation of confidence-building measures (CBMs).
+
+2. The coordinating State proposes to hold, within the next two years, an expert
+   workshop on the exchange of information on military exercises.
+
+3. Participation is open to all Member States; observers may be invited by consensus.
+"""
+
+CONCEPT_RU = """# Концептуальный документ о мерах доверия в военно-политическом измерении
+
+1. Государства-члены подтверждают добровольный и основанный на консенсусе характер
+   реализации мер доверия (МД).
+
+2. Координирующее государство предлагает провести в течение двух лет семинар
+   экспертов по обмену информацией о военных учениях.
+
+3. Участие открыто для всех государств-членов; наблюдатели могут приглашаться на
+   основе консенсуса.
+"""
+
+CONCEPT_EN_REV2 = CONCEPT_EN.replace(
+    "within the next two years", "in 2026, at a venue to be agreed,"
+).replace(
+    "on military exercises.",
+    "on military exercises and on\n   the invitation of observers to them.",
+)
+
+APPLICATION_EN = """The Economic Cooperation Organization requests observer status in CICA,
+in accordance with the Rules of Procedure, and confirms its support of the
+principles of the Almaty Act."""
+
+AMENDMENT_EN = """Add to priority area NCT-1 a measure on the exchange of best practices in
+protecting critical infrastructure against terrorist attacks."""
+
+CONVENTION_EN = """# Convention on the Privileges and Immunities of the Secretariat
+
+Article 1. The Secretariat shall possess juridical personality.
+
+Article 2. The Convention shall enter into force on the thirtieth day after the
+deposit of the fourteenth instrument of ratification, acceptance, approval or accession."""
+
+
+def _user(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == email))
+    if user is None:
+        raise LookupError(f"demo account {email} is missing")
+    return user
+
+
+def create_demo_documents(session: Session) -> list[Document]:
+    """Create the demo documents once; returns them (nothing when documents already exist)."""
+    if session.scalar(select(func.count(Document.id))):
+        return []
+    create_demo_accounts(session)
+    secretariat = _user(session, "secretariat@concord.example")
+    kaz = _user(session, "kaz@concord.example")
+    tur = _user(session, "tur@concord.example")
+    chn = _user(session, "chn@concord.example")
+    ind = _user(session, "ind@concord.example")
+    now = times.now_utc()
+
+    # A concept paper: drafted by Kazakhstan, agreed in the SWG, now under silence in the SOC.
+    concept = operations.create_document(
+        session,
+        kaz,
+        kind="concept_paper",
+        title="Expert workshop on information exchange about military exercises",
+        priority_area="MIL-1",
+        proposer="KAZ",
+        texts={"en": CONCEPT_EN, "ru": CONCEPT_RU},
+    )
+    operations.add_version(
+        session,
+        kaz,
+        concept.id,
+        texts={"en": CONCEPT_EN_REV2, "ru": CONCEPT_RU},
+        note="Dates and observers' invitation made precise after informal consultations",
+    )
+    operations.fire_trigger(session, kaz, concept.id, "submit")
+    swg = operations.open_round(session, secretariat, concept.id, mode=RoundMode.MEETING)
+    for user, code in ((kaz, "KAZ"), (tur, "TUR"), (ind, "IND")):
+        operations.record_position(
+            session, user, swg.id, participant=code, kind=PositionKind.CONSENT
+        )
+    operations.record_position(
+        session,
+        chn,
+        swg.id,
+        participant="CHN",
+        kind=PositionKind.CONSENT_WITH_STATEMENT,
+        text="China understands paragraph 3 as leaving each invitation to consensus.",
+    )
+    operations.close_round(session, secretariat, swg.id, note="Agreed at the SWG meeting")
+    soc = operations.open_round(
+        session,
+        secretariat,
+        concept.id,
+        mode=RoundMode.SILENCE,
+        deadline=now + timedelta(days=6, hours=5),
+        timezone="Asia/Almaty",
+    )
+    operations.record_position(session, tur, soc.id, participant="TUR", kind=PositionKind.CONSENT)
+    operations.record_position(
+        session,
+        secretariat,
+        soc.id,
+        participant="IND",
+        kind=PositionKind.RESERVATION,
+        text="India reserves its position on the participation of observers.",
+        reference="No. NV/2025/114",
+    )
+
+    # An observer application in the SOC.
+    application = operations.create_document(
+        session,
+        secretariat,
+        kind="observer_application",
+        title="Application of the Economic Cooperation Organization for observer status",
+        applicant="ECO",
+        texts={"en": APPLICATION_EN},
+    )
+    operations.fire_trigger(session, secretariat, application.id, "begin_check")
+    operations.fire_trigger(session, secretariat, application.id, "forward_to_soc")
+    operations.open_round(
+        session,
+        secretariat,
+        application.id,
+        mode=RoundMode.SILENCE,
+        deadline=now + timedelta(hours=20),
+        timezone="Asia/Almaty",
+    )
+
+    # A catalogue amendment proposed by Türkiye, before the SWG.
+    amendment = operations.create_document(
+        session,
+        tur,
+        kind="catalogue_amendment",
+        title="New measure: protection of critical infrastructure against terrorist attacks",
+        proposer="TUR",
+        priority_area="NCT-1",
+        texts={"en": AMENDMENT_EN},
+    )
+    operations.fire_trigger(session, tur, amendment.id, "submit")
+    operations.open_round(session, secretariat, amendment.id, mode=RoundMode.MEETING)
+
+    # The 2010 Convention, with a few instruments deposited.
+    convention = operations.create_document(
+        session,
+        secretariat,
+        kind="convention",
+        title="Convention on the Privileges and Immunities of the CICA Secretariat",
+        threshold=14,
+        texts={"en": CONVENTION_EN},
+    )
+    today = times.today(session)
+    for offset, (code, kind) in enumerate(
+        (
+            ("KAZ", InstrumentKind.SIGNATURE),
+            ("KAZ", InstrumentKind.RATIFICATION),
+            ("TUR", InstrumentKind.SIGNATURE),
+            ("RUS", InstrumentKind.RATIFICATION),
+            ("KGZ", InstrumentKind.ACCESSION),
+        )
+    ):
+        operations.record_instrument(
+            session,
+            secretariat,
+            convention.id,
+            participant=code,
+            kind=kind,
+            deposited_on=today - timedelta(days=400 - offset * 60),
+        )
+    return [concept, application, amendment, convention]

@@ -1,0 +1,159 @@
+"""Flask-WTF forms: every form carries a CSRF token; choices are filled by the views."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from models import InstrumentKind, PositionKind, RoundMode
+
+POSITION_CHOICES = [
+    (PositionKind.CONSENT.value, "Consent"),
+    (PositionKind.CONSENT_WITH_STATEMENT.value, "Consent with an interpretative statement"),
+    (PositionKind.RESERVATION.value, "Consent with a formal reservation"),
+    (PositionKind.STAND_ASIDE.value, "Stand aside"),
+    (PositionKind.OBJECTION.value, "Object"),
+]
+TEXT_REQUIRED = {
+    PositionKind.CONSENT_WITH_STATEMENT.value: "An interpretative statement is required.",
+    PositionKind.RESERVATION.value: "The text of the reservation is required.",
+    PositionKind.OBJECTION.value: "The grounds of the objection are required.",
+}
+
+
+def valid_zone(_form, field) -> None:
+    try:
+        ZoneInfo(field.data)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"Unknown time zone {field.data!r}.") from None
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+class ActionForm(FlaskForm):
+    """A button: only the CSRF token (and the version of the page it was shown on)."""
+
+    lock_version = HiddenField()
+    note = TextAreaField("Note", validators=[Optional(), Length(max=4000)])
+
+
+class TriggerForm(FlaskForm):
+    trigger = HiddenField(validators=[DataRequired()])
+    lock_version = HiddenField()
+    comment = TextAreaField("Comment", validators=[Optional(), Length(max=4000)])
+
+
+class PositionForm(FlaskForm):
+    participant = SelectField("Acting for", validators=[DataRequired("Choose the state.")])
+    kind = RadioField("Position", choices=POSITION_CHOICES, validators=[InputRequired()])
+    text = TextAreaField("Statement, reservation or grounds", validators=[Length(max=20000)])
+    amendment = TextAreaField("Proposed amendment (optional)", validators=[Length(max=20000)])
+
+    def validate_text(self, field) -> None:
+        message = TEXT_REQUIRED.get(self.kind.data)
+        if message and not (field.data or "").strip():
+            raise ValidationError(message)
+
+
+class OnBehalfPositionForm(PositionForm):
+    reference = StringField(
+        "Note verbale reference",
+        validators=[DataRequired("The note verbale reference is required."), Length(max=200)],
+    )
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField("Kind of document", validators=[DataRequired()])
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    priority_area = SelectField("Priority area", validators=[Optional()])
+    proposer = SelectField("Proposing state", validators=[Optional()])
+    target_body = SelectField("Body that adopts it", validators=[Optional()])
+    budget = DecimalField("Budget (USD)", places=2, validators=[Optional(), NumberRange(min=0)])
+    threshold = IntegerField(
+        "Instruments needed for entry into force", validators=[Optional(), NumberRange(min=1)]
+    )
+    restricted = BooleanField("Restricted: member states only (not shared with observers)")
+    text_en = TextAreaField("English text (Markdown)", validators=[Length(max=200000)])
+    text_ru = TextAreaField("Russian text (Markdown)", validators=[Length(max=200000)])
+
+
+class ApplicationForm(FlaskForm):
+    kind = SelectField("Application", validators=[DataRequired()])
+    applicant = SelectField("Applicant", validators=[DataRequired("Choose the applicant.")])
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    text_en = TextAreaField("Letter of application, English (Markdown)")
+    text_ru = TextAreaField("Letter of application, Russian (Markdown)")
+
+
+class VersionForm(FlaskForm):
+    lock_version = HiddenField()
+    text_en = TextAreaField("English text (Markdown)", validators=[Length(max=200000)])
+    text_ru = TextAreaField("Russian text (Markdown)", validators=[Length(max=200000)])
+    note = StringField("What changed", validators=[Optional(), Length(max=2000)])
+
+    def validate_text_en(self, field) -> None:
+        if not (field.data or "").strip() and not (self.text_ru.data or "").strip():
+            raise ValidationError("Give the text in at least one language.")
+
+
+class OpenRoundForm(FlaskForm):
+    lock_version = HiddenField()
+    mode = SelectField(
+        "Procedure", choices=[(m.value, m.value) for m in RoundMode], validators=[DataRequired()]
+    )
+    deadline = DateTimeLocalField(
+        "Deadline", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"], validators=[Optional()]
+    )
+    timezone = StringField("Time zone of the deadline", validators=[DataRequired(), valid_zone])
+
+    def validate_deadline(self, field) -> None:
+        if self.mode.data != RoundMode.MEETING.value and field.data is None:
+            raise ValidationError("A silence or written procedure needs a deadline.")
+
+
+class ExtendDeadlineForm(FlaskForm):
+    new_deadline = DateTimeLocalField(
+        "New deadline",
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[DataRequired("Give the new deadline.")],
+    )
+    timezone = StringField("Time zone", validators=[DataRequired(), valid_zone])
+    reason = TextAreaField(
+        "Reason", validators=[DataRequired("The reason is required."), Length(max=4000)]
+    )
+
+
+class InstrumentForm(FlaskForm):
+    participant = SelectField("State", validators=[DataRequired("Choose the state.")])
+    kind = SelectField(
+        "Instrument",
+        choices=[(k.value, k.value.capitalize()) for k in InstrumentKind],
+        validators=[DataRequired()],
+    )
+    deposited_on = DateField("Deposited on", validators=[DataRequired("Give the date.")])

@@ -1,0 +1,44 @@
+// Concord: small progressive enhancements; every page works without them.
+document.addEventListener("DOMContentLoaded", () => {
+  // The process diagram, drawn by the vendored Mermaid (no outside server).
+  const diagram = document.querySelector("pre.mermaid");
+  if (diagram) {
+    const script = document.createElement("script");
+    script.src = diagram.dataset.script;
+    script.onload = () => {
+      window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: "neutral" });
+      window.mermaid.run({ nodes: [diagram] });
+    };
+    document.head.appendChild(script);
+  }
+
+  // Position form: name the text after the chosen kind; show the amendment only with an objection.
+  const labels = {
+    consent: "Comment (optional)",
+    consent_with_statement: "Interpretative statement (required)",
+    reservation: "Text of the reservation (required)",
+    stand_aside: "Comment (optional)",
+    objection: "Grounds of the objection (required)",
+  };
+  document.querySelectorAll("form.position-form").forEach((form) => {
+    const textLabel = form.querySelector('label[for="text"]');
+    const amendment = form.querySelector(".amendment-field");
+    const update = () => {
+      const chosen = form.querySelector('input[name="kind"]:checked');
+      const kind = chosen ? chosen.value : "";
+      if (textLabel && labels[kind]) textLabel.textContent = labels[kind];
+      if (amendment) amendment.hidden = kind !== "objection";
+    };
+    form.querySelectorAll('input[name="kind"]').forEach((input) => input.addEventListener("change", update));
+    update();
+  });
+
+  // New document: show what the chosen kind needs.
+  const kind = document.querySelector('select[name="kind"]');
+  const help = document.querySelectorAll(".kind-help .hint");
+  if (kind && help.length) {
+    const show = () => help.forEach((p) => p.classList.toggle("shown", p.dataset.kind === kind.value));
+    kind.addEventListener("change", show);
+    show();
+  }
+});

@@ -1,0 +1,16 @@
+"""The HTML interface: one blueprint, split into small modules by audience."""
+
+from flask import Blueprint
+
+bp = Blueprint("views", __name__)
+
+# The modules register their routes on `bp`.
+from web.views import (  # noqa: E402,F401
+    documents,
+    filters,
+    headers,
+    home,
+    positions,
+    rounds,
+    secretariat,
+)

@@ -1,0 +1,330 @@
+"""Document lists, the document page, drafting, versions and triggers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from models import Body, Document, Position, PositionKind, PriorityArea, Round
+from web import db, queries
+from web.forms import ActionForm, DocumentForm, TriggerForm, VersionForm
+from web.views import bp
+from web.views.access import require_document
+from web.views.common import lock_version, refused
+from web.views.text import diff_summary, line_diff
+from workflow import operations
+from workflow.definitions import registry
+from workflow.errors import ConcordError, InvalidInput
+from workflow.permissions import document_roles
+
+LANGUAGES = (("en", "English"), ("ru", "Русский"))
+
+
+# ---------------------------------------------------------------- lists
+
+
+@bp.route("/documents")
+@login_required
+def document_list():
+    args = request.args
+    page = args.get("page", "1")
+    filters = queries.DocumentFilters(
+        kind=args.get("kind", ""),
+        state=args.get("state", ""),
+        body=args.get("body", ""),
+        priority_area=args.get("priority_area", ""),
+        q=args.get("q", "")[:200],
+        page=int(page) if page.isdigit() else 1,
+    )
+    session = db.session()
+    listing = queries.list_documents(session, current_user, filters)
+    return render_template(
+        "documents/list.html",
+        listing=listing,
+        filters=filters,
+        choices=queries.filter_choices(session),
+    )
+
+
+# ---------------------------------------------------------------- one document
+
+
+@dataclass
+class ElectorRow:
+    state: object
+    current: Position | None
+    history: list[Position]  # oldest first, the current one last
+
+
+@dataclass
+class RoundView:
+    round: Round
+    rows: list[ElectorRow]
+    statements: list[Position]
+    reservations: list[Position]
+    objections: list[Position]
+    answered: int
+    my_states: list  # states the viewer speaks for in this round
+
+
+def round_view(round_: Round) -> RoundView:
+    history: dict[int, list[Position]] = defaultdict(list)
+    for position in round_.positions:
+        history[position.participant_id].append(position)
+    rows = []
+    for elector in sorted(round_.electors, key=lambda e: e.participant.name_en):
+        entries = sorted(history.get(elector.participant_id, []), key=lambda p: p.id)
+        current = next((p for p in reversed(entries) if p.is_current), None)
+        rows.append(ElectorRow(elector.participant, current, entries))
+    currents = [r.current for r in rows if r.current is not None]
+    return RoundView(
+        round=round_,
+        rows=rows,
+        statements=[p for p in currents if p.kind is PositionKind.CONSENT_WITH_STATEMENT],
+        reservations=[p for p in currents if p.kind is PositionKind.RESERVATION],
+        objections=[p for p in currents if p.kind is PositionKind.OBJECTION],
+        answered=len(currents),
+        my_states=[r.state for r in rows if current_user.speaks_for(r.state)],
+    )
+
+
+def trigger_specs(document: Document, triggers: list[str]) -> list[dict]:
+    """Button descriptions for the triggers the viewer may fire now."""
+    definition = registry().get(document.kind)
+    buttons = []
+    for trigger in triggers:
+        specs = definition.transitions_from(document.state, trigger)
+        params = sorted({p for s in specs for p in s.params})
+        needs_comment = any("comment_given" in s.guards for s in specs)
+        title = next((s.title for s in specs if s.title), trigger.replace("_", " ").capitalize())
+        buttons.append(
+            {
+                "trigger": trigger,
+                "title": title,
+                "params": params,
+                "needs_comment": needs_comment,
+                "danger": trigger in ("withdraw", "reject", "record_not_agreed"),
+            }
+        )
+    return buttons
+
+
+def document_actions(document: Document) -> dict:
+    """What the page offers this viewer; the operations check everything again on submit."""
+    definition = registry().get(document.kind)
+    roles = document_roles(current_user, document)
+    state = definition.states.get(document.state)
+    final = state is None or state.final
+    instruments = definition.instruments
+    return {
+        "revise": bool(roles & definition.document.revise) and not final,
+        "open_round": state.round if (state and state.round and "secretariat" in roles) else None,
+        "instruments": bool(
+            instruments and document.state in instruments.states and roles & instruments.allowed
+        ),
+        "secretariat": current_user.is_secretariat,
+    }
+
+
+@bp.route("/documents/<int:document_id>")
+@login_required
+def document_show(document_id: int):
+    session = db.session()
+    document = require_document(queries.load_document(session, document_id))
+    page = queries.document_page(session, document, current_user)
+    definition = registry().get(document.kind)
+    triggers = operations.permitted_triggers(session, current_user, document)
+    rounds = [round_view(r) for r in page.rounds]
+    return render_template(
+        "documents/show.html",
+        document=document,
+        definition=definition,
+        page=page,
+        rounds=rounds,
+        buttons=trigger_specs(document, triggers),
+        actions=document_actions(document),
+        diagram=definition.mermaid(document.state),
+        languages=LANGUAGES,
+        trigger_form=TriggerForm(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/documents/<int:document_id>/diff")
+@login_required
+def document_diff(document_id: int):
+    session = db.session()
+    document = require_document(queries.load_document(session, document_id))
+    versions = {v.number: v for v in document.versions}
+    if len(versions) < 1:
+        abort(404, "This document has no text yet.")
+    numbers = sorted(versions)
+    try:
+        old_number = int(request.args.get("from", numbers[-2] if len(numbers) > 1 else numbers[0]))
+        new_number = int(request.args.get("to", numbers[-1]))
+    except ValueError:
+        abort(422, "Choose two versions by their numbers.")
+    language = request.args.get("lang", "en")
+    if old_number not in versions or new_number not in versions:
+        abort(404, "There is no such version of this document.")
+    if language not in dict(LANGUAGES):
+        abort(422, "Choose English or Russian.")
+    old, new = versions[old_number], versions[new_number]
+    rows = line_diff(old.text(language) or "", new.text(language) or "")
+    return render_template(
+        "documents/diff.html",
+        document=document,
+        old=old,
+        new=new,
+        language=language,
+        languages=LANGUAGES,
+        rows=rows,
+        summary=diff_summary(rows),
+        numbers=numbers,
+    )
+
+
+# ---------------------------------------------------------------- drafting
+
+
+def creatable_kinds() -> list[tuple[str, str]]:
+    """Kinds this user might create (the engine decides for the given priority area)."""
+    roles = (
+        {"coordinator", "co_coordinator", "proposer"} if current_user.represented_states else set()
+    )
+    if current_user.is_secretariat:
+        roles.add("secretariat")
+    return [(d.kind, d.title) for d in registry() if d.document.create & roles]
+
+
+def _texts(form) -> dict[str, str]:
+    return {
+        language: text
+        for language, text in (("en", form.text_en.data), ("ru", form.text_ru.data))
+        if text and text.strip()
+    }
+
+
+@bp.route("/documents/new", methods=["GET", "POST"])
+@login_required
+def document_new():
+    kinds = creatable_kinds()
+    if not kinds:
+        abort(
+            403, "Drafts are created by the delegates of coordinator states and by the Secretariat."
+        )
+    session = db.session()
+    form = DocumentForm()
+    form.kind.choices = kinds
+    form.kind.validate_choice = False  # any kind may be posted: the engine decides who creates it
+    none = [("", "—")]
+    form.priority_area.choices = none + [
+        (a.code, f"{a.code} · {a.name_en}")
+        for a in session.scalars(select(PriorityArea).order_by(PriorityArea.code))
+    ]
+    form.proposer.choices = none + [(p.code, p.name_en) for p in queries.member_states(session)]
+    form.target_body.choices = none + [
+        (b.code, b.name_en) for b in session.scalars(select(Body).order_by(Body.id))
+    ]
+    status = 200
+    if request.method == "GET" and request.args.get("kind") in dict(kinds):
+        form.kind.data = request.args["kind"]
+    if form.validate_on_submit():
+        try:
+            document = operations.create_document(
+                session,
+                current_user,
+                kind=form.kind.data,
+                title=form.title.data,
+                priority_area=form.priority_area.data or None,
+                proposer=form.proposer.data or None,
+                target_body=form.target_body.data or None,
+                budget=form.budget.data,
+                threshold=form.threshold.data,
+                restricted=form.restricted.data,
+                texts=_texts(form) or None,
+            )
+        except ConcordError as error:
+            status = refused(error)
+        else:
+            flash(f"{document.symbol} created as a draft.", "success")
+            return redirect(url_for("views.document_show", document_id=document.id))
+    elif request.method == "POST":
+        status = 422
+    definitions = {d.kind: d for d in registry()}
+    return render_template(
+        "documents/new.html", form=form, definitions=definitions, kinds=kinds
+    ), status
+
+
+@bp.route("/documents/<int:document_id>/versions/new", methods=["GET", "POST"])
+@login_required
+def version_new(document_id: int):
+    session = db.session()
+    document = require_document(queries.load_document(session, document_id))
+    if not document_actions(document)["revise"]:
+        abort(403, "You may not revise this document.")
+    form = VersionForm()
+    current = document.current_version
+    if request.method == "GET":
+        form.lock_version.data = str(document.lock_version)
+        if current is not None:
+            form.text_en.data = current.text("en") or ""
+            form.text_ru.data = current.text("ru") or ""
+    status = 200
+    if form.validate_on_submit():
+        try:
+            version = operations.add_version(
+                session,
+                current_user,
+                document.id,
+                texts=_texts(form),
+                note=form.note.data or "",
+                expected_lock_version=lock_version(form.lock_version.data),
+            )
+        except ConcordError as error:
+            status = refused(error)
+        else:
+            flash(f"{version.label} of {document.symbol} circulated.", "success")
+            return redirect(url_for("views.document_show", document_id=document.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("documents/version_new.html", form=form, document=document), status
+
+
+@bp.route("/documents/<int:document_id>/fire", methods=["POST"])
+@login_required
+def document_fire(document_id: int):
+    session = db.session()
+    document = require_document(queries.load_document(session, document_id))
+    form = TriggerForm()
+    if not form.validate_on_submit():
+        raise InvalidInput("no step was chosen")
+    definition = registry().get(document.kind)
+    specs = definition.transitions_from(document.state, form.trigger.data)
+    params = {
+        name: request.form.get(f"param_{name}", "").strip()
+        for spec in specs
+        for name in spec.params
+    }
+    title = next((s.title for s in specs if s.title), form.trigger.data.replace("_", " "))
+    operations.fire_trigger(
+        session,
+        current_user,
+        document.id,
+        form.trigger.data,
+        comment=form.comment.data or "",
+        expected_lock_version=lock_version(form.lock_version.data),
+        params={k: v for k, v in params.items() if v} or None,
+    )
+    flash(f"{title}: done. {document.symbol} is now {state_label(document)}.", "success")
+    return redirect(url_for("views.document_show", document_id=document.id))
+
+
+def state_label(document: Document) -> str:
+    spec = registry().get(document.kind).states.get(document.state)
+    return spec.title if spec else document.state

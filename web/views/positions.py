@@ -1,0 +1,105 @@
+"""Recording a state's position: by its delegate, or by the Secretariat on its behalf."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from models import PositionKind
+from web import db, queries
+from web.forms import OnBehalfPositionForm, PositionForm
+from web.views import bp
+from web.views.access import require_round, require_secretariat_page
+from web.views.common import refused
+from web.views.documents import round_view
+from web.views.filters import OUTCOME_LABELS, POSITION_LABELS
+from workflow import operations
+from workflow.errors import ConcordError
+
+
+def _done_message(round_, state_name: str, kind: str) -> str:
+    message = f"Position of {state_name} recorded: {POSITION_LABELS[PositionKind(kind)]}."
+    if not round_.is_open:
+        message += f" The round has closed: {OUTCOME_LABELS[round_.outcome]}."
+    return message
+
+
+def _record(form, round_, view, template: str, *, reference: str = ""):
+    status = 200
+    if form.validate_on_submit():
+        session = db.session()
+        code = form.participant.data
+        try:
+            operations.record_position(
+                session,
+                current_user,
+                round_.id,
+                participant=code,
+                kind=PositionKind(form.kind.data),
+                text=form.text.data or "",
+                amendment=(form.amendment.data or "") if form.kind.data == "objection" else "",
+                reference=reference,
+            )
+        except ConcordError as error:
+            status = refused(error)
+        else:
+            state = next((r.state for r in view.rows if r.state.code == code), None)
+            session.refresh(round_)
+            flash(
+                _done_message(round_, state.name_en if state else code, form.kind.data), "success"
+            )
+            return redirect(
+                url_for("views.document_show", document_id=round_.document_id)
+                + f"#round-{round_.id}"
+            )
+    elif request.method == "POST":
+        status = 422
+    return render_template(template, form=form, round=round_, view=view), status
+
+
+@bp.route("/rounds/<int:round_id>/position", methods=["GET", "POST"])
+@login_required
+def position_form(round_id: int):
+    round_ = require_round(queries.load_round(db.session(), round_id))
+    view = round_view(round_)
+    if request.method == "GET" and not view.my_states:
+        abort(403, "None of the states you represent takes part in this round.")
+    form = PositionForm()
+    # Any code may be posted: the engine decides whether this user speaks for it.
+    form.participant.validate_choice = False
+    choices = [(s.code, s.name_en) for s in view.my_states]
+    form.participant.choices = (
+        choices if len(choices) == 1 else [("", "— choose the state you act for —"), *choices]
+    )
+    if request.method == "GET":
+        chosen = request.args.get("state", "")
+        if len(choices) == 1:
+            chosen = choices[0][0]
+        form.participant.data = chosen if chosen in dict(choices) else ""
+        current = next(
+            (r.current for r in view.rows if r.state.code == form.participant.data and r.current),
+            None,
+        )
+        if current is not None:
+            form.kind.data = current.kind.value
+            form.text.data = current.text
+            form.amendment.data = current.amendment
+    return _record(form, round_, view, "rounds/position.html")
+
+
+@bp.route("/rounds/<int:round_id>/on-behalf", methods=["GET", "POST"])
+@login_required
+def position_on_behalf(round_id: int):
+    require_secretariat_page()
+    round_ = require_round(queries.load_round(db.session(), round_id))
+    view = round_view(round_)
+    form = OnBehalfPositionForm()
+    form.participant.validate_choice = False
+    form.participant.choices = [("", "— choose the state —")] + [
+        (r.state.code, r.state.name_en) for r in view.rows
+    ]
+    if request.method == "GET":
+        form.participant.data = request.args.get("state", "")
+    return _record(
+        form, round_, view, "rounds/on_behalf.html", reference=(form.reference.data or "")
+    )

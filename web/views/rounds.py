@@ -1,0 +1,141 @@
+"""The Secretariat's round actions: open, close a meeting round, extend a deadline, instruments."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from models import RoundMode
+from web import db, queries
+from web.forms import ActionForm, ExtendDeadlineForm, InstrumentForm, OpenRoundForm
+from web.views import bp
+from web.views.access import require_document, require_round, require_secretariat_page
+from web.views.common import lock_version, refused, viewer_zone_name
+from web.views.filters import MODE_LABELS, OUTCOME_LABELS
+from workflow import operations
+from workflow.definitions import registry
+from workflow.errors import ConcordError, InvalidInput
+
+
+def _back_to(round_or_document_id: int, anchor: str = ""):
+    url = url_for("views.document_show", document_id=round_or_document_id)
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+@bp.route("/documents/<int:document_id>/rounds/new", methods=["GET", "POST"])
+@login_required
+def round_open(document_id: int):
+    require_secretariat_page()
+    session = db.session()
+    document = require_document(queries.load_document(session, document_id))
+    spec = registry().get(document.kind).round_spec(document.state)
+    if spec is None:
+        abort(409, "The document's current state does not hold a decision round.")
+    form = OpenRoundForm()
+    form.mode.choices = [(m.value, MODE_LABELS[m]) for m in spec.modes]
+    if request.method == "GET":
+        form.lock_version.data = str(document.lock_version)
+        form.timezone.data = viewer_zone_name()
+        form.mode.data = spec.modes[0].value
+    status = 200
+    if form.validate_on_submit():
+        try:
+            round_ = operations.open_round(
+                session,
+                current_user,
+                document.id,
+                mode=RoundMode(form.mode.data),
+                deadline=form.deadline.data if form.mode.data != "meeting" else None,
+                timezone=form.timezone.data,
+                expected_lock_version=lock_version(form.lock_version.data),
+            )
+        except ConcordError as error:
+            status = refused(error)
+        else:
+            flash(
+                f"{MODE_LABELS[round_.mode]} opened in the {spec.body} on {document.symbol}.",
+                "success",
+            )
+            return _back_to(document.id, f"round-{round_.id}")
+    elif request.method == "POST":
+        status = 422
+    return render_template("rounds/open.html", form=form, document=document, spec=spec), status
+
+
+@bp.route("/rounds/<int:round_id>/close", methods=["POST"])
+@login_required
+def round_close(round_id: int):
+    require_secretariat_page()
+    round_ = require_round(queries.load_round(db.session(), round_id))
+    form = ActionForm()
+    if not form.validate_on_submit():
+        raise InvalidInput("the form was incomplete")
+    operations.close_round(db.session(), current_user, round_.id, note=form.note.data or "")
+    flash(f"Round closed: {OUTCOME_LABELS[round_.outcome]}.", "success")
+    return _back_to(round_.document_id, f"round-{round_.id}")
+
+
+@bp.route("/rounds/<int:round_id>/extend", methods=["GET", "POST"])
+@login_required
+def round_extend(round_id: int):
+    require_secretariat_page()
+    session = db.session()
+    round_ = require_round(queries.load_round(session, round_id))
+    form = ExtendDeadlineForm()
+    if request.method == "GET":
+        form.timezone.data = round_.deadline_timezone or viewer_zone_name()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            operations.extend_deadline(
+                session,
+                current_user,
+                round_.id,
+                new_deadline=form.new_deadline.data,
+                reason=form.reason.data,
+                timezone=form.timezone.data,
+            )
+        except ConcordError as error:
+            status = refused(error)
+        else:
+            flash("Deadline extended; the new deadline is on the record.", "success")
+            return _back_to(round_.document_id, f"round-{round_.id}")
+    elif request.method == "POST":
+        status = 422
+    return render_template("rounds/extend.html", form=form, round=round_), status
+
+
+@bp.route("/documents/<int:document_id>/instruments/new", methods=["GET", "POST"])
+@login_required
+def instrument_new(document_id: int):
+    require_secretariat_page()
+    session = db.session()
+    document = require_document(queries.load_document(session, document_id))
+    if registry().get(document.kind).instruments is None:
+        abort(404, "Instruments are recorded for conventions only.")
+    form = InstrumentForm()
+    form.participant.choices = [("", "— choose the state —")] + [
+        (p.code, p.name_en) for p in queries.member_states(session)
+    ]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            instrument = operations.record_instrument(
+                session,
+                current_user,
+                document.id,
+                participant=form.participant.data,
+                kind=form.kind.data,
+                deposited_on=form.deposited_on.data,
+            )
+        except ConcordError as error:
+            status = refused(error)
+        else:
+            flash(
+                f"{instrument.kind.value.capitalize()} by {instrument.participant.name_en} recorded.",
+                "success",
+            )
+            return _back_to(document.id, "instruments")
+    elif request.method == "POST":
+        status = 422
+    return render_template("rounds/instrument.html", form=form, document=document), status
