@@ -149,3 +149,30 @@ def test_line_diff_pairs_changed_lines():
     rows = line_diff("a\nb\nc", "a\nB\nc\nd")
     assert [r.tag for r in rows] == ["equal", "replace", "equal", "insert"]
     assert rows[1].old == "b" and rows[1].new == "B" and rows[3].new_number == 4
+
+
+def test_a_delegate_of_several_states_chooses_the_state_explicitly(
+    client, world, session, make_user
+):
+    both = make_user(session, delegate_of=["CHN", "IND"])
+    sign_in(client, both.email)
+    url = f"/rounds/{world.silence.id}/position"
+    page = client.get(url).get_data(as_text=True)
+    assert "choose the state you act for" in page
+    missing = client.post(url, data={"kind": "consent"})
+    assert missing.status_code == 422
+    assert "Choose the state." in missing.get_data(as_text=True)
+    assert client.post(url, data={"participant": "IND", "kind": "consent"}).status_code == 302
+    grid = client.get(f"/documents/{world.concept.id}").get_data(as_text=True)
+    assert both.email in grid or both.name in grid
+
+
+def test_a_delegate_cannot_record_for_a_state_they_do_not_represent(client, world):
+    sign_in(client, world.users["delegate_of_the_state"].email)  # China's delegate
+    response = client.post(
+        f"/rounds/{world.silence.id}/position",
+        data={"participant": "IND", "kind": "objection", "text": "x"},
+    )
+    assert response.status_code == 403
+    page = client.get(f"/documents/{world.concept.id}").get_data(as_text=True)
+    assert "Silence broken" not in page
