@@ -1,0 +1,284 @@
+"""Engine benchmark: SQL statements and median time per recorded position and per trigger.
+
+    python benchmarks/engine_benchmark.py [--database-url URL] [--n 200]
+
+Runs on a temporary SQLite file, and on PostgreSQL when --database-url (or
+CONCORD_BENCH_DATABASE_URL) names a database: there it creates a schema of its
+own and drops it at the end. Each measured operation is one transaction, as a
+request makes it: the operation, then the commit. The baseline is a bare
+single-row INSERT transaction on the same engine, measured in the same run; the
+ratios compare medians. Statements are counted with a `before_cursor_execute`
+listener, leaving out transaction control (BEGIN, SAVEPOINT, RELEASE).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, event, insert, select, text
+from sqlalchemy.orm import Session
+
+from config.profile import load_profile
+from config.settings import DEFAULT_PROFILE
+from models import Base, Participant, ParticipantStatus, PositionKind, RoundMode, User
+from models.db import make_engine
+from workflow import operations
+from workflow.accounts import create_user
+
+PASSWORD = "bench-password-1"
+WARMUP = 5
+KINDS = (
+    PositionKind.CONSENT,
+    PositionKind.CONSENT_WITH_STATEMENT,
+    PositionKind.RESERVATION,
+    PositionKind.STAND_ASIDE,
+)
+TRANSACTION_CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")
+
+baseline_table = Table(
+    "bench_baseline",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("note", String(100), nullable=False),
+)
+
+
+@dataclass
+class Measure:
+    name: str
+    statements: float
+    median_ms: float
+
+    def ratio(self, baseline: Measure) -> float:
+        return self.median_ms / baseline.median_ms
+
+
+class StatementCounter:
+    def __init__(self, engine: Engine):
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, _conn, _cursor, statement, *_args) -> None:
+        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            self.count += 1
+
+
+def measure(
+    name: str, counter: StatementCounter, n: int, prepare: Callable, run: Callable
+) -> Measure:
+    """`prepare(i)` (not measured) returns what `run(i, prepared)` needs; both counted apart."""
+    timings, statements = [], []
+    for i in range(-WARMUP, n):
+        prepared = prepare(i)
+        before = counter.count
+        start = time.perf_counter()
+        run(i, prepared)
+        elapsed = time.perf_counter() - start
+        if i >= 0:
+            timings.append(elapsed)
+            statements.append(counter.count - before)
+    return Measure(name, statistics.mean(statements), statistics.median(timings) * 1000)
+
+
+# ------------------------------------------------------------------ the three measurements
+
+
+def bench_baseline(engine: Engine, counter: StatementCounter, n: int) -> Measure:
+    baseline_table.create(engine)
+
+    def run(i, _prepared):
+        with engine.begin() as connection:
+            connection.execute(insert(baseline_table).values(note=f"row {i}"))
+
+    return measure("bare single-row INSERT transaction", counter, n, lambda i: None, run)
+
+
+def bench_positions(engine: Engine, counter: StatementCounter, n: int, people) -> Measure:
+    """Delegates of every member state in turn record positions in one meeting round."""
+    with Session(engine, expire_on_commit=False) as session:
+        secretariat = session.get(User, people["secretariat"])
+        document = new_proposal(session, secretariat)
+        operations.fire_trigger(session, secretariat, document.id, "screen")
+        operations.fire_trigger(session, secretariat, document.id, "forward_to_prc")
+        round_id = operations.open_round(
+            session, secretariat, document.id, mode=RoundMode.MEETING
+        ).id
+        session.commit()
+    codes = sorted(people["delegates"])
+
+    def prepare(i):
+        session = Session(engine, expire_on_commit=False)
+        code = codes[i % len(codes)]
+        return session, session.get(User, people["delegates"][code]), code
+
+    def run(i, prepared):
+        session, delegate, code = prepared
+        kind = KINDS[i % len(KINDS)]
+        operations.record_position(
+            session,
+            delegate,
+            round_id,
+            participant=code,
+            kind=kind,
+            text=f"statement {i}" if kind.requires_text else "",
+        )
+        session.commit()
+        session.close()
+
+    return measure("record a position", counter, n, prepare, run)
+
+
+def bench_triggers(engine: Engine, counter: StatementCounter, n: int, people) -> Measure:
+    """The Secretariat fires `screen` on fresh project proposals (guards: has_version, revised)."""
+    with Session(engine, expire_on_commit=False) as session:
+        secretariat = session.get(User, people["secretariat"])
+        documents = [new_proposal(session, secretariat).id for _ in range(n + WARMUP)]
+        session.commit()
+
+    def prepare(i):
+        session = Session(engine, expire_on_commit=False)
+        return session, session.get(User, people["secretariat"]), documents[i + WARMUP]
+
+    def run(_i, prepared):
+        session, secretariat, document_id = prepared
+        operations.fire_trigger(session, secretariat, document_id, "screen")
+        session.commit()
+        session.close()
+
+    return measure("fire a trigger", counter, n, prepare, run)
+
+
+def new_proposal(session: Session, secretariat: User):
+    return operations.create_document(
+        session,
+        secretariat,
+        kind="project_proposal",
+        title="Benchmark proposal",
+        proposer="KAZ",
+        budget=10000,
+        texts={"en": "Rev.1"},
+    )
+
+
+# ------------------------------------------------------------------ databases
+
+
+def prepare_database(engine: Engine) -> dict:
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        load_profile(session, DEFAULT_PROFILE)
+        members = session.scalars(
+            select(Participant.code).where(Participant.status == ParticipantStatus.MEMBER)
+        ).all()
+        delegates = {
+            code: create_user(
+                session,
+                email=f"delegate.{code.lower()}@bench.example",
+                name=f"Delegate of {code}",
+                password=PASSWORD,
+                delegate_of=[code],
+            )
+            for code in members
+        }
+        secretariat = create_user(
+            session,
+            email="secretariat@bench.example",
+            name="Secretariat",
+            password=PASSWORD,
+            secretariat=True,
+        )
+        session.commit()
+        return {
+            "secretariat": secretariat.id,
+            "delegates": {code: user.id for code, user in delegates.items()},
+        }
+
+
+@contextmanager
+def sqlite_engine():
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+@contextmanager
+def postgres_engine(url: str):
+    """An engine whose tables live in a fresh schema, dropped afterwards."""
+    admin = make_engine(url)
+    schema = f"concord_bench_{uuid.uuid4().hex[:10]}"
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def run_backend(label: str, engine: Engine, n: int) -> list[Measure]:
+    people = prepare_database(engine)
+    counter = StatementCounter(engine)
+    baseline = bench_baseline(engine, counter, n)
+    results = [
+        baseline,
+        bench_positions(engine, counter, n, people),
+        bench_triggers(engine, counter, n, people),
+    ]
+    print(f"\n{label} ({engine.dialect.name} {version_of(engine)}), n={n}")
+    print(f"  {'operation':<36} {'statements':>10} {'median ms':>10} {'x baseline':>11}")
+    for m in results:
+        print(
+            f"  {m.name:<36} {m.statements:>10.1f} {m.median_ms:>10.3f} {m.ratio(baseline):>11.1f}"
+        )
+    return results
+
+
+def version_of(engine: Engine) -> str:
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            return connection.exec_driver_sql("select sqlite_version()").scalar()
+        return connection.exec_driver_sql("show server_version").scalar().split()[0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("CONCORD_BENCH_DATABASE_URL", ""),
+        help="a PostgreSQL database to run on as well (a schema is created there and dropped)",
+    )
+    parser.add_argument("--n", type=int, default=200, help="measured operations of each kind")
+    args = parser.parse_args(argv)
+    if args.n < 1:
+        parser.error("--n must be at least 1")
+    if args.database_url and not args.database_url.startswith("postgresql"):
+        parser.error("--database-url must be a PostgreSQL URL (SQLite always runs)")
+
+    with sqlite_engine() as engine:
+        run_backend("SQLite", engine, args.n)
+    if args.database_url:
+        with postgres_engine(args.database_url) as engine:
+            run_backend("PostgreSQL", engine, args.n)
+    else:
+        print("\n(PostgreSQL skipped: pass --database-url postgresql+psycopg://...)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

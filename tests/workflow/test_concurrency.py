@@ -1,0 +1,403 @@
+"""Races on PostgreSQL: threads with their own connections on committed data.
+
+The `session` fixture's rolled-back transaction is invisible to other
+connections, so these tests build a schema of their own (dropped afterwards),
+commit their setup there, and let each thread commit or roll back on its own
+connection, as concurrent requests and the scheduler would.
+
+- Positions recorded while the chair closes the round (or the scheduler expires a
+  silence round): each is in the outcome, or its call raised "round closed".
+- Two triggers fired at once on one document: exactly one applies.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
+
+from config.profile import load_profile
+from config.settings import DEFAULT_PROFILE
+from models import (
+    AuditEvent,
+    Base,
+    Document,
+    OutcomeKind,
+    Position,
+    PositionKind,
+    Round,
+    RoundMode,
+    RoundStatus,
+    User,
+)
+from models.db import make_engine
+from workflow import audit, operations, times
+from workflow.accounts import create_user
+from workflow.errors import ConcordError, RoundClosed, StaleChange, TriggerNotAllowed
+
+pytestmark = pytest.mark.postgres_only
+
+REPEAT = 6
+RECORDERS = ("AFG", "AZE", "BHR", "CHN", "IND", "IRN", "KAZ", "RUS")
+KINDS = (
+    PositionKind.CONSENT,
+    PositionKind.CONSENT_WITH_STATEMENT,
+    PositionKind.RESERVATION,
+    PositionKind.STAND_ASIDE,
+    PositionKind.OBJECTION,
+)
+JOIN_TIMEOUT = 60
+PASSWORD = "race-password-1"
+
+
+# ------------------------------------------------------------------ a schema of our own
+
+
+@pytest.fixture(scope="module")
+def race_engine(engine: Engine) -> Iterator[Engine]:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("concurrency tests need PostgreSQL (CONCORD_TEST_DATABASE_URL)")
+    schema = f"concord_race_{uuid.uuid4().hex[:10]}"
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = engine.url.render_as_string(hide_password=False)
+    races = make_engine(url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=12)
+    try:
+        Base.metadata.create_all(races)
+        with Session(races) as session:
+            load_profile(session, DEFAULT_PROFILE)
+            session.commit()
+        yield races
+    finally:
+        races.dispose()
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture(scope="module")
+def users(race_engine: Engine) -> dict[str, int]:
+    """User ids: a delegate for each recording state, and two secretariat officers."""
+    with Session(race_engine) as session:
+        made = {
+            code: create_user(
+                session,
+                email=f"delegate.{code.lower()}@race.example",
+                name=f"Delegate of {code}",
+                password=PASSWORD,
+                delegate_of=[code],
+            )
+            for code in RECORDERS
+        }
+        for name in ("secretariat", "secretariat2"):
+            made[name] = create_user(
+                session,
+                email=f"{name}@race.example",
+                name=name,
+                password=PASSWORD,
+                secretariat=True,
+            )
+        session.commit()
+        return {key: user.id for key, user in made.items()}
+
+
+def committed(race_engine: Engine, work: Callable[[Session], object]):
+    with Session(race_engine, expire_on_commit=False) as session:
+        result = work(session)
+        session.commit()
+        return result
+
+
+def proposal_in(race_engine: Engine, users: dict[str, int], state: str) -> int:
+    """A committed project proposal in `secretariat_screening` or `prc_review`."""
+
+    def build(session: Session) -> int:
+        secretariat = session.get(User, users["secretariat"])
+        document = operations.create_document(
+            session,
+            secretariat,
+            kind="project_proposal",
+            title="Maritime incident hotline",
+            proposer="KAZ",
+            budget=25000,
+            texts={"en": "Rev.1"},
+        )
+        operations.fire_trigger(session, secretariat, document.id, "screen")
+        if state == "prc_review":
+            operations.fire_trigger(session, secretariat, document.id, "forward_to_prc")
+        return document.id
+
+    return committed(race_engine, build)
+
+
+def open_round(race_engine, users, document_id: int, mode: RoundMode) -> int:
+    def build(session: Session) -> int:
+        deadline = None if mode is RoundMode.MEETING else times.now_utc() + timedelta(hours=1)
+        secretariat = session.get(User, users["secretariat"])
+        return operations.open_round(
+            session, secretariat, document_id, mode=mode, deadline=deadline
+        ).id
+
+    return committed(race_engine, build)
+
+
+# ------------------------------------------------------------------ running threads together
+
+
+@dataclass
+class Result:
+    name: str
+    value: object = None
+    error: BaseException | None = None
+    meta: dict = field(default_factory=dict)
+
+
+def race(race_engine: Engine, jobs: dict[str, Callable[[Session], object]]) -> dict[str, Result]:
+    """Run each job in its own thread and session, lined up on a barrier; commit or roll back."""
+    barrier = threading.Barrier(len(jobs))
+    results = {name: Result(name) for name in jobs}
+
+    def run(name: str, job) -> None:
+        with Session(race_engine, expire_on_commit=False) as session:
+            try:
+                session.execute(text("SELECT 1"))  # connect before the start line
+                barrier.wait(timeout=JOIN_TIMEOUT)
+                results[name].value = job(session)
+                session.commit()
+            except BaseException as error:  # recorded, judged by the test
+                session.rollback()
+                results[name].error = error
+
+    threads = [threading.Thread(target=run, args=item, name=item[0]) for item in jobs.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(JOIN_TIMEOUT)
+        assert not thread.is_alive(), f"{thread.name} is stuck (deadlock?)"
+    return results
+
+
+def unexpected(results: dict[str, Result], allowed: tuple[type[ConcordError], ...]) -> list[str]:
+    return [
+        f"{r.name}: {r.error!r}"
+        for r in results.values()
+        if r.error is not None and not isinstance(r.error, allowed)
+    ]
+
+
+def recorder(users, round_id: int, code: str, kinds: list[PositionKind], pause: float):
+    """A delegate who records one or more positions (a change of mind) in one transaction."""
+
+    def job(session: Session):
+        delegate = session.get(User, users[code])
+        if pause:
+            time.sleep(pause)
+        last = None
+        for kind in kinds:
+            last = operations.record_position(
+                session,
+                delegate,
+                round_id,
+                participant=code,
+                kind=kind,
+                text=f"{kind.value} of {code}" if kind.requires_text else "",
+            )
+        return last.id
+
+    return job
+
+
+def round_events(session: Session, document_id: int, round_id: int) -> list[AuditEvent]:
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.document_id == document_id).order_by(AuditEvent.id)
+    )
+    return [e for e in events if (e.data or {}).get("round_id") == round_id]
+
+
+def assert_nothing_lost(race_engine, document_id, round_id, results, plans) -> Round:
+    """Each recorder is in the outcome with its last position, or was refused 'round closed'."""
+    problems = unexpected(results, (RoundClosed,))
+    assert not problems, f"calls failed with something other than RoundClosed: {problems}"
+    with Session(race_engine) as session:
+        round_ = session.get(Round, round_id)
+        assert round_.status is RoundStatus.CLOSED
+        rows = session.scalars(select(Position).where(Position.round_id == round_id)).all()
+        current = {p.participant.code: p for p in rows if p.is_current}
+        accepted = {code for code in plans if results[code].error is None}
+        for code in plans:
+            error = results[code].error
+            if error is not None:
+                assert str(error).startswith("round closed"), f"{code}: {error}"
+                assert code not in current, f"{code} was refused but its position is stored"
+            else:
+                assert code in current, f"{code}'s position was accepted, then lost"
+                assert current[code].id == results[code].value
+                assert current[code].kind is plans[code][-1]
+        stored = {p.participant.code for p in rows}
+        assert stored == accepted, "the stored positions are exactly the accepted ones"
+
+        events = round_events(session, document_id, round_id)
+        closing = [e for e in events if e.action == "round_closed"]
+        assert len(closing) == 1, "the round closed once"
+        recorded_after = [
+            e for e in events if e.action == "position_recorded" and e.id > closing[0].id
+        ]
+        assert not recorded_after, "a position was recorded after the round closed"
+        listed = closing[0].data
+        assert sorted(s["participant"] for s in listed["statements"]) == sorted(
+            c for c in accepted if plans[c][-1] is PositionKind.CONSENT_WITH_STATEMENT
+        ), "every statement is in the outcome"
+        assert sorted(s["participant"] for s in listed["reservations"]) == sorted(
+            c for c in accepted if plans[c][-1] is PositionKind.RESERVATION
+        ), "every reservation is in the outcome"
+        assert sorted(s["participant"] for s in listed["objections"]) == sorted(
+            c for c in accepted if plans[c][-1] is PositionKind.OBJECTION
+        ), "every objection is in the outcome"
+        session.expunge_all()
+        return round_
+
+
+def plans_for(rng: random.Random) -> dict[str, list[PositionKind]]:
+    """Each recorder's positions: mostly one, sometimes a change of mind; objections are rare."""
+    plans = {}
+    for code in RECORDERS:
+        weights = (5, 3, 3, 2, 1)
+        kinds = rng.choices(KINDS, weights=weights, k=rng.choice((1, 1, 2)))
+        plans[code] = kinds
+    return plans
+
+
+# ------------------------------------------------------------------ the races
+
+
+@pytest.mark.parametrize("attempt", range(REPEAT))
+def test_positions_racing_the_chairs_close_are_kept_or_refused(race_engine, users, attempt):
+    rng = random.Random(attempt)
+    document_id = proposal_in(race_engine, users, "prc_review")
+    round_id = open_round(race_engine, users, document_id, RoundMode.MEETING)
+    plans = plans_for(rng)
+    jobs = {
+        code: recorder(users, round_id, code, kinds, rng.uniform(0, 0.01))
+        for code, kinds in plans.items()
+    }
+    close_pause = rng.uniform(0, 0.02)
+
+    def chair(session: Session):
+        time.sleep(close_pause)
+        secretariat = session.get(User, users["secretariat"])
+        return operations.close_round(session, secretariat, round_id, note="closed by the chair")
+
+    results = race(race_engine, {**jobs, "chair": chair})
+    assert results["chair"].error is None, f"the close failed: {results['chair'].error!r}"
+    round_ = assert_nothing_lost(race_engine, document_id, round_id, results, plans)
+    objected = any(
+        results[c].error is None and plans[c][-1] is PositionKind.OBJECTION for c in plans
+    )
+    expected = OutcomeKind.NO_CONSENSUS if objected else OutcomeKind.CONSENSUS
+    assert round_.outcome is expected, "consensus iff no accepted objection stands"
+
+
+@pytest.mark.parametrize("attempt", range(REPEAT))
+def test_positions_racing_the_silence_deadline_are_kept_or_refused(race_engine, users, attempt):
+    rng = random.Random(100 + attempt)
+    document_id = proposal_in(race_engine, users, "prc_review")
+    round_id = open_round(race_engine, users, document_id, RoundMode.SILENCE)
+    plans = plans_for(rng)
+    if attempt % 2 == 0:  # an objector races the deadline
+        plans[rng.choice(RECORDERS)] = [PositionKind.OBJECTION]
+    jobs = {
+        code: recorder(users, round_id, code, kinds, rng.uniform(0, 0.01))
+        for code, kinds in plans.items()
+    }
+    expire_pause = rng.uniform(0, 0.02)
+
+    def scheduler(session: Session):
+        time.sleep(expire_pause)
+        deadline = session.scalar(select(Round.deadline_at).where(Round.id == round_id))
+        return operations.expire_round(session, round_id, now=deadline + timedelta(seconds=1))
+
+    results = race(race_engine, {**jobs, "scheduler": scheduler})
+    assert results["scheduler"].error is None, f"expiry failed: {results['scheduler'].error!r}"
+    round_ = assert_nothing_lost(race_engine, document_id, round_id, results, plans)
+    objectors = [
+        c for c in plans if results[c].error is None and PositionKind.OBJECTION in plans[c]
+    ]
+    if objectors:
+        assert round_.outcome is OutcomeKind.SILENCE_BROKEN
+        assert len(objectors) == 1, f"silence was broken once, yet {objectors} all got in"
+        assert results["scheduler"].value is None, "the deadline fired on a broken silence"
+    else:
+        assert round_.outcome is OutcomeKind.CONSENSUS
+        assert results["scheduler"].value is not None, "the deadline did not fire"
+
+
+TRIGGER_RACES = {
+    # name: (trigger of thread A, trigger of thread B, pass the version both read)
+    "same trigger, optimistic": ("forward_to_prc", "forward_to_prc", True),
+    "same trigger, blind": ("forward_to_prc", "forward_to_prc", False),
+    "rival triggers, optimistic": ("forward_to_prc", "return_for_revision", True),
+    "rival triggers, blind": ("forward_to_prc", "return_for_revision", False),
+}
+
+
+@pytest.mark.parametrize("attempt", range(REPEAT))
+@pytest.mark.parametrize("case", list(TRIGGER_RACES))
+def test_two_triggers_at_once_never_both_apply(race_engine, users, case, attempt):
+    first, second, optimistic = TRIGGER_RACES[case]
+    document_id = proposal_in(race_engine, users, "secretariat_screening")
+    with Session(race_engine) as session:
+        read_version = session.get(Document, document_id).lock_version
+    rng = random.Random(attempt)
+
+    def firing(user_key: str, trigger: str):
+        pause = rng.uniform(0, 0.005)
+
+        def job(session: Session):
+            actor = session.get(User, users[user_key])
+            time.sleep(pause)
+            return operations.fire_trigger(
+                session,
+                actor,
+                document_id,
+                trigger,
+                comment="needs a clearer budget",
+                expected_lock_version=read_version if optimistic else None,
+            ).state
+
+        return job
+
+    results = race(
+        race_engine,
+        {"a": firing("secretariat", first), "b": firing("secretariat2", second)},
+    )
+    problems = unexpected(results, (StaleChange, TriggerNotAllowed))
+    assert not problems, f"the loser must get StaleChange or TriggerNotAllowed: {problems}"
+    winners = [r for r in results.values() if r.error is None]
+    assert len(winners) == 1, f"exactly one trigger applies; got {[r.name for r in winners]}"
+    with Session(race_engine) as session:
+        document = session.get(Document, document_id)
+        assert document.state == winners[0].value
+        moves = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.document_id == document_id,
+                AuditEvent.action == "transition",
+                AuditEvent.from_state == "secretariat_screening",
+            )
+        ).all()
+        assert len(moves) == 1, "exactly one audit event for the race"
+        assert moves[0].to_state == document.state
+
+
+def test_audit_chain_holds_after_the_races(race_engine, users):
+    """Run last in this module: every concurrent writer kept the hash chain intact."""
+    proposal_in(race_engine, users, "prc_review")
+    with Session(race_engine) as session:
+        assert session.scalar(select(AuditEvent.id).limit(1)) is not None
+        assert audit.find_break(session) is None
