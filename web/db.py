@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, current_app
+from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
 

@@ -1,7 +1,73 @@
-"""Commands are added here."""
+"""tokens create, tokens list, tokens revoke: bearer tokens for the JSON API."""
+
+from __future__ import annotations
 
 import click
 
+from models import ApiToken
+from web.cli.context import open_session
+from workflow.tokens import create_token_for_email, list_tokens, revoke_token, user_by_email
+
+
+@click.group("tokens")
+def tokens_group() -> None:
+    """API tokens (bearer tokens for /api/v1)."""
+
+
+@tokens_group.command("create")
+@click.option("--email", required=True, help="The user the token acts as.")
+@click.option("--name", default="", help="What the token is for (at most 100 characters).")
+def tokens_create(email: str, name: str) -> None:
+    """Issue a token; it is printed once, on standard output, and stored only as a hash."""
+    with open_session() as session:
+        issued = create_token_for_email(session, email, name=name)
+        token_id, user_email = issued.token.id, issued.token.user.email
+    # Only the secret goes to stdout, so `TOKEN=$(concord tokens create ...)` works.
+    click.echo(issued.secret)
+    click.echo(f"Token {token_id} for {user_email}: store it now, it is not shown again.", err=True)
+
+
+def describe(token: ApiToken) -> str:
+    if token.revoked_at is not None:
+        status = f"revoked {token.revoked_at:%Y-%m-%d %H:%M} UTC"
+    elif token.last_used_at is not None:
+        status = f"last used {token.last_used_at:%Y-%m-%d %H:%M} UTC"
+    else:
+        status = "never used"
+    created = f"{token.created_at:%Y-%m-%d %H:%M} UTC"
+    return (
+        f"{token.id:>5}  {token.user.email:36} {token.name or '-':24} created {created}, {status}"
+    )
+
+
+@tokens_group.command("list")
+@click.option("--email", default=None, help="Only this user's tokens.")
+def tokens_list(email: str | None) -> None:
+    """List tokens (never their secrets)."""
+    with open_session() as session:
+        user = user_by_email(session, email) if email else None
+        tokens = list_tokens(session, user)
+        for token in tokens:
+            click.echo(describe(token))
+        if not tokens:
+            click.echo("No API tokens.")
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id: int) -> None:
+    """Revoke a token by its id (see `tokens list`); it stops working at once."""
+    with open_session() as session:
+        already = session.get(ApiToken, token_id)
+        was_revoked = already is not None and already.revoked_at is not None
+        token = revoke_token(session, token_id)
+        if was_revoked:
+            click.echo(
+                f"Token {token.id} was already revoked on {token.revoked_at:%Y-%m-%d %H:%M} UTC."
+            )
+        else:
+            click.echo(f"Revoked token {token.id} of {token.user.email}.")
+
 
 def register(group: click.Group) -> None:
-    pass
+    group.add_command(tokens_group)

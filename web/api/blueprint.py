@@ -1,0 +1,202 @@
+"""The blueprint and the `endpoint` decorator every route is declared with.
+
+A declaration names the request schemas (query, body), the response schema, the
+statuses it may answer and whether it takes `If-Match`. The same declaration
+validates the request, serialises the reply and writes the OpenAPI description,
+so the description cannot drift from what the API does.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Response, g, json, request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from web.api import problems
+from web.api.auth import authenticate
+from web.api.problems import ApiProblem
+from workflow.errors import ConcordError
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in every supported database
+ERRORS_OF_A_READ = (401, 404)
+ERRORS_OF_A_CHANGE = (400, 401, 403, 404, 409, 415, 422)
+PATH_PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
+PATH_TEXT = r"^[A-Za-z0-9_-]{1,60}$"  # codes and kinds; nothing else names a resource
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    rule: str
+    method: str
+    summary: str
+    tag: str
+    response: type[BaseModel] | None
+    status: int = 200
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    errors: tuple[int, ...] = ERRORS_OF_A_READ
+    public: bool = False
+    if_match: bool = False
+    etag: bool = False
+    location: bool = False
+    description: str = ""
+
+    @property
+    def path_parameters(self) -> list[tuple[str, str]]:
+        """(name, converter) in the order of the rule."""
+        return [
+            (name, converter or "string") for converter, name in PATH_PARAMETER.findall(self.rule)
+        ]
+
+    @property
+    def openapi_path(self) -> str:
+        return bp.url_prefix + PATH_PARAMETER.sub(r"{\2}", self.rule)
+
+
+@dataclass
+class Reply:
+    """What a view returns when it needs a status or headers beyond its declaration."""
+
+    body: BaseModel | None
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+ENDPOINTS: list[Endpoint] = []
+
+
+def endpoint(rule: str, method: str = "GET", **declaration: Any) -> Callable:
+    """Declare a route: `view(user, **path, [query=...], [body=...])` returns a model or Reply."""
+
+    def register(view: Callable) -> Callable:
+        spec = Endpoint(name=view.__name__, rule=rule, method=method, **declaration)
+        ENDPOINTS.append(spec)
+
+        @functools.wraps(view)
+        def handle(**path: Any) -> Response:
+            try:
+                return _serve(spec, view, path)
+            except ApiProblem as problem:
+                return problems.from_api_problem(problem)
+            except ConcordError as error:
+                return problems.from_domain_error(error)
+            except StaleDataError:
+                return problems.problem_response(
+                    409,
+                    "the document changed while this request ran: read it again and retry",
+                    slug="stale-change",
+                )
+            except HTTPException as error:
+                return problems.from_http_exception(error)
+            except Exception as error:  # noqa: BLE001 - a 500 must still be a problem document
+                return problems.internal_error(error)
+
+        bp.add_url_rule(rule, endpoint=spec.name, view_func=handle, methods=[method])
+        return view
+
+    return register
+
+
+def _serve(spec: Endpoint, view: Callable, path: dict[str, Any]) -> Response:
+    for name, converter in spec.path_parameters:
+        value = path[name]
+        fits = 1 <= value <= MAX_ID if converter == "int" else re.fullmatch(PATH_TEXT[1:-1], value)
+        if not fits:
+            raise ApiProblem(404, f"no such resource: {request.path}", slug="not-found")
+    arguments = dict(path)
+    if not spec.public:
+        arguments = {"user": authenticate(), **arguments}
+    if spec.query is not None:
+        arguments["query"] = parse_query(spec.query)
+    if spec.body is not None:
+        arguments["body"] = parse_body(spec.body)
+    result = view(**arguments)
+    reply = result if isinstance(result, Reply) else Reply(result)
+    if "db_session" in g:
+        g.db_session.flush()  # a late database error belongs to this request, as a problem
+    return _json_reply(spec, reply)
+
+
+def _json_reply(spec: Endpoint, reply: Reply) -> Response:
+    status = reply.status or spec.status
+    if reply.body is None:
+        response = Response(status=status)
+    else:
+        if spec.response is not None and not isinstance(reply.body, spec.response):
+            raise TypeError(f"{spec.name} returned {type(reply.body).__name__}")
+        payload = reply.body.model_dump(mode="json")
+        response = Response(json.dumps(payload), status=status, mimetype="application/json")
+    response.headers.extend(reply.headers)
+    return response
+
+
+def parse_body(model: type[BaseModel]) -> BaseModel:
+    if request.mimetype != "application/json":
+        raise ApiProblem(
+            415, "send the request body as application/json", slug="unsupported-media-type"
+        )
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise ApiProblem(
+            400, "the request body is empty: send a JSON object", slug="malformed-request"
+        )
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as error:
+        invalid = [e for e in error.errors() if e["type"] == "json_invalid"]
+        if invalid:
+            raise ApiProblem(
+                400,
+                f"the request body is not valid JSON: {invalid[0]['msg']}",
+                slug="malformed-request",
+            ) from None
+        raise ApiProblem(
+            422, _summary(error), slug="invalid-request-body", errors=_errors(error)
+        ) from None
+
+
+def parse_query(model: type[BaseModel]) -> BaseModel:
+    values: dict[str, str] = {}
+    for name in model.model_fields:
+        given = request.args.getlist(name)
+        if len(given) > 1:
+            raise ApiProblem(
+                400, f"query parameter {name!r} is given more than once", slug="malformed-request"
+            )
+        if given:
+            values[name] = given[0]
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        raise ApiProblem(
+            400, _summary(error), slug="malformed-request", errors=_errors(error)
+        ) from None
+
+
+def _location(error: dict) -> str:
+    return ".".join(str(part) for part in error["loc"]) or "(body)"
+
+
+def _errors(error: ValidationError) -> list[dict[str, str]]:
+    return [{"field": _location(e), "message": e["msg"]} for e in error.errors(include_url=False)]
+
+
+def _summary(error: ValidationError) -> str:
+    first = error.errors(include_url=False)[0]
+    more = error.error_count() - 1
+    tail = f" (and {more} more)" if more else ""
+    return f"{_location(first)}: {first['msg']}{tail}"
+
+
+def json_body(payload: Any, status: int = 200) -> Response:
+    return Response(json.dumps(payload), status=status, mimetype="application/json")

@@ -1,0 +1,90 @@
+"""Finding what a request names, as the caller may see it, and the If-Match precondition."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import request
+from sqlalchemy.orm import Session
+
+from models import Document, Round, User
+from web.api.problems import ApiProblem
+from web.queries import load_document, load_round
+from web.views.access import can_view_document, can_view_round
+from workflow import locking
+from workflow.errors import StaleChange
+
+
+def document_or_404(session: Session, user: User, document_id: int) -> Document:
+    """The document, or 404 for a missing one and for one the caller may not see."""
+    document = load_document(session, document_id)
+    if document is None or not can_view_document(user, document):
+        raise ApiProblem(404, f"no document {document_id}", slug="not-found")
+    return document
+
+
+def round_or_404(session: Session, user: User, round_id: int) -> Round:
+    round_ = load_round(session, round_id)
+    if round_ is None or not can_view_round(user, round_):
+        raise ApiProblem(404, f"no round {round_id}", slug="not-found")
+    return round_
+
+
+def etag(document: Document) -> str:
+    return f'"{document.lock_version}"'
+
+
+def etag_header(document: Document) -> dict[str, str]:
+    return {"ETag": etag(document)}
+
+
+def _entity_tags(header: str) -> list[str]:
+    tags = []
+    for tag in (part.strip() for part in header.split(",")):
+        if tag and not tag.startswith(("W/", '"')) and tag != "*":
+            tag = f'"{tag}"'  # be lenient with a bare number
+        tags.append(tag)
+    return tags
+
+
+def expected_lock_version(document: Document) -> int | None:
+    """The version If-Match names when it names the current one; 412 when it names another.
+
+    None without If-Match (or with `*`): the change goes ahead on whatever is current.
+    Weak tags never match (RFC 9110: If-Match compares strongly).
+    """
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tags = _entity_tags(header)
+    if "*" in tags:
+        return None
+    if etag(document) in tags:
+        return document.lock_version
+    raise ApiProblem(
+        412,
+        f"{document.symbol} is at version {document.lock_version}, not the one you sent "
+        f"(If-Match: {header[:80]}): read it again and retry",
+        slug="precondition-failed",
+        headers=etag_header(document),
+        current_etag=etag(document),
+    )
+
+
+@contextmanager
+def precondition(session: Session, document: Document) -> Iterator[int | None]:
+    """Check If-Match, hold the document locked at that version, turn a lost race into 412.
+
+    Yields the expected version for operations that take `expected_lock_version`.
+    """
+    expected = expected_lock_version(document)
+    try:
+        if expected is not None:
+            # The engine's own lock, taken now: the version cannot move before the operation.
+            locking.lock_document(session, document.id, expected)
+        yield expected
+    except StaleChange as error:
+        if expected is None:
+            raise
+        raise ApiProblem(412, str(error), slug="precondition-failed") from None

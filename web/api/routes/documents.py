@@ -1,0 +1,275 @@
+"""Documents: list, create, read; versions; transitions; instruments and pledges."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from models import Document, Participant, PriorityArea, User, Version
+from web import db
+from web.api import schemas, serializers
+from web.api.blueprint import ERRORS_OF_A_CHANGE, Reply, bp, endpoint
+from web.api.problems import ApiProblem
+from web.api.resources import document_or_404, etag_header, precondition
+from web.queries import document_page
+from web.views.access import sees_everything
+from workflow import operations
+
+CHANGE_WITH_PRECONDITION = (*ERRORS_OF_A_CHANGE, 412)
+
+
+def _location(path: str) -> dict[str, str]:
+    return {"Location": bp.url_prefix + path}
+
+
+@endpoint(
+    "/documents",
+    summary="Documents the caller may see, newest change first, with filters and pages",
+    tag="documents",
+    query=schemas.DocumentQuery,
+    response=schemas.DocumentPage,
+    errors=(400, 401),
+)
+def list_documents(user: User, query: schemas.DocumentQuery) -> schemas.DocumentPage:
+    conditions = []
+    if not sees_everything(user):
+        conditions.append(Document.restricted.is_(False))
+    if query.restricted is not None:
+        conditions.append(Document.restricted.is_(query.restricted))
+    if query.kind:
+        conditions.append(Document.kind == query.kind)
+    if query.state:
+        conditions.append(Document.state == query.state)
+    if query.priority_area:
+        areas = select(PriorityArea.id).where(PriorityArea.code == query.priority_area.upper())
+        conditions.append(Document.priority_area_id.in_(areas))
+    for column, code in (
+        (Document.proposer_id, query.proposer),
+        (Document.applicant_id, query.applicant),
+    ):
+        if code:
+            conditions.append(
+                column.in_(select(Participant.id).where(Participant.code == code.upper()))
+            )
+    if query.q:
+        pattern = f"%{query.q.strip().lower()}%"
+        conditions.append(
+            or_(func.lower(Document.title).like(pattern), func.lower(Document.symbol).like(pattern))
+        )
+    session = db.session()
+    total = session.scalar(select(func.count(Document.id)).where(*conditions)) or 0
+    rows = session.scalars(
+        select(Document)
+        .where(*conditions)
+        .options(
+            joinedload(Document.priority_area),
+            joinedload(Document.proposer),
+            joinedload(Document.applicant),
+            joinedload(Document.target_body),
+            selectinload(Document.versions),
+        )
+        .order_by(Document.updated_at.desc(), Document.id.desc())
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+    )
+    return schemas.DocumentPage(
+        items=[serializers.document_summary(d) for d in rows],
+        page=query.page,
+        per_page=query.per_page,
+        total=total,
+    )
+
+
+@endpoint(
+    "/documents",
+    "POST",
+    summary="Create a document in its workflow's first state (with its first text if given)",
+    tag="documents",
+    body=schemas.DocumentCreate,
+    response=schemas.Document,
+    status=201,
+    errors=ERRORS_OF_A_CHANGE,
+    etag=True,
+    location=True,
+)
+def create_document(user: User, body: schemas.DocumentCreate) -> Reply:
+    session = db.session()
+    created = operations.create_document(session, user, **body.model_dump())
+    document = document_or_404(session, user, created.id)
+    return Reply(
+        serializers.document(session, document, user),
+        headers={**etag_header(document), **_location(f"/documents/{document.id}")},
+    )
+
+
+@endpoint(
+    "/documents/<int:document_id>",
+    summary="A document with its versions, rounds, outcome, history and what the caller may fire",
+    tag="documents",
+    response=schemas.Document,
+    etag=True,
+)
+def get_document(user: User, document_id: int) -> Reply:
+    session = db.session()
+    document = document_or_404(session, user, document_id)
+    return Reply(serializers.document(session, document, user), headers=etag_header(document))
+
+
+@endpoint(
+    "/documents/<int:document_id>/versions",
+    summary="The document's texts, Rev.1 first",
+    tag="documents",
+    response=schemas.VersionList,
+)
+def list_versions(user: User, document_id: int) -> schemas.VersionList:
+    document = document_or_404(db.session(), user, document_id)
+    return schemas.VersionList(items=[serializers.version(v) for v in document.versions])
+
+
+@endpoint(
+    "/documents/<int:document_id>/versions/<int:number>",
+    summary="One text of the document",
+    tag="documents",
+    response=schemas.Version,
+)
+def get_version(user: User, document_id: int, number: int) -> schemas.Version:
+    document = document_or_404(db.session(), user, document_id)
+    found = next((v for v in document.versions if v.number == number), None)
+    if found is None:
+        raise ApiProblem(404, f"{document.symbol} has no Rev.{number}", slug="not-found")
+    return serializers.version(found)
+
+
+@endpoint(
+    "/documents/<int:document_id>/versions",
+    "POST",
+    summary="Add a text (Rev.n+1); open rounds on the earlier text become void",
+    tag="documents",
+    body=schemas.VersionCreate,
+    response=schemas.Version,
+    status=201,
+    errors=CHANGE_WITH_PRECONDITION,
+    if_match=True,
+    etag=True,
+    location=True,
+)
+def add_version(user: User, document_id: int, body: schemas.VersionCreate) -> Reply:
+    session = db.session()
+    document = document_or_404(session, user, document_id)
+    with precondition(session, document) as expected:
+        added: Version = operations.add_version(
+            session,
+            user,
+            document.id,
+            texts=body.texts,
+            note=body.note,
+            expected_lock_version=expected,
+        )
+    return Reply(
+        serializers.version(added),
+        headers={
+            **etag_header(document),
+            **_location(f"/documents/{document.id}/versions/{added.number}"),
+        },
+    )
+
+
+@endpoint(
+    "/documents/<int:document_id>/transitions",
+    "POST",
+    summary="Fire a trigger (with its parameters; optionally open the next state's round)",
+    description=(
+        "A refused trigger answers 409 with `allowed_triggers`, a failed guard 409 with "
+        "`guard`, a missing permission 403. With `round`, the round of the state the "
+        "trigger leads to opens in the same change (Secretariat only)."
+    ),
+    tag="documents",
+    body=schemas.TransitionCreate,
+    response=schemas.Document,
+    errors=CHANGE_WITH_PRECONDITION,
+    if_match=True,
+    etag=True,
+)
+def fire_transition(user: User, document_id: int, body: schemas.TransitionCreate) -> Reply:
+    session = db.session()
+    document = document_or_404(session, user, document_id)
+    with precondition(session, document) as expected:
+        operations.fire_trigger(
+            session,
+            user,
+            document.id,
+            body.trigger,
+            comment=body.comment,
+            params=body.params,
+            expected_lock_version=expected,
+        )
+        if body.round is not None:
+            operations.open_round(session, user, document.id, **body.round.model_dump())
+    document = document_or_404(session, user, document_id)
+    return Reply(serializers.document(session, document, user), headers=etag_header(document))
+
+
+@endpoint(
+    "/documents/<int:document_id>/instruments",
+    summary="Signatures and instruments recorded against a convention",
+    tag="conventions",
+    response=schemas.InstrumentList,
+)
+def list_instruments(user: User, document_id: int) -> schemas.InstrumentList:
+    session = db.session()
+    document = document_or_404(session, user, document_id)
+    page = document_page(session, document, user)
+    return schemas.InstrumentList(items=[serializers.instrument(i) for i in page.instruments])
+
+
+@endpoint(
+    "/documents/<int:document_id>/instruments",
+    "POST",
+    summary="Record a signature or an instrument of ratification, acceptance, approval, accession",
+    tag="conventions",
+    body=schemas.InstrumentCreate,
+    response=schemas.Instrument,
+    status=201,
+    errors=CHANGE_WITH_PRECONDITION,
+    if_match=True,
+    etag=True,
+)
+def record_instrument(user: User, document_id: int, body: schemas.InstrumentCreate) -> Reply:
+    session = db.session()
+    document = document_or_404(session, user, document_id)
+    with precondition(session, document):
+        recorded = operations.record_instrument(session, user, document.id, **body.model_dump())
+    return Reply(serializers.instrument(recorded), headers=etag_header(document))
+
+
+@endpoint(
+    "/documents/<int:document_id>/pledges",
+    summary="Pledges recorded against a project proposal",
+    tag="projects",
+    response=schemas.PledgeList,
+)
+def list_pledges(user: User, document_id: int) -> schemas.PledgeList:
+    session = db.session()
+    document = document_or_404(session, user, document_id)
+    page = document_page(session, document, user)
+    return schemas.PledgeList(items=[serializers.pledge(p) for p in page.pledges])
+
+
+@endpoint(
+    "/documents/<int:document_id>/pledges",
+    "POST",
+    summary="Record a pledge towards a project's budget",
+    tag="projects",
+    body=schemas.PledgeCreate,
+    response=schemas.Pledge,
+    status=201,
+    errors=CHANGE_WITH_PRECONDITION,
+    if_match=True,
+    etag=True,
+)
+def record_pledge(user: User, document_id: int, body: schemas.PledgeCreate) -> Reply:
+    session = db.session()
+    document = document_or_404(session, user, document_id)
+    with precondition(session, document):
+        recorded = operations.record_pledge(session, user, document.id, **body.model_dump())
+    return Reply(serializers.pledge(recorded), headers=etag_header(document))

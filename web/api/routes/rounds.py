@@ -1,0 +1,135 @@
+"""Consensus rounds: read, open, close, extend; positions, also on a state's behalf."""
+
+from __future__ import annotations
+
+from models import User
+from web import db
+from web.api import schemas, serializers
+from web.api.blueprint import ERRORS_OF_A_CHANGE, Reply, bp, endpoint
+from web.api.resources import document_or_404, etag_header, precondition, round_or_404
+from web.queries import document_page
+from workflow import operations
+
+CHANGE_WITH_PRECONDITION = (*ERRORS_OF_A_CHANGE, 412)
+
+
+def _round_reply(round_id: int, user: User, status: int | None = None, **headers: str) -> Reply:
+    session = db.session()
+    round_ = round_or_404(session, user, round_id)
+    return Reply(
+        serializers.round_(session, round_),
+        status=status,
+        headers={**etag_header(round_.document), **headers},
+    )
+
+
+@endpoint(
+    "/documents/<int:document_id>/rounds",
+    summary="The document's rounds, newest first",
+    tag="rounds",
+    response=schemas.RoundList,
+)
+def list_rounds(user: User, document_id: int) -> schemas.RoundList:
+    session = db.session()
+    document = document_or_404(session, user, document_id)
+    page = document_page(session, document, user)
+    return schemas.RoundList(items=[serializers.round_(session, r) for r in page.rounds])
+
+
+@endpoint(
+    "/documents/<int:document_id>/rounds",
+    "POST",
+    summary="Open the round of the document's current state (Secretariat)",
+    description="A meeting round has no deadline; a silence or written procedure needs one.",
+    tag="rounds",
+    body=schemas.RoundOpen,
+    response=schemas.Round,
+    status=201,
+    errors=CHANGE_WITH_PRECONDITION,
+    if_match=True,
+    etag=True,
+    location=True,
+)
+def open_round(user: User, document_id: int, body: schemas.RoundOpen) -> Reply:
+    session = db.session()
+    document = document_or_404(session, user, document_id)
+    with precondition(session, document) as expected:
+        opened = operations.open_round(
+            session, user, document.id, **body.model_dump(), expected_lock_version=expected
+        )
+    return _round_reply(opened.id, user, Location=f"{bp.url_prefix}/rounds/{opened.id}")
+
+
+@endpoint(
+    "/rounds/<int:round_id>",
+    summary="A round: electorate, every position recorded, who has not answered, the outcome",
+    tag="rounds",
+    response=schemas.Round,
+    etag=True,
+)
+def get_round(user: User, round_id: int) -> Reply:
+    return _round_reply(round_id, user)
+
+
+@endpoint(
+    "/rounds/<int:round_id>/close",
+    "POST",
+    summary="Close a meeting round as its chair (Secretariat): consensus unless an objection stands",
+    tag="rounds",
+    body=schemas.RoundClose,
+    response=schemas.Round,
+    errors=CHANGE_WITH_PRECONDITION,
+    if_match=True,
+    etag=True,
+)
+def close_round(user: User, round_id: int, body: schemas.RoundClose) -> Reply:
+    session = db.session()
+    round_ = round_or_404(session, user, round_id)
+    with precondition(session, round_.document):
+        operations.close_round(session, user, round_.id, note=body.note)
+    return _round_reply(round_id, user)
+
+
+@endpoint(
+    "/rounds/<int:round_id>/extend",
+    "POST",
+    summary="Move a silence or written deadline later, before it passes (Secretariat)",
+    tag="rounds",
+    body=schemas.RoundExtend,
+    response=schemas.Round,
+    errors=CHANGE_WITH_PRECONDITION,
+    if_match=True,
+    etag=True,
+)
+def extend_deadline(user: User, round_id: int, body: schemas.RoundExtend) -> Reply:
+    session = db.session()
+    round_ = round_or_404(session, user, round_id)
+    with precondition(session, round_.document):
+        operations.extend_deadline(session, user, round_.id, **body.model_dump())
+    return _round_reply(round_id, user)
+
+
+@endpoint(
+    "/rounds/<int:round_id>/positions",
+    "POST",
+    summary="Record a state's position; the round as it stands after it is returned",
+    description=(
+        "A delegate records their own state's position. The Secretariat may record it on "
+        "the state's behalf with the `reference` of its note verbale. An objection ends a "
+        "silence procedure at once (silence broken); a written procedure closes when the "
+        "last state consents or at the first objection."
+    ),
+    tag="rounds",
+    body=schemas.PositionCreate,
+    response=schemas.Round,
+    status=201,
+    errors=CHANGE_WITH_PRECONDITION,
+    if_match=True,
+    etag=True,
+)
+def record_position(user: User, round_id: int, body: schemas.PositionCreate) -> Reply:
+    session = db.session()
+    round_ = round_or_404(session, user, round_id)
+    with precondition(session, round_.document):
+        operations.record_position(session, user, round_.id, **body.model_dump())
+    return _round_reply(round_id, user)

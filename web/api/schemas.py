@@ -1,0 +1,525 @@
+"""Request and response schemas (pydantic v2): the API validates and documents with these.
+
+Request bodies are strict (no coercion, no unknown keys): what the OpenAPI
+description forbids, the API refuses. Every string that reaches the database has
+its column's length and no NUL character (PostgreSQL refuses one).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+
+from models import (
+    InstrumentKind,
+    OutcomeKind,
+    ParticipantKind,
+    ParticipantStatus,
+    PositionKind,
+    RoundMode,
+    RoundStatus,
+)
+
+NO_NUL = r"^[^\x00]*$"
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2200
+
+
+def _text(max_length: int, min_length: int = 0, description: str = "") -> Any:
+    return Annotated[
+        str,
+        Field(
+            min_length=min_length, max_length=max_length, pattern=NO_NUL, description=description
+        ),
+    ]
+
+
+def _code(max_length: int, description: str) -> Any:
+    return Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=max_length,
+            pattern=r"^[A-Za-z0-9_-]+$",
+            description=description,
+        ),
+    ]
+
+
+def _in_calendar(value: date | datetime) -> date | datetime:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"the year must be between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+ParticipantCode = _code(12, "a participant's code (ISO 3166 alpha-3 for a state)")
+BodyCode = _code(20, "a body's code, e.g. SWG, SOC, MC, SUMMIT, PRC")
+AreaCode = _code(20, "a priority area's code")
+Name = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")]
+TimeZone = Annotated[
+    str,
+    Field(
+        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+\-/]+$", description="an IANA time zone"
+    ),
+]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,8}$")]
+LanguageTexts = Annotated[
+    dict[Language, _text(200_000, 1)],
+    Field(min_length=1, max_length=8, description="the text in each working language"),
+]
+Moment = Annotated[
+    datetime,
+    AfterValidator(_in_calendar),
+    Field(
+        description="RFC 3339; without an offset it is read in `timezone` (default: the forum's)"
+    ),
+]
+Day = Annotated[date, AfterValidator(_in_calendar)]
+Amount = Annotated[
+    Decimal,
+    Field(gt=0, max_digits=14, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": 0},
+                {"type": "string", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$"},
+            ],
+            "description": "an amount with at most 2 decimals, as a number or a string",
+        }
+    ),
+]
+ParamText = _text(20_000)
+ParamValue = (
+    ParamText
+    | Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+    | bool
+    | None
+    | Annotated[list[ParamText], Field(max_length=100)]
+    | Annotated[dict[ParamText, ParamText], Field(max_length=100)]
+)
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+# ---------------------------------------------------------------- requests
+
+
+class DocumentCreate(Request):
+    kind: Name = Field(description="the workflow, see GET /workflows")
+    title: _text(300, 1)
+    priority_area: AreaCode | None = None
+    proposer: ParticipantCode | None = None
+    applicant: ParticipantCode | None = None
+    target_body: BodyCode | None = None
+    budget: Amount | None = None
+    threshold: Annotated[int, Field(ge=1, le=1000)] | None = None
+    restricted: bool = False
+    texts: LanguageTexts | None = None
+
+
+class VersionCreate(Request):
+    texts: LanguageTexts
+    note: _text(2000) = ""
+
+
+class RoundOpen(Request):
+    mode: RoundMode
+    deadline: Moment | None = None
+    timezone: TimeZone | None = None
+
+
+class TransitionCreate(Request):
+    trigger: Name
+    comment: _text(4000) = ""
+    params: Annotated[dict[Name, ParamValue], Field(max_length=20)] | None = Field(
+        default=None, description="the trigger's declared parameters (see the workflow)"
+    )
+    round: RoundOpen | None = Field(
+        default=None, description="open the round of the state the trigger leads to, at once"
+    )
+
+
+class RoundClose(Request):
+    note: _text(4000) = ""
+
+
+class RoundExtend(Request):
+    new_deadline: Moment
+    reason: _text(4000, 1)
+    timezone: TimeZone | None = None
+
+
+class PositionCreate(Request):
+    participant: ParticipantCode
+    kind: PositionKind
+    text: _text(20_000) = Field(default="", description="statement, reservation or grounds")
+    amendment: _text(20_000) = Field(default="", description="proposed text with an objection")
+    reference: _text(200) = Field(
+        default="", description="the note verbale, when the Secretariat records for a state"
+    )
+
+
+class InstrumentCreate(Request):
+    participant: ParticipantCode
+    kind: InstrumentKind
+    deposited_on: Day
+
+
+class PledgeCreate(Request):
+    amount: Amount
+    donor: ParticipantCode | None = None
+    donor_name: _text(200) = ""
+
+
+# ---------------------------------------------------------------- queries
+
+
+def _digits(value: Any) -> Any:
+    """Query integers are plain decimal digits; anything else stays a string and fails."""
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value
+
+
+def _flag(value: Any) -> Any:
+    return {"true": True, "false": False}.get(value, value) if isinstance(value, str) else value
+
+
+QueryInt = Annotated[int, BeforeValidator(_digits), Field(strict=True)]
+QueryFlag = Annotated[bool, BeforeValidator(_flag), Field(strict=True)]
+
+
+class DocumentQuery(BaseModel):
+    kind: Name | None = None
+    state: Name | None = None
+    priority_area: AreaCode | None = None
+    proposer: ParticipantCode | None = None
+    applicant: ParticipantCode | None = None
+    restricted: QueryFlag | None = None
+    q: _text(200, 1, "words in the title or the symbol") | None = None
+    page: Annotated[QueryInt, Field(ge=1, le=100_000)] = 1
+    per_page: Annotated[QueryInt, Field(ge=1, le=200)] = 50
+
+
+class ParticipantQuery(BaseModel):
+    status: ParticipantStatus | None = None
+    kind: ParticipantKind | None = None
+
+
+# ---------------------------------------------------------------- responses
+
+
+class Affiliation(BaseModel):
+    role: str
+    participant: str | None
+
+
+class Me(BaseModel):
+    id: int
+    email: str
+    name: str
+    timezone: str
+    language: str
+    is_secretariat: bool
+    is_admin: bool
+    represents: list[str] = Field(description="states whose position this user may record")
+    observes: list[str]
+    affiliations: list[Affiliation]
+
+
+class StatusPeriod(BaseModel):
+    status: ParticipantStatus
+    since: date | None
+    until: date | None
+    note: str
+
+
+class Participant(BaseModel):
+    code: str
+    kind: ParticipantKind
+    status: ParticipantStatus
+    name_en: str
+    name_ru: str
+    status_history: list[StatusPeriod]
+
+
+class ParticipantList(BaseModel):
+    items: list[Participant]
+
+
+class Body(BaseModel):
+    code: str
+    name_en: str
+    name_ru: str
+    all_members_sit: bool
+    observers_attend: bool
+    seats: list[str] = Field(description="participants that sit, when not all members do")
+
+
+class BodyList(BaseModel):
+    items: list[Body]
+
+
+class Dimension(BaseModel):
+    code: str
+    name_en: str
+    name_ru: str
+
+
+class PriorityArea(BaseModel):
+    code: str
+    name_en: str
+    name_ru: str
+    note: str
+    dimension: Dimension
+    coordinators: list[str]
+    co_coordinators: list[str]
+
+
+class PriorityAreaList(BaseModel):
+    items: list[PriorityArea]
+
+
+class RoundRule(BaseModel):
+    body: str
+    modes: list[RoundMode]
+    on_consensus: str
+    on_failure: str
+
+
+class WorkflowState(BaseModel):
+    name: str
+    title: str
+    final: bool
+    round: RoundRule | None
+
+
+class WorkflowTransition(BaseModel):
+    trigger: str
+    title: str
+    sources: list[str]
+    dest: str
+    allowed: list[str]
+    guards: list[str]
+    params: list[str]
+
+
+class DocumentRules(BaseModel):
+    fields: list[str]
+    requires: list[str]
+    create: list[str]
+    revise: list[str]
+    target_bodies: list[str]
+
+
+class ActivityRules(BaseModel):
+    states: list[str]
+    allowed: list[str]
+
+
+class WorkflowSummary(BaseModel):
+    kind: str
+    version: int
+    title: str
+    description: str
+    initial: str
+    final_states: list[str]
+
+
+class Workflow(WorkflowSummary):
+    states: list[WorkflowState]
+    transitions: list[WorkflowTransition]
+    document: DocumentRules
+    pledges: ActivityRules | None
+    instruments: ActivityRules | None
+    mermaid: str = Field(description="the process as a Mermaid state diagram")
+
+
+class WorkflowList(BaseModel):
+    items: list[WorkflowSummary]
+
+
+class DocumentSummary(BaseModel):
+    id: int
+    symbol: str
+    kind: str
+    title: str
+    state: str
+    state_title: str
+    priority_area: str | None
+    proposer: str | None
+    applicant: str | None
+    target_body: str | None
+    restricted: bool
+    budget: str | None = Field(description="a decimal amount as a string")
+    threshold: int | None
+    current_version: int | None
+    created_at: datetime
+    updated_at: datetime
+    lock_version: int = Field(description="also the ETag; send it back in If-Match")
+
+
+class DocumentPage(BaseModel):
+    items: list[DocumentSummary]
+    page: int
+    per_page: int
+    total: int
+
+
+class Version(BaseModel):
+    number: int
+    label: str
+    note: str
+    created_at: datetime
+    created_by: str | None
+    texts: dict[str, str]
+
+
+class Position(BaseModel):
+    id: int
+    participant: str
+    kind: PositionKind
+    text: str
+    amendment: str
+    channel: str = Field(description="delegate, or note_verbale when the Secretariat entered it")
+    reference: str
+    entered_by: str | None
+    recorded_at: datetime
+    is_current: bool
+
+
+class Entry(BaseModel):
+    participant: str
+    text: str
+    channel: str
+
+
+class ObjectionEntry(Entry):
+    amendment: str
+
+
+class Outcome(BaseModel):
+    round_id: int
+    body: str
+    kind: OutcomeKind
+    note: str
+    closed_at: datetime | None
+    statements: list[Entry] = Field(description="interpretative statements attached")
+    reservations: list[Entry]
+    objections: list[ObjectionEntry]
+    consents: list[str]
+    stood_aside: list[str]
+    no_position: list[str] = Field(description="states of the electorate that did not answer")
+
+
+class Round(BaseModel):
+    id: int
+    document_id: int
+    version: int
+    body: str
+    document_state: str
+    mode: RoundMode
+    status: RoundStatus
+    opened_at: datetime
+    deadline_at: datetime | None
+    deadline_timezone: str | None
+    closed_at: datetime | None
+    outcome: Outcome | None
+    electorate: list[str]
+    awaiting: list[str] = Field(description="states of the electorate without a position")
+    positions: list[Position] = Field(description="every position recorded, changes included")
+
+
+class RoundList(BaseModel):
+    items: list[Round]
+
+
+class Instrument(BaseModel):
+    id: int
+    participant: str
+    kind: InstrumentKind
+    deposited_on: date
+    effective_on: date | None
+    recorded_at: datetime
+
+
+class InstrumentList(BaseModel):
+    items: list[Instrument]
+
+
+class Pledge(BaseModel):
+    id: int
+    donor: str | None
+    donor_name: str
+    amount: str
+    recorded_at: datetime
+
+
+class PledgeList(BaseModel):
+    items: list[Pledge]
+
+
+class HistoryEvent(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    from_state: str | None
+    to_state: str | None
+    version_number: int | None
+    comment: str
+    data: dict[str, Any]
+
+
+class Document(DocumentSummary):
+    definition_version: int
+    attributes: dict[str, Any]
+    permitted_triggers: list[str] = Field(description="what the caller may fire now")
+    versions: list[Version]
+    rounds: list[Round]
+    outcome: Outcome | None = Field(description="how the latest closed round ended")
+    instruments: list[Instrument]
+    pledges: list[Pledge]
+    history: list[HistoryEvent]
+
+
+class VersionList(BaseModel):
+    items: list[Version]
+
+
+class PendingDecision(BaseModel):
+    participant: str = Field(description="the state whose position is awaited")
+    round_id: int
+    document_id: int
+    symbol: str
+    title: str
+    body: str
+    mode: RoundMode
+    version: int
+    deadline_at: datetime | None
+
+
+class PendingDecisionList(BaseModel):
+    items: list[PendingDecision]
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with Concord's extensions."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    allowed_triggers: list[str] | None = Field(
+        default=None, description="with a refused trigger: the triggers possible in this state"
+    )
+    trigger: str | None = None
+    state: str | None = None
+    guard: str | None = Field(default=None, description="with a failed guard: its name")
+    errors: list[dict[str, str]] | None = Field(
+        default=None, description="with an invalid request: each field and what is wrong"
+    )

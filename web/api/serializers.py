@@ -1,0 +1,298 @@
+"""ORM rows to response schemas. Reads only what the caller may see (web.views.access)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from models import AuditEvent, User
+from models import Body as BodyRow
+from models import Document as DocumentRow
+from models import Instrument as InstrumentRow
+from models import Participant as ParticipantRow
+from models import Pledge as PledgeRow
+from models import Position as PositionRow
+from models import PriorityArea as PriorityAreaRow
+from models import Round as RoundRow
+from models import Version as VersionRow
+from web.api import schemas
+from web.queries import document_page
+from workflow import operations
+from workflow.definitions import Definition, registry
+
+
+def _code(participant) -> str | None:
+    return participant.code if participant is not None else None
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def me(user: User) -> schemas.Me:
+    return schemas.Me(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        timezone=user.timezone,
+        language=user.language,
+        is_secretariat=user.is_secretariat,
+        is_admin=user.is_admin,
+        represents=[p.code for p in user.represented_states],
+        observes=[p.code for p in user.observed_participants],
+        affiliations=[
+            schemas.Affiliation(role=a.role.value, participant=_code(a.participant))
+            for a in user.affiliations
+        ],
+    )
+
+
+def participant(row: ParticipantRow) -> schemas.Participant:
+    return schemas.Participant(
+        code=row.code,
+        kind=row.kind,
+        status=row.status,
+        name_en=row.name_en,
+        name_ru=row.name_ru,
+        status_history=[
+            schemas.StatusPeriod(status=p.status, since=p.since, until=p.until, note=p.note)
+            for p in row.status_history
+        ],
+    )
+
+
+def body(row: BodyRow) -> schemas.Body:
+    return schemas.Body(
+        code=row.code,
+        name_en=row.name_en,
+        name_ru=row.name_ru,
+        all_members_sit=row.all_members_sit,
+        observers_attend=row.observers_attend,
+        seats=[seat.participant.code for seat in row.seats],
+    )
+
+
+def priority_area(row: PriorityAreaRow) -> schemas.PriorityArea:
+    return schemas.PriorityArea(
+        code=row.code,
+        name_en=row.name_en,
+        name_ru=row.name_ru,
+        note=row.note,
+        dimension=schemas.Dimension(
+            code=row.dimension.code, name_en=row.dimension.name_en, name_ru=row.dimension.name_ru
+        ),
+        coordinators=[p.code for p in row.coordinators],
+        co_coordinators=[p.code for p in row.co_coordinators],
+    )
+
+
+def workflow_summary(definition: Definition) -> schemas.WorkflowSummary:
+    return schemas.WorkflowSummary(
+        kind=definition.kind,
+        version=definition.version,
+        title=definition.title,
+        description=definition.description,
+        initial=definition.initial,
+        final_states=definition.final_states,
+    )
+
+
+def _activity(rules) -> schemas.ActivityRules | None:
+    if rules is None:
+        return None
+    return schemas.ActivityRules(states=sorted(rules.states), allowed=sorted(rules.allowed))
+
+
+def workflow(definition: Definition) -> schemas.Workflow:
+    rules = definition.document
+    return schemas.Workflow(
+        **workflow_summary(definition).model_dump(),
+        states=[
+            schemas.WorkflowState(
+                name=s.name,
+                title=s.title,
+                final=s.final,
+                round=schemas.RoundRule(
+                    body=s.round.body,
+                    modes=list(s.round.modes),
+                    on_consensus=s.round.on_consensus,
+                    on_failure=s.round.on_failure,
+                )
+                if s.round
+                else None,
+            )
+            for s in definition.states.values()
+        ],
+        transitions=[
+            schemas.WorkflowTransition(
+                trigger=t.trigger,
+                title=t.title,
+                sources=list(t.sources),
+                dest=t.dest,
+                allowed=sorted(t.allowed),
+                guards=list(t.guards),
+                params=list(t.params),
+            )
+            for t in definition.transitions
+        ],
+        document=schemas.DocumentRules(
+            fields=sorted(rules.fields),
+            requires=sorted(rules.requires),
+            create=sorted(rules.create),
+            revise=sorted(rules.revise),
+            target_bodies=list(rules.target_bodies),
+        ),
+        pledges=_activity(definition.pledges),
+        instruments=_activity(definition.instruments),
+        mermaid=definition.mermaid(),
+    )
+
+
+def _state_title(row: DocumentRow) -> str:
+    if row.kind in registry():
+        spec = registry().get(row.kind).states.get(row.state)
+        if spec is not None:
+            return spec.title
+    return row.state
+
+
+def document_summary(row: DocumentRow) -> schemas.DocumentSummary:
+    current = row.current_version
+    return schemas.DocumentSummary(
+        id=row.id,
+        symbol=row.symbol,
+        kind=row.kind,
+        title=row.title,
+        state=row.state,
+        state_title=_state_title(row),
+        priority_area=row.priority_area.code if row.priority_area else None,
+        proposer=_code(row.proposer),
+        applicant=_code(row.applicant),
+        target_body=row.target_body.code if row.target_body else None,
+        restricted=row.restricted,
+        budget=_amount(row.budget),
+        threshold=row.threshold,
+        current_version=current.number if current else None,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        lock_version=row.lock_version,
+    )
+
+
+def version(row: VersionRow) -> schemas.Version:
+    return schemas.Version(
+        number=row.number,
+        label=row.label,
+        note=row.note,
+        created_at=row.created_at,
+        created_by=row.created_by.name if row.created_by else None,
+        texts={t.language: t.body for t in row.texts},
+    )
+
+
+def position(row: PositionRow) -> schemas.Position:
+    return schemas.Position(
+        id=row.id,
+        participant=row.participant.code,
+        kind=row.kind,
+        text=row.text,
+        amendment=row.amendment,
+        channel=row.channel.value,
+        reference=row.reference,
+        entered_by=row.entered_by.name if row.entered_by else None,
+        recorded_at=row.recorded_at,
+        is_current=row.is_current,
+    )
+
+
+def outcome(session: Session, row: RoundRow) -> schemas.Outcome | None:
+    if row.is_open or row.outcome is None:
+        return None
+    return schemas.Outcome(
+        round_id=row.id,
+        body=row.body.code,
+        kind=row.outcome,
+        note=row.outcome_note,
+        closed_at=row.closed_at,
+        **asdict(operations.round_outcome(session, row)),
+    )
+
+
+def round_(session: Session, row: RoundRow) -> schemas.Round:
+    answered = {p.participant_id for p in row.positions if p.is_current}
+    return schemas.Round(
+        id=row.id,
+        document_id=row.document_id,
+        version=row.version.number,
+        body=row.body.code,
+        document_state=row.document_state,
+        mode=row.mode,
+        status=row.status,
+        opened_at=row.opened_at,
+        deadline_at=row.deadline_at,
+        deadline_timezone=row.deadline_timezone,
+        closed_at=row.closed_at,
+        outcome=outcome(session, row),
+        electorate=[e.participant.code for e in row.electors],
+        awaiting=[
+            e.participant.code
+            for e in row.electors
+            if row.is_open and e.participant_id not in answered
+        ],
+        positions=[position(p) for p in row.positions],
+    )
+
+
+def instrument(row: InstrumentRow) -> schemas.Instrument:
+    return schemas.Instrument(
+        id=row.id,
+        participant=row.participant.code,
+        kind=row.kind,
+        deposited_on=row.deposited_on,
+        effective_on=row.effective_on,
+        recorded_at=row.recorded_at,
+    )
+
+
+def pledge(row: PledgeRow) -> schemas.Pledge:
+    return schemas.Pledge(
+        id=row.id,
+        donor=_code(row.donor),
+        donor_name=row.donor_name,
+        amount=_amount(row.amount),
+        recorded_at=row.recorded_at,
+    )
+
+
+def history_event(row: AuditEvent) -> schemas.HistoryEvent:
+    return schemas.HistoryEvent(
+        id=row.id,
+        at=row.at,
+        actor=row.actor_label,
+        action=row.action,
+        from_state=row.from_state,
+        to_state=row.to_state,
+        version_number=row.version_number,
+        comment=row.comment,
+        data=row.data or {},
+    )
+
+
+def document(session: Session, row: DocumentRow, user: User) -> schemas.Document:
+    page = document_page(session, row, user)
+    rounds = [round_(session, r) for r in page.rounds]  # newest first
+    latest_outcome = next((r.outcome for r in rounds if r.outcome is not None), None)
+    return schemas.Document(
+        **document_summary(row).model_dump(),
+        definition_version=row.definition_version,
+        attributes=row.attributes or {},
+        permitted_triggers=operations.permitted_triggers(session, user, row),
+        versions=[version(v) for v in row.versions],
+        rounds=rounds,
+        outcome=latest_outcome,
+        instruments=[instrument(i) for i in page.instruments],
+        pledges=[pledge(p) for p in page.pledges],
+        history=[history_event(e) for e in sorted(page.events, key=lambda e: e.id)],
+    )
