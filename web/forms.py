@@ -56,6 +56,10 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
+class TokenForm(FlaskForm):
+    name = StringField("Name (what the token is for)", validators=[Optional(), Length(max=100)])
+
+
 class ActionForm(FlaskForm):
     """A button: only the CSRF token (and the version of the page it was shown on)."""
 

@@ -44,7 +44,22 @@ PAGES = [
     ("/secretariat/tracker.csv", only(SEC)),
     ("/secretariat/grid", only(SEC)),
     ("/secretariat/applications/new", only(SEC)),
+    ("/account", everyone(200)),
 ]
+
+
+def test_the_table_covers_every_page_route(app):
+    """A new page without a row in PAGES fails here."""
+    import re
+
+    covered = {re.sub(r"\{\w+\}|\d+", "<>", path.split("?")[0]) for path, _ in PAGES}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(("views.", "auth.")) and "GET" in rule.methods:
+            shape = re.sub(r"<[^>]+>", "<>", rule.rule)
+            if shape not in covered and shape not in ("/login", "/static/<>"):
+                missing.append(rule.rule)
+    assert not missing
 
 
 def _path(template: str, world) -> str:

@@ -6,6 +6,7 @@ bp = Blueprint("views", __name__)
 
 # The modules register their routes on `bp`.
 from web.views import (  # noqa: E402,F401
+    account,
     documents,
     filters,
     headers,
