@@ -1,0 +1,192 @@
+"""How long N deadlines falling due at the same moment take to fire, each exactly once.
+
+    python benchmarks/deadline_benchmark.py                      # SQLite, a temporary file
+    python benchmarks/deadline_benchmark.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+
+On PostgreSQL the run uses a schema of its own in that database and drops it after.
+It seeds N concept papers with a silence round each, all ending at one moment,
+through the engine's operations; then one sweep fires them. The baseline is a bare
+single-row UPDATE transaction on the same database, measured in the same run, so
+the ratio says what one deadline costs in transactions' worth of work. Each firing
+takes the engine's audit-chain lock, so firings are serial by design.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from config.profile import load_profile
+from config.runtime import Runtime
+from config.settings import DEFAULT_PROFILE, load_settings
+from models import AuditEvent, Base, DueAction, DueActionStatus, RoundMode, User
+from models.db import make_engine, make_session_factory
+from workflow import audit, clock, firing, operations
+from workflow.accounts import create_user
+from workflow.definitions import configure
+
+OPENED = datetime(2025, 3, 10, 6, 0, tzinfo=UTC)
+DEADLINE = OPENED + timedelta(days=14)
+TEXTS = {"en": "Draft text.", "ru": "Проект текста."}
+
+
+def isolated_runtime(database_url: str | None, workdir: Path) -> tuple[Runtime, callable]:
+    """A runtime on an empty database of its own, and a function that removes it."""
+    schema = None
+    if database_url and database_url.startswith("postgresql"):
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        admin = make_engine(database_url)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = (
+            make_url(database_url)
+            .update_query_dict({"options": f"-csearch_path={schema}"})
+            .render_as_string(hide_password=False)
+        )
+    else:
+        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    engine = make_engine(url)
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        load_profile(session, DEFAULT_PROFILE)
+        session.commit()
+    settings = load_settings(
+        environ={}, env="testing", database_url=url, instance_path=str(workdir), secret_key="bench"
+    )
+    runtime = Runtime(settings=settings, engine=engine, sessions=make_session_factory(engine))
+
+    def drop() -> None:
+        runtime.dispose()
+        if schema:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+    return runtime, drop
+
+
+def seed(runtime: Runtime, count: int, batch: int = 200) -> None:
+    with clock.frozen_at(OPENED):
+        with runtime.transaction() as session:
+            secretariat = create_user(
+                session,
+                email="sec@bench.example",
+                name="Secretariat",
+                password="bench-pass-1",
+                secretariat=True,
+            )
+            coordinator = create_user(
+                session,
+                email="kaz@bench.example",
+                name="KAZ",
+                password="bench-pass-1",
+                delegate_of=("KAZ",),
+            )
+            session.flush()
+            ids = secretariat.id, coordinator.id
+        for start in range(0, count, batch):
+            with runtime.transaction() as session:
+                secretariat, coordinator = session.get(User, ids[0]), session.get(User, ids[1])
+                for number in range(start, min(start + batch, count)):
+                    document = operations.create_document(
+                        session,
+                        coordinator,
+                        kind="concept_paper",
+                        title=f"Paper {number}",
+                        priority_area="MIL-1",
+                        proposer="KAZ",
+                        texts=TEXTS,
+                    )
+                    document.state = "soc_consideration"
+                    session.flush()
+                    operations.open_round(
+                        session,
+                        secretariat,
+                        document.id,
+                        mode=RoundMode.SILENCE,
+                        deadline=DEADLINE,
+                    )
+
+
+def baseline_seconds(runtime: Runtime, transactions: int) -> float:
+    """Seconds per bare single-row UPDATE transaction on this database."""
+    with runtime.sessions() as session:
+        row_id = session.scalar(select(DueAction.id).limit(1))
+    started = time.perf_counter()
+    for _ in range(transactions):
+        with runtime.transaction() as session:
+            session.execute(
+                update(DueAction)
+                .where(DueAction.id == row_id)
+                .values(attempts=DueAction.attempts)
+                .execution_options(synchronize_session=False)
+            )
+    return (time.perf_counter() - started) / transactions
+
+
+def check_exactly_once(runtime: Runtime, count: int) -> str:
+    with runtime.sessions() as session:
+        statuses = Counter(session.scalars(select(DueAction.status)))
+        closures = Counter(
+            event.data["round_id"]
+            for event in session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "round_closed")
+            )
+        )
+        transitions = session.scalar(select(func.count()).where(AuditEvent.action == "transition"))
+        broken = audit.find_break(session)
+    assert statuses == {DueActionStatus.FIRED: count}, statuses
+    assert len(closures) == count and set(closures.values()) == {1}, "a round closed twice"
+    assert transitions == count, f"{transitions} transitions for {count} rounds"
+    assert broken is None, str(broken)
+    return f"{count} rows fired, {count} rounds closed once each, audit chain intact"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--baseline-transactions", type=int, default=1_000)
+    args = parser.parse_args()
+    configure(None)
+    with tempfile.TemporaryDirectory() as workdir:
+        runtime, drop = isolated_runtime(args.database_url, Path(workdir))
+        try:
+            dialect = runtime.engine.dialect.name
+            started = time.perf_counter()
+            seed(runtime, args.count)
+            seeded = time.perf_counter() - started
+            print(
+                f"{dialect}: seeded {args.count} silence rounds due at one moment in {seeded:.1f} s"
+            )
+            per_baseline = baseline_seconds(runtime, args.baseline_transactions)
+            clock.set_now(DEADLINE)
+            started = time.perf_counter()
+            report = firing.sweep(runtime, now=DEADLINE)
+            elapsed = time.perf_counter() - started
+            again = firing.sweep(runtime, now=DEADLINE + timedelta(minutes=1))
+            print(f"{dialect}: sweep: {report}; a second sweep: {again}")
+            print(f"{dialect}: {check_exactly_once(runtime, args.count)}")
+            per_firing = elapsed / args.count
+            print(
+                f"{dialect}: {args.count} deadlines fired in {elapsed:.1f} s "
+                f"({per_firing * 1000:.2f} ms each, {args.count / elapsed:.0f}/s); "
+                f"baseline single-row update transaction {per_baseline * 1000:.3f} ms; "
+                f"ratio {per_firing / per_baseline:.1f}x"
+            )
+        finally:
+            clock.set_now(None)
+            drop()
+
+
+if __name__ == "__main__":
+    main()
