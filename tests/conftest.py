@@ -33,6 +33,16 @@ def test_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'concord-test.sqlite3'}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """`postgres_only` tests (row locks, advisory locks, races) are skipped on SQLite."""
+    if os.environ.get("CONCORD_TEST_DATABASE_URL", "").startswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set CONCORD_TEST_DATABASE_URL)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     return test_database_url(tmp_path_factory)

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from models import (
     Body,
@@ -66,6 +66,7 @@ def current_positions(session: Session, round_id: int) -> list[Position]:
     return list(
         session.scalars(
             select(Position)
+            .options(selectinload(Position.participant))
             .where(Position.round_id == round_id, Position.is_current.is_(True))
             .order_by(Position.id)
         )
@@ -89,9 +90,13 @@ def round_outcome(session: Session, round_: Round) -> Outcome:
             outcome.stood_aside.append(code)
         else:
             outcome.consents.append(code)
-    for elector in round_.electors:
-        if elector.participant_id not in answered:
-            outcome.no_position.append(elector.participant.code)
+    silent_ids = [e.participant_id for e in round_.electors if e.participant_id not in answered]
+    if silent_ids:  # one query for the codes, not one per state
+        codes = session.execute(
+            select(Participant.id, Participant.code).where(Participant.id.in_(silent_ids))
+        ).all()
+        code_of = dict(codes)
+        outcome.no_position.extend(code_of[i] for i in silent_ids)
     return outcome
 
 

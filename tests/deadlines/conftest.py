@@ -8,7 +8,6 @@ test database), dropped afterwards.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,15 +26,6 @@ from models import Base
 from models.db import make_engine, make_session_factory
 from workflow import clock, operations
 from workflow.definitions import configure
-
-
-def pytest_collection_modifyitems(config, items):
-    if os.environ.get("CONCORD_TEST_DATABASE_URL", "").startswith("postgresql"):
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (CONCORD_TEST_DATABASE_URL)")
-    for item in items:
-        if "postgres_only" in item.keywords and "tests/deadlines" in str(item.fspath):
-            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
