@@ -24,7 +24,7 @@ from models.forum import Forum
 from models.instrument import Instrument, Pledge
 from models.participant import Participant, ParticipantStatusChange
 from models.round import Position, Round, RoundElector
-from models.user import Affiliation, ApiToken, User
+from models.user import Affiliation, ApiToken, LoginFailure, User
 
 __all__ = [
     "AffiliationRole",
@@ -46,6 +46,7 @@ __all__ = [
     "Forum",
     "Instrument",
     "InstrumentKind",
+    "LoginFailure",
     "OutcomeKind",
     "Participant",
     "ParticipantKind",

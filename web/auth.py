@@ -1,15 +1,12 @@
 """Sign in and out. Failed sign-ins are throttled per e-mail address and per client address.
 
-The throttle lives in memory, in the app object: right for one process (the
-embedded `concord serve`). Behind several gunicorn workers each worker counts on
-its own, so the effective limit is multiplied by the number of workers.
+Failures are rows in the database (`login_failure`), so every gunicorn worker
+counts the same failures.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict, deque
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -23,10 +20,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
 
-from models import Affiliation, User
+from models import Affiliation, LoginFailure, User
 from web import db, login_manager
 from web.forms import LoginForm
 from workflow import clock
@@ -56,40 +53,41 @@ def load_user(user_id: str) -> User | None:
 
 
 class LoginThrottle:
-    """Failure timestamps per key in a sliding window."""
+    """Failures per key within a sliding window, counted in the database."""
 
-    def __init__(self, attempts: int, window_seconds: int):
+    def __init__(self, session: Session, attempts: int, window_seconds: int):
+        self.session = session
         self.attempts = attempts
         self.window = timedelta(seconds=window_seconds)
-        self._failures: dict[str, deque[datetime]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: datetime) -> deque[datetime]:
-        failures = self._failures[key]
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
 
     def retry_after(self, email: str, address: str) -> timedelta | None:
         """None when a sign-in may be tried now, else how long to wait."""
         now = clock.now()
-        with self._lock:
-            waits = []
-            for key, limit in self._limits(email, address):
-                failures = self._recent(key, now)
-                if len(failures) >= limit:
-                    waits.append(failures[0] + self.window - now)
-            return max(waits) if waits else None
+        waits = []
+        for key, limit in self._limits(email, address):
+            count, oldest = self.session.execute(
+                select(func.count(), func.min(LoginFailure.at)).where(
+                    LoginFailure.key == key, LoginFailure.at > now - self.window
+                )
+            ).one()
+            if count >= limit:
+                waits.append(oldest + self.window - now)
+        return max(waits) if waits else None
 
     def failed(self, email: str, address: str) -> None:
+        """Record the failure and commit it: the 401 reply must not roll it back."""
         now = clock.now()
-        with self._lock:
-            for key, _limit in self._limits(email, address):
-                self._recent(key, now).append(now)
+        keys = [key for key, _limit in self._limits(email, address)]
+        self.session.execute(
+            delete(LoginFailure).where(
+                LoginFailure.key.in_(keys), LoginFailure.at <= now - self.window
+            )
+        )
+        self.session.add_all(LoginFailure(key=key, at=now) for key in keys)
+        self.session.commit()
 
     def succeeded(self, email: str) -> None:
-        with self._lock:
-            self._failures.pop(f"email:{email}", None)
+        self.session.execute(delete(LoginFailure).where(LoginFailure.key == f"email:{email}"))
 
     def _limits(self, email: str, address: str):
         yield f"email:{email}", self.attempts
@@ -97,12 +95,8 @@ class LoginThrottle:
 
 
 def throttle() -> LoginThrottle:
-    found = current_app.extensions.get("concord.login_throttle")
-    if found is None:
-        settings = current_app.extensions["concord.runtime"].settings
-        found = LoginThrottle(settings.login_attempts, settings.login_window_seconds)
-        current_app.extensions["concord.login_throttle"] = found
-    return found
+    settings = current_app.extensions["concord.runtime"].settings
+    return LoginThrottle(db.session(), settings.login_attempts, settings.login_window_seconds)
 
 
 def safe_next(target: str | None) -> str:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 03:58:09.440359
+Create Date: 2026-11-28 04:52:08.950610
 """
 
 from collections.abc import Sequence
@@ -60,6 +60,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_forum")),
         sa.UniqueConstraint("code", name=op.f("uq_forum_code")),
     )
+    op.create_table(
+        "login_failure",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=300), nullable=False),
+        sa.Column("at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_failure")),
+    )
+    with op.batch_alter_table("login_failure", schema=None) as batch_op:
+        batch_op.create_index("ix_login_failure_key_at", ["key", "at"], unique=False)
+
     op.create_table(
         "participant",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -912,6 +922,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_participant_status"))
 
     op.drop_table("participant")
+    with op.batch_alter_table("login_failure", schema=None) as batch_op:
+        batch_op.drop_index("ix_login_failure_key_at")
+
+    op.drop_table("login_failure")
     op.drop_table("forum")
     op.drop_table("dimension")
     op.drop_table("body")

@@ -53,6 +53,21 @@ def test_failed_sign_ins_are_throttled_per_address_and_window(app, client, world
     assert sign_in(client, email).status_code == 302
 
 
+def test_every_worker_counts_the_same_failures(app, client, world, settings):
+    """Two app instances (two gunicorn workers) on one database share the throttle."""
+    from web import create_app
+
+    other_app = create_app(settings, session_factory=app.extensions["concord.sessions"])
+    other_app.config["WTF_CSRF_ENABLED"] = False
+    other_worker = other_app.test_client()
+    email = world.users["coordinator"].email
+    for number in range(settings.login_attempts):
+        worker = client if number % 2 else other_worker
+        assert sign_in(worker, email, "wrong-password-1").status_code == 401
+    assert sign_in(client, email).status_code == 429
+    assert sign_in(other_worker, email).status_code == 429
+
+
 def test_failed_sign_ins_are_throttled_per_client_address(client, world, settings):
     for number in range(settings.login_attempts * 4):
         sign_in(client, f"guess{number}@test.example", "wrong-password-1")
