@@ -401,3 +401,53 @@ def test_audit_chain_holds_after_the_races(race_engine, users):
     with Session(race_engine) as session:
         assert session.scalar(select(AuditEvent.id).limit(1)) is not None
         assert audit.find_break(session) is None
+
+
+@pytest.mark.parametrize("attempt", range(REPEAT))
+def test_the_last_written_answer_racing_the_lapse_is_kept_or_refused(race_engine, users, attempt):
+    """Every state but one has answered; its answer and the lapse race: one of them wins."""
+    rng = random.Random(200 + attempt)
+    document_id = proposal_in(race_engine, users, "prc_review")
+    round_id = open_round(race_engine, users, document_id, RoundMode.WRITTEN)
+    last = rng.choice(RECORDERS)
+
+    def everyone_else(session: Session) -> None:
+        secretariat = session.get(User, users["secretariat"])
+        for elector in session.get(Round, round_id).electors:
+            if elector.participant.code != last:
+                operations.record_position(
+                    session,
+                    secretariat,
+                    round_id,
+                    participant=elector.participant.code,
+                    kind=PositionKind.CONSENT,
+                    reference=f"NV/{attempt}/{elector.participant.code}",
+                )
+
+    committed(race_engine, everyone_else)
+    plans = {last: [PositionKind.CONSENT]}
+    jobs = {last: recorder(users, round_id, last, plans[last], rng.uniform(0, 0.01))}
+    lapse_pause = rng.uniform(0, 0.01)
+
+    def scheduler(session: Session):
+        time.sleep(lapse_pause)
+        deadline = session.scalar(select(Round.deadline_at).where(Round.id == round_id))
+        return operations.expire_round(session, round_id, now=deadline + timedelta(seconds=1))
+
+    results = race(race_engine, {**jobs, "scheduler": scheduler})
+    assert results["scheduler"].error is None, f"the lapse failed: {results['scheduler'].error!r}"
+    assert not unexpected(results, (RoundClosed,)), unexpected(results, (RoundClosed,))
+    with Session(race_engine) as session:
+        round_ = session.get(Round, round_id)
+        current = {p.participant.code for p in round_.positions if p.is_current}
+        closing = [
+            e for e in round_events(session, document_id, round_id) if e.action == "round_closed"
+        ]
+        assert len(closing) == 1, "the round closed once"
+        assert (last in current) is (results[last].error is None), "kept iff accepted"
+    if results[last].error is None:
+        assert round_.outcome is OutcomeKind.CONSENSUS, "the last answer completed the round"
+        assert results["scheduler"].value is None, "the lapse fired on a completed round"
+    else:
+        assert round_.outcome is OutcomeKind.LAPSED
+        assert results["scheduler"].value is not None
