@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from web import db
 from workflow.errors import (
     ConcordError,
     GuardFailed,
@@ -104,6 +105,7 @@ def init_app(app) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session().rollback()  # the error page reads the user; a failed session cannot
         return _answer(500, DEFAULT_MESSAGES[500])
 
 

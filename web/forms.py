@@ -47,7 +47,7 @@ TEXT_REQUIRED = {
 def valid_zone(_form, field) -> None:
     try:
         ZoneInfo(field.data)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a folder: OSError
         raise ValidationError(f"Unknown time zone {field.data!r}.") from None
 
 

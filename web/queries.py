@@ -303,6 +303,17 @@ def document_page(session: Session, document: Document, user: User) -> DocumentP
             .order_by(AuditEvent.id.desc())
         )
     )
+    if not sees_everything(user):
+        # Rounds of bodies observers do not attend stay hidden in the history too:
+        # their opening, every position and the close with its statements.
+        hidden = set(
+            session.scalars(
+                select(Round.id)
+                .join(Body, Body.id == Round.body_id)
+                .where(Round.document_id == document.id, Body.observers_attend.is_(False))
+            )
+        )
+        events = [e for e in events if (e.data or {}).get("round_id") not in hidden]
     instruments = list(
         session.scalars(
             select(Instrument)

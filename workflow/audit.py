@@ -104,14 +104,17 @@ def find_break(session: Session, batch: int = 1000) -> ChainBreak | None:
         if previous_id == 0:
             return ChainBreak(_placeholder(head), "every event up to this one was removed")
         return ChainBreak(
-            last, f"the chain ends here but the newest event recorded was {head.last_event_id}: "
+            last,
+            f"the chain ends here but the newest event recorded was {head.last_event_id}: "
             "events after this one were removed",
         )
     return None
 
 
 def _placeholder(head: AuditHead) -> AuditEvent:
-    return AuditEvent(id=head.last_event_id, action="(removed)", at=times.now_utc(), hash=head.last_hash)
+    return AuditEvent(
+        id=head.last_event_id, action="(removed)", at=times.now_utc(), hash=head.last_hash
+    )
 
 
 def verify(session: Session) -> AuditEvent | None:

@@ -23,7 +23,7 @@ def forum(session: Session) -> Forum:
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a folder: OSError
         raise InvalidInput(f"unknown time zone {name!r}") from None
 
 

@@ -42,7 +42,9 @@ def print_demo_accounts() -> None:
 
 @click.command("init")
 @click.option("--demo", is_flag=True, help="Also create the demo accounts and documents.")
-@click.option("--profile", type=click.Path(dir_okay=False), help="Profile file (default: settings).")
+@click.option(
+    "--profile", type=click.Path(dir_okay=False), help="Profile file (default: settings)."
+)
 def init_command(demo: bool, profile: str | None) -> None:
     """Create or upgrade the schema and load the organisation profile."""
     initialise(demo=demo, profile=profile)

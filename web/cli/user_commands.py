@@ -19,7 +19,9 @@ def users_group() -> None:
 @users_group.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--password", required=True, help="At least 10 characters, not only letters or digits.")
+@click.option(
+    "--password", required=True, help="At least 10 characters, not only letters or digits."
+)
 @click.option("--secretariat", is_flag=True, help="A secretariat officer.")
 @click.option("--admin", is_flag=True, help="An administrator.")
 @click.option("--delegate-of", "delegate_of", multiple=True, metavar="CODE", help="Member state.")

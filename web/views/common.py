@@ -11,7 +11,7 @@ from workflow.errors import ConcordError
 
 def lock_version(value: str | None) -> int | None:
     """The lock_version a form was shown with; None when absent or not a number."""
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 def viewer_zone_name() -> str:

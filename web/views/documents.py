@@ -38,7 +38,7 @@ def document_list():
         body=args.get("body", ""),
         priority_area=args.get("priority_area", ""),
         q=args.get("q", "")[:200],
-        page=int(page) if page.isdigit() else 1,
+        page=int(page) if page.isascii() and page.isdigit() else 1,
     )
     session = db.session()
     listing = queries.list_documents(session, current_user, filters)

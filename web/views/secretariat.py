@@ -23,6 +23,11 @@ from workflow.errors import ConcordError
 APPLICATION_KINDS = ("observer_application", "admission")
 
 
+def spreadsheet_safe(text: str) -> str:
+    """A leading =, +, -, @ would run as a formula when the CSV is opened in a spreadsheet."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @bp.route("/secretariat/tracker")
 @login_required
 def tracker():
@@ -75,7 +80,7 @@ def tracker_csv():
         writer.writerow(
             [
                 round_.document.symbol,
-                round_.document.title,
+                spreadsheet_safe(round_.document.title),
                 round_.body.code,
                 MODE_LABELS[round_.mode],
                 round_.deadline_at.isoformat() if round_.deadline_at else "",
