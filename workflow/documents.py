@@ -27,6 +27,8 @@ from workflow.errors import GuardFailed, InvalidInput, NotPermitted
 from workflow.permissions import document_roles, require, roles_for
 
 TITLE_MAX = 300
+BUDGET_LIMIT = Decimal(10) ** 12
+THRESHOLD_LIMIT = 2**31 - 1
 
 
 def version_symbol(document: Document, version: Version | None = None) -> str:
@@ -82,6 +84,8 @@ def _new_version(
             )
         if not isinstance(body, str) or not body.strip():
             raise InvalidInput(f"the {language} text is empty")
+        if "\x00" in body:  # PostgreSQL refuses NUL characters in text
+            raise InvalidInput(f"the {language} text contains a NUL character")
         version.texts.append(VersionText(language=language, body=body))
     document.versions.append(version)
     return version
@@ -110,6 +114,8 @@ def create_document(
         raise InvalidInput("a title is required")
     if len(title) > TITLE_MAX:
         raise InvalidInput(f"the title is longer than {TITLE_MAX} characters")
+    if "\x00" in title:
+        raise InvalidInput("the title contains a NUL character")
     given = {
         name: value
         for name, value in (
@@ -146,7 +152,11 @@ def create_document(
             raise InvalidInput(f"not an amount: {budget!r}") from None
         if budget <= 0:
             raise InvalidInput("the budget must be positive")
-    if threshold is not None and (not isinstance(threshold, int) or threshold < 1):
+        if budget >= BUDGET_LIMIT:  # the column holds 12 digits before the point
+            raise InvalidInput(f"the budget must be below {BUDGET_LIMIT:,}")
+    if threshold is not None and (
+        not isinstance(threshold, int) or not 1 <= threshold <= THRESHOLD_LIMIT
+    ):
         raise InvalidInput("the threshold must be a whole number of instruments, at least 1")
 
     roles = roles_for(actor, priority_area=area, proposer=proposing, applicant=applying)

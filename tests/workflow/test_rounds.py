@@ -441,3 +441,22 @@ def test_withdrawing_voids_the_open_round(session, cast, meeting, swg_paper):
         session, cast.coordinator, swg_paper.id, "withdraw", comment="No longer needed"
     )
     assert swg_paper.state == "withdrawn" and meeting.outcome is OutcomeKind.VOID
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": "A\x00B"}, "NUL character"),
+        ({"texts": {"en": "text\x00"}}, "NUL character"),
+        ({"budget": 10**15}, "the budget must be below"),
+        ({"threshold": 10**11}, "the threshold must be a whole number"),
+    ],
+)
+def test_values_the_database_cannot_hold_are_refused_first(session, make_user, fields, message):
+    officer = make_user(session, secretariat=True)
+    values = {"kind": "project_proposal", "title": "Hotline", "proposer": "KAZ", "budget": 100}
+    if "threshold" in fields:
+        values = {"kind": "convention", "title": "Convention", "threshold": 14}
+    values |= fields
+    with pytest.raises(InvalidInput, match=message):
+        ops.create_document(session, officer, texts=values.pop("texts", {"en": "x"}), **values)
