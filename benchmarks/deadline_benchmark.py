@@ -25,14 +25,14 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from config.profile import load_profile
-from config.runtime import Runtime
+from bootstrap.profile import load_profile
+from bootstrap.runtime import Runtime
 from config.settings import DEFAULT_PROFILE, load_settings
 from models import AuditEvent, Base, DueAction, DueActionStatus, RoundMode, User
 from models.db import make_engine, make_session_factory
 from workflow import audit, clock, firing, operations
 from workflow.accounts import create_user
-from workflow.definitions import configure
+from workflow.registry import configure
 
 OPENED = datetime(2025, 3, 10, 6, 0, tzinfo=UTC)
 DEADLINE = OPENED + timedelta(days=14)

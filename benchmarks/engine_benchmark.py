@@ -28,7 +28,7 @@ from pathlib import Path
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, event, insert, select, text
 from sqlalchemy.orm import Session
 
-from config.profile import load_profile
+from bootstrap.profile import load_profile
 from config.settings import DEFAULT_PROFILE
 from models import Base, Participant, ParticipantStatus, PositionKind, RoundMode, User
 from models.db import make_engine

@@ -30,7 +30,7 @@ class Settings:
     database_url: str = ""  # empty: a SQLite file in the instance folder
     secret_key: str = ""  # required outside development
     instance_path: str = "instance"
-    timezone: str = "Asia/Almaty"
+    timezone: str = ""  # shown times' default zone; empty: the forum's (the profile's)
     profile: str = str(DEFAULT_PROFILE)
     workflows_path: str = str(DEFAULT_WORKFLOWS)
     run_scheduler: bool = False  # `concord serve` turns it on for the embedded default
@@ -115,12 +115,13 @@ def _validate(settings: Settings) -> None:
         raise SettingsError(
             f"setting 'env' must be one of {', '.join(ENVIRONMENTS)}, got {settings.env!r}"
         )
-    try:
-        ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(
-            f"setting 'timezone': unknown time zone {settings.timezone!r}"
-        ) from None
+    if settings.timezone:
+        try:
+            ZoneInfo(settings.timezone)
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a folder: OSError
+            raise SettingsError(
+                f"setting 'timezone': unknown time zone {settings.timezone!r}"
+            ) from None
     if settings.login_attempts < 1:
         raise SettingsError("setting 'login_attempts' must be at least 1")
 

@@ -72,11 +72,6 @@ class Round(Base):
     def is_open(self) -> bool:
         return self.status is RoundStatus.OPEN
 
-    @property
-    def current_positions(self) -> dict[int, Position]:
-        """participant id -> the position that counts (the latest)."""
-        return {p.participant_id: p for p in self.positions if p.is_current}
-
 
 class RoundElector(Base):
     """A member state entitled to a position in a round, fixed when it opens."""

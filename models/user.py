@@ -20,7 +20,7 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Almaty")
+    timezone: Mapped[str] = mapped_column(String(64))  # set at creation: the forum's by default
     language: Mapped[str] = mapped_column(String(8), default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

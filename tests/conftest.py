@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from config.profile import load_profile
+from bootstrap.profile import load_profile
 from config.settings import DEFAULT_PROFILE, load_settings
 from models import Base, User
 from models.db import make_engine

@@ -8,7 +8,7 @@ from flask import Flask
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from config.runtime import Runtime, build_runtime
+from bootstrap.runtime import Runtime, build_runtime
 from config.settings import Settings
 from web import db
 

@@ -1,20 +1,24 @@
-"""Error pages a person understands; no traceback ever reaches a user.
-
-Domain errors (workflow.errors) carry their HTTP status; a concurrent change
-(StaleChange, or SQLAlchemy's StaleDataError from the version column) becomes a
-409 asking the user to reload. Under /api/ the same errors are answered in JSON.
-"""
+"""App-wide error handlers: every error is a `Problem` (web.problems), rendered as an error
+page a person understands, or as problem+json under /api/. No traceback reaches a user."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import jsonify, render_template, request
+from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from web import db
+from web.problems import (
+    Problem,
+    from_domain_error,
+    from_exception,
+    from_stale_data,
+    is_api_request,
+    problem_response,
+)
 from workflow.errors import (
     ConcordError,
     GuardFailed,
@@ -25,8 +29,10 @@ from workflow.errors import (
 
 log = logging.getLogger(__name__)
 
-STALE_MESSAGE = "Someone else changed this document while you were working on it. Reload the page to see the current text and state."
-
+STALE_MESSAGE = (
+    "Someone else changed this document while you were working on it. Reload the page to see "
+    "the current text and state."
+)
 HEADINGS = {
     400: "The request could not be understood",
     401: "Please sign in",
@@ -47,68 +53,73 @@ DEFAULT_MESSAGES = {
 }
 
 
-def _answer(status: int, message: str, *, detail: list[str] | None = None):
-    if request.path.startswith("/api/"):
-        return jsonify({"error": message, "status": status}), status
-    return (
-        render_template(
-            "errors/error.html",
-            status=status,
-            heading=HEADINGS.get(status, "Error"),
-            message=message,
-            detail=detail or [],
-        ),
-        status,
-    )
-
-
-def describe(error: ConcordError) -> tuple[str, list[str]]:
-    """The message and any extra lines for a domain error."""
+def describe(problem: Problem) -> tuple[str, list[str]]:
+    """What a person is told: a message and any extra lines."""
+    error = problem.error
     if isinstance(error, StaleChange):
         return STALE_MESSAGE, []
     if isinstance(error, TriggerNotAllowed):
-        return (
-            "This step is not possible in the document's current state.",
-            [str(error)],
-        )
+        return "This step is not possible in the document's current state.", [str(error)]
     if isinstance(error, GuardFailed):
         return f"This step cannot be taken yet: {error.reason}", []
     if isinstance(error, RoundClosed):
         return "The round is closed: positions can no longer be recorded or changed.", [str(error)]
-    return str(error) or DEFAULT_MESSAGES.get(error.http_status, ""), []
+    if isinstance(error, ConcordError):
+        return str(error) or DEFAULT_MESSAGES.get(problem.status, ""), []
+    if isinstance(error, HTTPException) and not _custom(error):
+        return DEFAULT_MESSAGES.get(problem.status, "") or error.name, []
+    if problem.status >= 500:
+        return DEFAULT_MESSAGES[500], []
+    return problem.detail, []
+
+
+def describe_error(error: ConcordError) -> str:
+    """A domain error in one line, for a flash message above a form."""
+    message, detail = describe(from_domain_error(error))
+    return " ".join([message, *detail])
+
+
+def render(problem: Problem):
+    if is_api_request():
+        return problem_response(problem)
+    message, detail = describe(problem)
+    page = render_template(
+        "errors/error.html",
+        status=problem.status,
+        heading=HEADINGS.get(problem.status, "Error"),
+        message=message,
+        detail=detail,
+    )
+    return page, problem.status, problem.headers
 
 
 def init_app(app) -> None:
     @app.errorhandler(ConcordError)
-    def domain_error(error: ConcordError):
-        status = getattr(error, "http_status", None) or 422
-        message, detail = describe(error)
-        return _answer(status, message, detail=detail)
-
     @app.errorhandler(StaleDataError)
-    def stale(_error):
-        return _answer(409, STALE_MESSAGE)
+    @app.errorhandler(HTTPException)
+    def known(error):
+        return render(from_exception(error))
 
     @app.errorhandler(CSRFError)
     def csrf(_error):
-        return _answer(
-            400,
-            "The form had expired or was not sent from this site. Reload the page and try again.",
+        return render(
+            Problem(
+                400,
+                "The form had expired or was not sent from this site. Reload the page and try "
+                "again.",
+            )
         )
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        status = error.code or 500
-        message = error.description if _custom(error) else DEFAULT_MESSAGES.get(status, "")
-        return _answer(status, message or error.name)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
         db.session().rollback()  # the error page reads the user; a failed session cannot
-        return _answer(500, DEFAULT_MESSAGES[500])
+        return render(from_exception(error))
 
 
 def _custom(error: HTTPException) -> bool:
     """True when the view gave its own description (abort(403, "...")), not werkzeug's default."""
     return bool(error.description) and error.description != type(error).description
+
+
+__all__ = ["describe_error", "from_stale_data", "init_app", "render"]

@@ -28,20 +28,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from models import InstrumentKind, PositionKind, RoundMode
-
-POSITION_CHOICES = [
-    (PositionKind.CONSENT.value, "Consent"),
-    (PositionKind.CONSENT_WITH_STATEMENT.value, "Consent with an interpretative statement"),
-    (PositionKind.RESERVATION.value, "Consent with a formal reservation"),
-    (PositionKind.STAND_ASIDE.value, "Stand aside"),
-    (PositionKind.OBJECTION.value, "Object"),
-]
-TEXT_REQUIRED = {
-    PositionKind.CONSENT_WITH_STATEMENT.value: "An interpretative statement is required.",
-    PositionKind.RESERVATION.value: "The text of the reservation is required.",
-    PositionKind.OBJECTION.value: "The grounds of the objection are required.",
-}
+from models import InstrumentKind, RoundMode
+from web.labels import POSITION_CHOICES, TEXT_REQUIRED
 
 
 def valid_zone(_form, field) -> None:
@@ -75,12 +63,16 @@ class TriggerForm(FlaskForm):
 
 class PositionForm(FlaskForm):
     participant = SelectField("Acting for", validators=[DataRequired("Choose the state.")])
-    kind = RadioField("Position", choices=POSITION_CHOICES, validators=[InputRequired()])
+    kind = RadioField(
+        "Position",
+        choices=[(kind.value, label) for kind, label in POSITION_CHOICES.items()],
+        validators=[InputRequired()],
+    )
     text = TextAreaField("Statement, reservation or grounds", validators=[Length(max=20000)])
     amendment = TextAreaField("Proposed amendment (optional)", validators=[Length(max=20000)])
 
     def validate_text(self, field) -> None:
-        message = TEXT_REQUIRED.get(self.kind.data)
+        message = TEXT_REQUIRED.get(self.kind.data)  # a StrEnum key matches its value
         if message and not (field.data or "").strip():
             raise ValidationError(message)
 

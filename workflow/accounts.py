@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import Affiliation, AffiliationRole, Participant, ParticipantStatus, User
+from workflow import times
 from workflow.errors import InvalidInput
 
 MIN_PASSWORD_LENGTH = 10
@@ -81,8 +82,7 @@ def create_user(
         language=language,
         affiliations=affiliations,
     )
-    if timezone:
-        user.timezone = timezone
+    user.timezone = timezone or times.forum(session).timezone
     session.add(user)
     session.flush()
     return user

@@ -20,6 +20,7 @@ from workflow import locking, times
 
 SYSTEM = "system"
 SCHEDULER = "scheduler"
+PROFILE = "profile"  # loading the organisation profile
 
 
 def _plain(data: dict[str, Any] | None) -> dict[str, Any]:

@@ -7,15 +7,13 @@ and effects get this context, never the machine.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from models import Document, User
 from workflow import effects, guards, times
-
-if TYPE_CHECKING:
-    from workflow.definitions import Definition, TransitionSpec
+from workflow.spec import Definition, TransitionSpec
 
 
 class TransitionContext:

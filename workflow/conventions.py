@@ -18,13 +18,14 @@ from models import (
     Pledge,
     User,
 )
-from workflow import audit, locking, times
-from workflow.definitions import ActivityRules, Definition
+from workflow import audit, times
+from workflow.change import Change, document_change, flush
 from workflow.effects import entry_into_force_date, reschedule_entry_into_force
-from workflow.engine import definition_for, fire, flush, touch
+from workflow.engine import definition_for, fire
 from workflow.errors import GuardFailed, InvalidInput, NotPermitted
 from workflow.guards import pledged_total
 from workflow.permissions import document_roles, require, roles_for
+from workflow.spec import ActivityRules, Definition
 
 
 def _rules(definition: Definition, section: str) -> ActivityRules:
@@ -66,23 +67,60 @@ def record_instrument(
         raise InvalidInput(f"unknown kind of instrument {kind!r}") from None
     if isinstance(deposited_on, datetime) or not isinstance(deposited_on, date):
         raise InvalidInput("the date of deposit must be a date")
-    document = locking.lock_document(session, document_id)
-    definition = definition_for(document)
-    rules = _rules(definition, "instruments")
     if actor is None:
         raise NotPermitted("instruments are recorded by a user")
-    require(document_roles(actor, document), rules.allowed, "record instruments")
-    _in_state(document, rules, "instruments")
-    state = _participant(session, participant)
-    if state.kind is not ParticipantKind.STATE or state.status is not ParticipantStatus.MEMBER:
-        raise InvalidInput(f"{state.name_en} is not a member state")
-    if deposited_on > times.today(session):
-        raise InvalidInput("the date of deposit cannot be in the future")
-    earlier = list(
-        session.scalars(
-            select(Instrument).where(
-                Instrument.document_id == document.id, Instrument.participant_id == state.id
+    with document_change(session, actor, document_id) as change:
+        document = change.document
+        definition = definition_for(document)
+        rules = _rules(definition, "instruments")
+        require(document_roles(actor, document), rules.allowed, "record instruments")
+        _in_state(document, rules, "instruments")
+        state = _participant(session, participant)
+        if state.kind is not ParticipantKind.STATE or state.status is not ParticipantStatus.MEMBER:
+            raise InvalidInput(f"{state.name_en} is not a member state")
+        if deposited_on > times.today(session):
+            raise InvalidInput("the date of deposit cannot be in the future")
+        _refuse_a_second_deposit(session, document, state, kind)
+
+        in_force_on = (document.attributes or {}).get("in_force_on")
+        instrument = Instrument(
+            document=document,
+            participant=state,
+            kind=kind,
+            deposited_on=deposited_on,
+            recorded_by=actor,
+            recorded_at=times.now_utc(),
+        )
+        if in_force_on and kind.counts_towards_entry_into_force:
+            instrument.effective_on = max(
+                date.fromisoformat(in_force_on),
+                deposited_on + timedelta(days=rules.days_to_effect),
             )
+        session.add(instrument)
+        flush(session)
+        effective_on = instrument.effective_on
+        change.record(
+            "instrument_recorded",
+            data={
+                "instrument_id": instrument.id,
+                "participant": state.code,
+                "kind": kind.value,
+                "deposited_on": deposited_on.isoformat(),
+                "effective_on": effective_on.isoformat() if effective_on else None,
+            },
+        )
+        if kind.counts_towards_entry_into_force:
+            _after_counting_instrument(change, definition, rules)
+    return instrument
+
+
+def _refuse_a_second_deposit(
+    session: Session, document: Document, state: Participant, kind: InstrumentKind
+) -> None:
+    """One signature and one counting instrument per state."""
+    earlier = session.scalars(
+        select(Instrument).where(
+            Instrument.document_id == document.id, Instrument.participant_id == state.id
         )
     )
     for other in earlier:
@@ -93,51 +131,12 @@ def record_instrument(
                 f"{state.name_en} already deposited its {other.kind.value} on {other.deposited_on}"
             )
 
-    in_force_on = (document.attributes or {}).get("in_force_on")
-    instrument = Instrument(
-        document=document,
-        participant=state,
-        kind=kind,
-        deposited_on=deposited_on,
-        recorded_by=actor,
-        recorded_at=times.now_utc(),
-    )
-    if in_force_on and kind.counts_towards_entry_into_force:
-        instrument.effective_on = max(
-            date.fromisoformat(in_force_on),
-            deposited_on + timedelta(days=rules.days_to_effect),
-        )
-    session.add(instrument)
-    flush(session)
-    audit.record(
-        session,
-        action="instrument_recorded",
-        actor=actor,
-        document=document,
-        from_state=document.state,
-        to_state=document.state,
-        data={
-            "instrument_id": instrument.id,
-            "participant": state.code,
-            "kind": kind.value,
-            "deposited_on": deposited_on.isoformat(),
-            "effective_on": instrument.effective_on.isoformat()
-            if instrument.effective_on
-            else None,
-        },
-    )
-    if kind.counts_towards_entry_into_force:
-        _after_counting_instrument(session, document, definition, rules)
-    flush(session)
-    return instrument
 
-
-def _after_counting_instrument(
-    session: Session, document: Document, definition: Definition, rules: ActivityRules
-) -> None:
+def _after_counting_instrument(change: Change, definition: Definition, rules: ActivityRules) -> None:
+    session, document = change.session, change.document
     if rules.on_threshold and definition.transitions_from(document.state, rules.on_threshold):
         if entry_into_force_date(session, document, rules.days_to_effect) is not None:
-            fire(session, None, document, rules.on_threshold, comment="threshold reached")
+            fire(change, rules.on_threshold, comment="threshold reached", as_system=True)
         return
     scheduled = (document.attributes or {}).get("entry_into_force_on")
     if scheduled and definition.transitions_from(document.state, rules.on_effective_date):
@@ -145,16 +144,20 @@ def _after_counting_instrument(
         new = entry_into_force_date(session, document, rules.days_to_effect)
         if new is not None and new.isoformat() != scheduled:
             data = reschedule_entry_into_force(session, document, definition)
-            audit.record(
-                session,
-                action="entry_into_force_rescheduled",
-                actor=None,
-                document=document,
-                from_state=document.state,
-                to_state=document.state,
-                data={"from": scheduled, **data},
-            )
-            touch(document)
+            change.record("entry_into_force_rescheduled", data={"from": scheduled, **data}, actor=None)
+
+
+def awaited_entry_into_force(document: Document) -> date | None:
+    """The date a convention is set to enter into force, while it awaits that date."""
+    definition = definition_for(document)
+    rules = definition.instruments
+    effective = (document.attributes or {}).get("entry_into_force_on")
+    awaiting = (
+        rules is not None
+        and rules.on_effective_date
+        and definition.transitions_from(document.state, rules.on_effective_date)
+    )
+    return date.fromisoformat(effective) if awaiting and effective else None
 
 
 def enter_into_force(
@@ -162,28 +165,14 @@ def enter_into_force(
 ) -> Document | None:
     """For the scheduler: bring a convention into force once its date has come. Idempotent."""
     now = now or times.now_utc()
-    document = locking.lock_document(session, document_id)
-    definition = definition_for(document)
-    rules = definition.instruments
-    if rules is None or not rules.on_effective_date:
-        return None
-    if not definition.transitions_from(document.state, rules.on_effective_date):
-        return None
-    effective = (document.attributes or {}).get("entry_into_force_on")
-    if not effective:
-        return None
-    if now < times.start_of_day(date.fromisoformat(effective), times.forum_zone(session)):
-        return None
-    fire(
-        session,
-        None,
-        document,
-        rules.on_effective_date,
-        comment=f"in force on {effective}",
-        actor_label=audit.SCHEDULER,
-        now=now,
-    )
-    flush(session)
+    with document_change(session, None, document_id, actor_label=audit.SCHEDULER) as change:
+        document = change.document
+        effective = awaited_entry_into_force(document)
+        if effective is None or now < times.start_of_day(effective, times.forum_zone(session)):
+            change.skip()
+            return None
+        trigger = definition_for(document).instruments.on_effective_date
+        fire(change, trigger, comment=f"in force on {effective.isoformat()}", now=now)
     return document
 
 
@@ -208,37 +197,32 @@ def record_pledge(
         raise InvalidInput("name either a participant (donor) or an external donor (donor_name)")
     if actor is None:
         raise NotPermitted("pledges are recorded by a user")
-    document = locking.lock_document(session, document_id)
-    definition = definition_for(document)
-    rules = _rules(definition, "pledges")
-    giver = _participant(session, donor) if donor else None
-    roles = document_roles(actor, document) | roles_for(actor, donor=giver)
-    require(roles, rules.allowed, "record a pledge")
-    _in_state(document, rules, "pledges")
-    pledge = Pledge(
-        document=document,
-        donor=giver,
-        donor_name=donor_name,
-        amount=amount,
-        recorded_by_id=actor.id,
-        recorded_at=times.now_utc(),
-    )
-    session.add(pledge)
-    flush(session)
-    audit.record(
-        session,
-        action="pledge_recorded",
-        actor=actor,
-        document=document,
-        from_state=document.state,
-        to_state=document.state,
-        data={
-            "pledge_id": pledge.id,
-            "amount": str(amount),
-            "donor": giver.code if giver else donor_name,
-            "pledged_total": str(pledged_total(session, document.id)),
-            "budget": str(document.budget) if document.budget is not None else None,
-        },
-    )
-    flush(session)
+    with document_change(session, actor, document_id) as change:
+        document = change.document
+        definition = definition_for(document)
+        rules = _rules(definition, "pledges")
+        giver = _participant(session, donor) if donor else None
+        roles = document_roles(actor, document) | roles_for(actor, donor=giver)
+        require(roles, rules.allowed, "record a pledge")
+        _in_state(document, rules, "pledges")
+        pledge = Pledge(
+            document=document,
+            donor=giver,
+            donor_name=donor_name,
+            amount=amount,
+            recorded_by_id=actor.id,
+            recorded_at=times.now_utc(),
+        )
+        session.add(pledge)
+        flush(session)
+        change.record(
+            "pledge_recorded",
+            data={
+                "pledge_id": pledge.id,
+                "amount": str(amount),
+                "donor": giver.code if giver else donor_name,
+                "pledged_total": str(pledged_total(session, document.id)),
+                "budget": str(document.budget) if document.budget is not None else None,
+            },
+        )
     return pledge

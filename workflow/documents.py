@@ -20,11 +20,14 @@ from models import (
     Version,
     VersionText,
 )
-from workflow import audit, locking, times
-from workflow.definitions import Definition, registry
-from workflow.engine import definition_for, flush, touch, void_open_rounds
+from workflow import times
+from workflow.change import document_change, flush, new_document_change
+from workflow.closing import void_open_rounds
+from workflow.engine import definition_for
 from workflow.errors import GuardFailed, InvalidInput, NotPermitted
 from workflow.permissions import document_roles, require, roles_for
+from workflow.registry import registry
+from workflow.spec import Definition
 
 TITLE_MAX = 300
 BUDGET_LIMIT = Decimal(10) ** 12
@@ -40,7 +43,8 @@ def version_symbol(document: Document, version: Version | None = None) -> str:
 def next_symbol(session: Session, forum: Forum, definition: Definition) -> str:
     """`PREFIX/CODE/n/yy`: numbered per kind and year at the forum's seat.
 
-    Callers hold the audit chain lock (PostgreSQL), which serialises numbering.
+    Callers hold the audit chain lock (PostgreSQL, see `new_document_change`), which
+    serialises numbering.
     """
     year = times.today(session).strftime("%y")
     head = f"{forum.symbol_prefix}/{definition.symbol}/"
@@ -162,40 +166,37 @@ def create_document(
     roles = roles_for(actor, priority_area=area, proposer=proposing, applicant=applying)
     require(roles, definition.document.create, f"create a {definition.title.lower()}")
 
-    locking.serialize(session, locking.AUDIT_CHAIN)  # also serialises symbol numbering
-    forum = times.forum(session)
-    now = times.now_utc()
-    document = Document(
-        kind=definition.kind,
-        definition_version=definition.version,
-        symbol=next_symbol(session, forum, definition),
-        title=title,
-        state=definition.initial,
-        priority_area=area,
-        proposer=proposing,
-        applicant=applying,
-        target_body=body,
-        restricted=bool(restricted),
-        budget=budget,
-        threshold=threshold,
-        attributes={},
-        created_by=actor,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(document)
-    if texts:
-        _new_version(document, texts, "", actor, forum)
-    flush(session)
-    audit.record(
-        session,
-        action="document_created",
-        actor=actor,
-        document=document,
-        to_state=document.state,
-        data={"kind": document.kind, "symbol": document.symbol, "title": title},
-    )
-    flush(session)
+    with new_document_change(session, actor) as change:
+        forum = times.forum(session)
+        now = times.now_utc()
+        document = Document(
+            kind=definition.kind,
+            definition_version=definition.version,
+            symbol=next_symbol(session, forum, definition),
+            title=title,
+            state=definition.initial,
+            priority_area=area,
+            proposer=proposing,
+            applicant=applying,
+            target_body=body,
+            restricted=bool(restricted),
+            budget=budget,
+            threshold=threshold,
+            attributes={},
+            created_by=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(document)
+        if texts:
+            _new_version(document, texts, "", actor, forum)
+        flush(session)
+        change.document = document
+        change.record(
+            "document_created",
+            from_state=None,
+            data={"kind": document.kind, "symbol": document.symbol, "title": title},
+        )
     return document
 
 
@@ -211,35 +212,29 @@ def add_version(
     """A new text; every open round on an earlier text becomes void."""
     if actor is None:
         raise NotPermitted("versions are added by a user")
-    document = locking.lock_document(session, document_id, expected_lock_version)
-    definition = definition_for(document)
-    require(
-        document_roles(actor, document), definition.document.revise, f"revise {document.symbol}"
-    )
-    if definition.states[document.state].final:
-        raise GuardFailed(
-            "final", f"{document.symbol} is {document.state}: its text can no longer change"
+    with document_change(
+        session, actor, document_id, expected_lock_version=expected_lock_version
+    ) as change:
+        document = change.document
+        definition = definition_for(document)
+        require(
+            document_roles(actor, document),
+            definition.document.revise,
+            f"revise {document.symbol}",
         )
-    version = _new_version(document, texts, note, actor, times.forum(session))
-    flush(session)
-    audit.record(
-        session,
-        action="version_added",
-        actor=actor,
-        document=document,
-        from_state=document.state,
-        to_state=document.state,
-        version_number=version.number,
-        comment=version.note,
-        data={"version": version.label, "languages": [t.language for t in version.texts]},
-    )
-    void_open_rounds(
-        session,
-        actor,
-        document,
-        reason=f"superseded by {version.label}",
-        keep_version_id=version.id,
-    )
-    touch(document)
-    flush(session)
+        if definition.states[document.state].final:
+            raise GuardFailed(
+                "final", f"{document.symbol} is {document.state}: its text can no longer change"
+            )
+        version = _new_version(document, texts, note, actor, times.forum(session))
+        flush(session)
+        change.record(
+            "version_added",
+            version_number=version.number,
+            comment=version.note,
+            data={"version": version.label, "languages": [t.language for t in version.texts]},
+        )
+        void_open_rounds(
+            change, reason=f"superseded by {version.label}", keep_version_id=version.id
+        )
     return version

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from models import CatalogueEdition, Participant, ParticipantStatus, ParticipantStatusChange
+from models import CatalogueEdition, ParticipantStatus
 from workflow import due_actions, locking, times
 from workflow.guards import counting_instruments
+from workflow.participants import set_status
 
 if TYPE_CHECKING:
     from workflow.context import TransitionContext
@@ -74,39 +75,23 @@ def new_catalogue_edition(ctx):
     return {"catalogue_edition": edition.number}
 
 
-def set_participant_status(
-    session, participant: Participant, status: ParticipantStatus, note: str
-) -> dict[str, Any]:
-    """Change a participant's status, closing the open history period and opening a new one."""
-    today = times.today(session)
-    previous = participant.status
-    for period in participant.status_history:
-        if period.until is None:
-            period.until = today
-    participant.status_history.append(
-        ParticipantStatusChange(status=status, since=today, note=note, recorded_at=times.now_utc())
-    )
-    participant.status = status
-    return {"participant": participant.code, "status_from": previous.value, "status_to": status}
-
-
 @effect("grant_observer_status")
 def grant_observer_status(ctx):
-    return set_participant_status(
-        ctx.session,
+    return set_status(
         ctx.document.applicant,
         ParticipantStatus.OBSERVER,
-        f"observer status granted: {ctx.document.symbol}",
+        since=times.today(ctx.session),
+        note=f"observer status granted: {ctx.document.symbol}",
     )
 
 
 @effect("admit_member")
 def admit_member(ctx):
-    return set_participant_status(
-        ctx.session,
+    return set_status(
         ctx.document.applicant,
         ParticipantStatus.MEMBER,
-        f"admitted as a member: {ctx.document.symbol}",
+        since=times.today(ctx.session),
+        note=f"admitted as a member: {ctx.document.symbol}",
     )
 
 

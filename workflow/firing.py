@@ -19,7 +19,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import or_, select, update
@@ -27,8 +27,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import DueAction, DueActionKind, DueActionStatus, Participant, RoundElector
-from workflow import clock, locking, times
-from workflow.engine import definition_for
+from workflow import clock, locking, operations, times
+from workflow.conventions import awaited_entry_into_force
+from workflow.errors import InvalidInput, NotFound
 
 log = logging.getLogger("concord.deadlines")
 
@@ -176,22 +177,15 @@ def _round_still_valid(action: DueAction) -> bool:
 def _entry_into_force_still_valid(session: Session, action: DueAction) -> bool:
     """The convention still awaits entry into force, on the date the row was set for."""
     document = action.document
-    definition = definition_for(document)
-    rules = definition.instruments
-    effective = (document.attributes or {}).get("entry_into_force_on")
-    awaiting = (
-        rules is not None
-        and rules.on_effective_date
-        and definition.transitions_from(document.state, rules.on_effective_date)
-    )
-    if not awaiting or not effective:
+    effective = awaited_entry_into_force(document)
+    if effective is None:
         action.status = DueActionStatus.CANCELLED
         action.last_error = (
             f"not fired: {document.symbol} is {document.state}, not awaiting entry into force"
         )
         log.warning("due action %s cancelled: %s", action.id, action.last_error)
         return False
-    expected = times.start_of_day(date.fromisoformat(effective), times.forum_zone(session))
+    expected = times.start_of_day(effective, times.forum_zone(session))
     if expected != action.due_at:
         log.warning(
             "due action %s realigned from %s to the entry into force %s",
@@ -210,8 +204,6 @@ class EngineDeclined(RuntimeError):
 
 
 def _act(session: Session, action: DueAction, now: datetime) -> None:
-    from workflow import operations
-
     if action.kind in (DueActionKind.SILENCE_EXPIRY, DueActionKind.WRITTEN_LAPSE):
         acted = operations.expire_round(session, action.round_id, now=now)
     elif action.kind is DueActionKind.ENTRY_INTO_FORCE:
@@ -328,8 +320,6 @@ def sweep(
 
 def requeue(session: Session, due_action_id: int) -> DueAction:
     """Put a FAILED row back to pending (after the cause is fixed); its history stays."""
-    from workflow.errors import InvalidInput, NotFound
-
     action = session.scalar(
         select(DueAction).where(DueAction.id == due_action_id).with_for_update()
     )

@@ -21,6 +21,7 @@ ROLE_DESCRIPTIONS = {
     "secretariat": "the Secretariat",
     "system": "the system (a round outcome or a deadline)",
 }
+ROLES = frozenset(ROLE_DESCRIPTIONS)  # the roles a definition may name
 
 
 def roles_for(

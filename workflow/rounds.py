@@ -8,16 +8,14 @@ lapse at the deadline. A closed round fires its definition's trigger as the syst
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from models import (
     Body,
     BodySeat,
-    Document,
     EntryChannel,
     OutcomeKind,
     Participant,
@@ -31,8 +29,9 @@ from models import (
     RoundStatus,
     User,
 )
-from workflow import audit, due_actions, locking, times
-from workflow.engine import definition_for, fire, flush, touch
+from workflow import audit, closing, due_actions, times
+from workflow.change import Change, document_change, flush, round_change
+from workflow.engine import definition_for, fire
 from workflow.errors import (
     DefinitionError,
     GuardFailed,
@@ -42,62 +41,6 @@ from workflow.errors import (
     RoundClosed,
 )
 from workflow.permissions import require_secretariat
-
-TEXT_LABELS = {
-    PositionKind.CONSENT_WITH_STATEMENT: "an interpretative statement",
-    PositionKind.RESERVATION: "the text of the reservation",
-    PositionKind.OBJECTION: "the grounds of the objection",
-}
-
-
-@dataclass
-class Outcome:
-    """What a round's record shows: every statement, reservation and objection attached."""
-
-    statements: list[dict] = field(default_factory=list)
-    reservations: list[dict] = field(default_factory=list)
-    objections: list[dict] = field(default_factory=list)
-    consents: list[str] = field(default_factory=list)
-    stood_aside: list[str] = field(default_factory=list)
-    no_position: list[str] = field(default_factory=list)
-
-
-def current_positions(session: Session, round_id: int) -> list[Position]:
-    return list(
-        session.scalars(
-            select(Position)
-            .options(selectinload(Position.participant))
-            .where(Position.round_id == round_id, Position.is_current.is_(True))
-            .order_by(Position.id)
-        )
-    )
-
-
-def round_outcome(session: Session, round_: Round) -> Outcome:
-    outcome = Outcome()
-    answered = set()
-    for position in current_positions(session, round_.id):
-        code = position.participant.code
-        answered.add(position.participant_id)
-        entry = {"participant": code, "text": position.text, "channel": position.channel.value}
-        if position.kind is PositionKind.CONSENT_WITH_STATEMENT:
-            outcome.statements.append(entry)
-        elif position.kind is PositionKind.RESERVATION:
-            outcome.reservations.append(entry)
-        elif position.kind is PositionKind.OBJECTION:
-            outcome.objections.append({**entry, "amendment": position.amendment})
-        elif position.kind is PositionKind.STAND_ASIDE:
-            outcome.stood_aside.append(code)
-        else:
-            outcome.consents.append(code)
-    silent_ids = [e.participant_id for e in round_.electors if e.participant_id not in answered]
-    if silent_ids:  # one query for the codes, not one per state
-        codes = session.execute(
-            select(Participant.id, Participant.code).where(Participant.id.in_(silent_ids))
-        ).all()
-        code_of = dict(codes)
-        outcome.no_position.extend(code_of[i] for i in silent_ids)
-    return outcome
 
 
 def electorate(session: Session, body: Body, *, exclude_id: int | None = None) -> list[Participant]:
@@ -138,128 +81,93 @@ def open_round(
         mode = RoundMode(mode)
     except ValueError:
         raise InvalidInput(f"unknown mode {mode!r}") from None
-    document = locking.lock_document(session, document_id, expected_lock_version)
-    definition = definition_for(document)
-    spec = definition.round_spec(document.state)
-    if spec is None:
-        raise GuardFailed(
-            "round", f"{document.symbol} is {document.state}: no body decides on it now"
+    with document_change(
+        session, actor, document_id, expected_lock_version=expected_lock_version
+    ) as change:
+        document = change.document
+        definition = definition_for(document)
+        spec = definition.round_spec(document.state)
+        if spec is None:
+            raise GuardFailed(
+                "round", f"{document.symbol} is {document.state}: no body decides on it now"
+            )
+        if mode not in spec.modes:
+            modes = ", ".join(m.value for m in spec.modes)
+            raise InvalidInput(f"the {spec.body} decides on this in {modes} mode only")
+        already = session.scalar(
+            select(Round.id).where(
+                Round.document_id == document.id, Round.status == RoundStatus.OPEN
+            )
         )
-    if mode not in spec.modes:
-        modes = ", ".join(m.value for m in spec.modes)
-        raise InvalidInput(f"the {spec.body} decides on this in {modes} mode only")
-    already = session.scalar(
-        select(Round.id).where(Round.document_id == document.id, Round.status == RoundStatus.OPEN)
-    )
-    if already is not None:
-        raise GuardFailed("round", f"round {already} on {document.symbol} is still open")
-    version = document.current_version
-    if version is None:
-        raise GuardFailed("has_version", f"{document.symbol} has no text to decide on")
-    body = session.scalar(select(Body).where(Body.code == spec.body))
-    if body is None:
-        raise DefinitionError(
-            definition.path,
-            f"states.{document.state}.round.body",
-            f"unknown body {spec.body!r} in the loaded profile",
-        )
-    deadline_at = zone_name = None
-    if mode is RoundMode.MEETING:
-        if deadline is not None:
-            raise InvalidInput("a meeting round has no deadline: the chair closes it")
-    elif deadline is None:
-        raise InvalidInput(f"a {mode.value} procedure needs a deadline")
-    else:
-        deadline_at, zone_name = _deadline(session, deadline, timezone)
-    states = electorate(session, body, exclude_id=document.applicant_id)
-    if not states:
-        raise GuardFailed("electorate", f"no member state sits in the {body.code}")
+        if already is not None:
+            raise GuardFailed("round", f"round {already} on {document.symbol} is still open")
+        version = document.current_version
+        if version is None:
+            raise GuardFailed("has_version", f"{document.symbol} has no text to decide on")
+        body = session.scalar(select(Body).where(Body.code == spec.body))
+        if body is None:
+            raise DefinitionError(
+                definition.path,
+                f"states.{document.state}.round.body",
+                f"unknown body {spec.body!r} in the loaded profile",
+            )
+        deadline_at = zone_name = None
+        if mode is RoundMode.MEETING:
+            if deadline is not None:
+                raise InvalidInput("a meeting round has no deadline: the chair closes it")
+        elif deadline is None:
+            raise InvalidInput(f"a {mode.value} procedure needs a deadline")
+        else:
+            deadline_at, zone_name = _deadline(session, deadline, timezone)
+        states = electorate(session, body, exclude_id=document.applicant_id)
+        if not states:
+            raise GuardFailed("electorate", f"no member state sits in the {body.code}")
 
-    round_ = Round(
-        document=document,
-        version=version,
-        body=body,
-        document_state=document.state,
-        mode=mode,
-        status=RoundStatus.OPEN,
-        opened_at=times.now_utc(),
-        opened_by=actor,
-        deadline_at=deadline_at,
-        deadline_timezone=zone_name,
-        electors=[RoundElector(participant=state) for state in states],
-    )
-    session.add(round_)
-    flush(session)
-    due_actions.schedule_round_deadline(session, round_)
-    audit.record(
-        session,
-        action="round_opened",
-        actor=actor,
-        document=document,
-        from_state=document.state,
-        to_state=document.state,
-        version_number=version.number,
-        data={
-            "round_id": round_.id,
-            "body": body.code,
-            "mode": mode.value,
-            "deadline": deadline_at.isoformat() if deadline_at else None,
-            "timezone": zone_name,
-            "electorate": [state.code for state in states],
-        },
-    )
-    touch(document)
-    flush(session)
+        round_ = Round(
+            document=document,
+            version=version,
+            body=body,
+            document_state=document.state,
+            mode=mode,
+            status=RoundStatus.OPEN,
+            opened_at=times.now_utc(),
+            opened_by=actor,
+            deadline_at=deadline_at,
+            deadline_timezone=zone_name,
+            electors=[RoundElector(participant=state) for state in states],
+        )
+        session.add(round_)
+        flush(session)
+        due_actions.schedule_round_deadline(session, round_)
+        change.record(
+            "round_opened",
+            version_number=version.number,
+            data={
+                "round_id": round_.id,
+                "body": body.code,
+                "mode": mode.value,
+                "deadline": deadline_at.isoformat() if deadline_at else None,
+                "timezone": zone_name,
+                "electorate": [state.code for state in states],
+            },
+        )
     return round_
 
 
-def _close(
-    session: Session,
-    actor: User | None,
-    round_: Round,
-    document: Document,
-    outcome: OutcomeKind,
-    *,
-    note: str = "",
-    actor_label: str | None = None,
-) -> None:
-    """Close with `outcome`, audit it with every statement and reservation, fire the trigger."""
-    round_.status = RoundStatus.CLOSED
-    round_.outcome = outcome
-    round_.closed_at = times.now_utc()
-    round_.closed_by_id = actor.id if actor is not None else None
-    round_.outcome_note = note
-    due_actions.cancel_for_round(session, round_)
-    audit.record(
-        session,
-        action="round_closed",
-        actor=actor,
-        document=document,
-        from_state=document.state,
-        to_state=document.state,
-        version_number=round_.version.number,
-        comment=note,
-        data={
-            "round_id": round_.id,
-            "body": round_.body.code,
-            "mode": round_.mode.value,
-            "outcome": outcome.value,
-            **asdict(round_outcome(session, round_)),
-        },
-        actor_label=actor_label,
-    )
+def _conclude(change: Change, round_: Round, outcome: OutcomeKind, *, note: str = "") -> None:
+    """Close the round with `outcome`, then fire its state's trigger for that outcome."""
+    closing.close(change, round_, outcome, note=note)
+    document = change.document
     spec = definition_for(document).round_spec(round_.document_state)
     if spec is None or document.state != round_.document_state:
         return  # defensive: the document moved on without voiding this round
     trigger = spec.on_consensus if outcome is OutcomeKind.CONSENSUS else spec.on_failure
     fire(
-        session,
-        None,
-        document,
+        change,
         trigger,
         comment=f"{round_.body.code} round {round_.id}: {outcome.value.replace('_', ' ')}",
+        as_system=True,
     )
-    touch(document)
 
 
 def record_position(
@@ -285,112 +193,99 @@ def record_position(
         (reference or "").strip(),
     )
     if kind.requires_text and not text:
-        raise InvalidInput(f"{kind.value.replace('_', ' ')} needs {TEXT_LABELS[kind]}")
+        raise InvalidInput(
+            f"{kind.value.replace('_', ' ')} needs its text "
+            "(the statement, the reservation or the grounds of the objection)"
+        )
     if amendment and kind is not PositionKind.OBJECTION:
         raise InvalidInput("a proposed amendment goes with an objection")
 
-    round_, document = locking.lock_round(session, round_id)
-    if not round_.is_open:
-        raise RoundClosed()
-    now = times.now_utc()
-    if round_.deadline_at is not None and now >= round_.deadline_at:
-        raise RoundClosed(
-            f"round closed: its deadline passed at {round_.deadline_at:%Y-%m-%d %H:%M} UTC"
-        )
-    state = session.scalar(
-        select(Participant).where(Participant.code == participant.strip().upper())
-    )
-    if state is None:
-        raise InvalidInput(f"unknown participant {participant!r}")
-    elector = session.scalar(
-        select(RoundElector.id).where(
-            RoundElector.round_id == round_.id, RoundElector.participant_id == state.id
-        )
-    )
-    if elector is None:
-        raise NotPermitted(f"{state.name_en} is not in the electorate of this round")
-    if actor.speaks_for(state):
-        channel = EntryChannel.DELEGATE
-    elif actor.is_secretariat:
-        if not reference:
-            raise InvalidInput(
-                f"recording {state.name_en}'s position on its behalf needs the reference of its note verbale"
+    with round_change(session, actor, round_id, touches_document=False) as change:
+        round_ = change.round
+        if not round_.is_open:
+            raise RoundClosed()
+        now = times.now_utc()
+        if round_.deadline_at is not None and now >= round_.deadline_at:
+            raise RoundClosed(
+                f"round closed: its deadline passed at {round_.deadline_at:%Y-%m-%d %H:%M} UTC"
             )
-        channel = EntryChannel.NOTE_VERBALE
-    else:
-        raise NotPermitted(f"only delegates of {state.name_en} may record its position")
+        state = session.scalar(
+            select(Participant).where(Participant.code == participant.strip().upper())
+        )
+        if state is None:
+            raise InvalidInput(f"unknown participant {participant!r}")
+        elector = session.scalar(
+            select(RoundElector.id).where(
+                RoundElector.round_id == round_.id, RoundElector.participant_id == state.id
+            )
+        )
+        if elector is None:
+            raise NotPermitted(f"{state.name_en} is not in the electorate of this round")
+        if actor.speaks_for(state):
+            channel = EntryChannel.DELEGATE
+        elif actor.is_secretariat:
+            if not reference:
+                raise InvalidInput(
+                    f"recording {state.name_en}'s position on its behalf needs the reference "
+                    "of its note verbale"
+                )
+            channel = EntryChannel.NOTE_VERBALE
+        else:
+            raise NotPermitted(f"only delegates of {state.name_en} may record its position")
 
-    previous = session.scalar(
-        select(Position)
-        .where(
-            Position.round_id == round_.id,
-            Position.participant_id == state.id,
-            Position.is_current.is_(True),
+        previous = session.scalar(
+            select(Position)
+            .where(
+                Position.round_id == round_.id,
+                Position.participant_id == state.id,
+                Position.is_current.is_(True),
+            )
+            .with_for_update()
         )
-        .with_for_update()
-    )
-    if previous is not None:
-        previous.is_current = False
-        flush(session)  # the partial unique index allows one current row per state
-    position = Position(
-        round=round_,
-        participant=state,
-        kind=kind,
-        text=text,
-        amendment=amendment,
-        channel=channel,
-        reference=reference,
-        entered_by=actor,
-        recorded_at=now,
-        is_current=True,
-    )
-    session.add(position)
-    flush(session)
-    audit.record(
-        session,
-        action="position_recorded",
-        actor=actor,
-        document=document,
-        from_state=document.state,
-        to_state=document.state,
-        version_number=round_.version.number,
-        comment=text,
-        data={
-            "round_id": round_.id,
-            "position_id": position.id,
-            "participant": state.code,
-            "kind": kind.value,
-            "channel": channel.value,
-            "reference": reference,
-            "amendment": amendment,
-            "replaces": previous.kind.value if previous is not None else None,
-        },
-    )
+        if previous is not None:
+            previous.is_current = False
+            flush(session)  # the partial unique index allows one current row per state
+        position = Position(
+            round=round_,
+            participant=state,
+            kind=kind,
+            text=text,
+            amendment=amendment,
+            channel=channel,
+            reference=reference,
+            entered_by=actor,
+            recorded_at=now,
+            is_current=True,
+        )
+        session.add(position)
+        flush(session)
+        change.record(
+            "position_recorded",
+            version_number=round_.version.number,
+            comment=text,
+            data={
+                "round_id": round_.id,
+                "position_id": position.id,
+                "participant": state.code,
+                "kind": kind.value,
+                "channel": channel.value,
+                "reference": reference,
+                "amendment": amendment,
+                "replaces": previous.kind.value if previous is not None else None,
+            },
+        )
 
-    if kind.blocks and round_.mode is RoundMode.SILENCE:
-        _close(
-            session,
-            actor,
-            round_,
-            document,
-            OutcomeKind.SILENCE_BROKEN,
-            note=f"silence broken by {state.code}",
-        )
-    elif round_.mode is RoundMode.WRITTEN:
-        if kind.blocks:
-            _close(
-                session,
-                actor,
-                round_,
-                document,
-                OutcomeKind.NO_CONSENSUS,
-                note=f"objection by {state.code}",
+        if kind.blocks and round_.mode is RoundMode.SILENCE:
+            _conclude(
+                change, round_, OutcomeKind.SILENCE_BROKEN, note=f"silence broken by {state.code}"
             )
-        elif _everyone_consents(session, round_):
-            _close(
-                session, actor, round_, document, OutcomeKind.CONSENSUS, note="every state answered"
-            )
-    flush(session)
+        elif round_.mode is RoundMode.WRITTEN:
+            if kind.blocks:
+                _conclude(
+                    change, round_, OutcomeKind.NO_CONSENSUS, note=f"objection by {state.code}"
+                )
+            elif _everyone_consents(session, round_):
+                _conclude(change, round_, OutcomeKind.CONSENSUS, note="every state answered")
     return position
 
 
@@ -424,16 +319,18 @@ def _has_objection(session: Session, round_: Round) -> bool:
 def close_round(session: Session, actor: User | None, round_id: int, *, note: str = "") -> Round:
     """The chair's close of a meeting round: consensus unless an objection stands."""
     require_secretariat(actor, "close a round")
-    round_, document = locking.lock_round(session, round_id)
-    if not round_.is_open:
-        raise RoundClosed()
-    if round_.mode is not RoundMode.MEETING:
-        raise InvalidInput(
-            f"a {round_.mode.value} procedure ends by its rules (deadline or objection), not by hand"
-        )
-    outcome = OutcomeKind.NO_CONSENSUS if _has_objection(session, round_) else OutcomeKind.CONSENSUS
-    _close(session, actor, round_, document, outcome, note=(note or "").strip())
-    flush(session)
+    with round_change(session, actor, round_id) as change:
+        round_ = change.round
+        if not round_.is_open:
+            raise RoundClosed()
+        if round_.mode is not RoundMode.MEETING:
+            raise InvalidInput(
+                f"a {round_.mode.value} procedure ends by its rules (deadline or objection), "
+                "not by hand"
+            )
+        objected = _has_objection(session, round_)
+        outcome = OutcomeKind.NO_CONSENSUS if objected else OutcomeKind.CONSENSUS
+        _conclude(change, round_, outcome, note=(note or "").strip())
     return round_
 
 
@@ -450,37 +347,31 @@ def extend_deadline(
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("an extension needs a reason")
-    round_, document = locking.lock_round(session, round_id)
-    if not round_.is_open:
-        raise RoundClosed()
-    if round_.deadline_at is None:
-        raise InvalidInput("a meeting round has no deadline to extend")
-    if times.now_utc() >= round_.deadline_at:
-        raise GuardFailed("deadline", "the deadline has passed: it can no longer be extended")
-    moment, zone_name = _deadline(session, new_deadline, timezone or round_.deadline_timezone)
-    if moment <= round_.deadline_at:
-        raise InvalidInput("the new deadline must be later than the current one")
-    previous = round_.deadline_at
-    round_.deadline_at, round_.deadline_timezone = moment, zone_name
-    due_actions.move_for_round(session, round_, moment)
-    audit.record(
-        session,
-        action="deadline_extended",
-        actor=actor,
-        document=document,
-        from_state=document.state,
-        to_state=document.state,
-        version_number=round_.version.number,
-        comment=reason,
-        data={
-            "round_id": round_.id,
-            "from": previous.isoformat(),
-            "to": moment.isoformat(),
-            "timezone": zone_name,
-        },
-    )
-    touch(document)
-    flush(session)
+    with round_change(session, actor, round_id) as change:
+        round_ = change.round
+        if not round_.is_open:
+            raise RoundClosed()
+        if round_.deadline_at is None:
+            raise InvalidInput("a meeting round has no deadline to extend")
+        if times.now_utc() >= round_.deadline_at:
+            raise GuardFailed("deadline", "the deadline has passed: it can no longer be extended")
+        moment, zone_name = _deadline(session, new_deadline, timezone or round_.deadline_timezone)
+        if moment <= round_.deadline_at:
+            raise InvalidInput("the new deadline must be later than the current one")
+        previous = round_.deadline_at
+        round_.deadline_at, round_.deadline_timezone = moment, zone_name
+        due_actions.move_for_round(session, round_, moment)
+        change.record(
+            "deadline_extended",
+            version_number=round_.version.number,
+            comment=reason,
+            data={
+                "round_id": round_.id,
+                "from": previous.isoformat(),
+                "to": moment.isoformat(),
+                "timezone": zone_name,
+            },
+        )
     return round_
 
 
@@ -490,25 +381,17 @@ def expire_round(session: Session, round_id: int, *, now: datetime | None = None
     if now.tzinfo is None:
         raise ValueError("expire_round needs an aware datetime")
     try:
-        round_, document = locking.lock_round(session, round_id)
+        with round_change(session, None, round_id, actor_label=audit.SCHEDULER) as change:
+            round_ = change.round
+            if not round_.is_open or round_.deadline_at is None or now < round_.deadline_at:
+                change.skip()
+                return None
+            if round_.mode is RoundMode.SILENCE:
+                objected = _has_objection(session, round_)
+                outcome = OutcomeKind.SILENCE_BROKEN if objected else OutcomeKind.CONSENSUS
+            else:
+                outcome = OutcomeKind.LAPSED
+            _conclude(change, round_, outcome, note="the deadline was reached")
     except NotFound:
         return None
-    if not round_.is_open or round_.deadline_at is None or now < round_.deadline_at:
-        return None
-    if round_.mode is RoundMode.SILENCE:
-        outcome = (
-            OutcomeKind.SILENCE_BROKEN if _has_objection(session, round_) else OutcomeKind.CONSENSUS
-        )
-    else:
-        outcome = OutcomeKind.LAPSED
-    _close(
-        session,
-        None,
-        round_,
-        document,
-        outcome,
-        note="the deadline was reached",
-        actor_label=audit.SCHEDULER,
-    )
-    flush(session)
     return round_

@@ -40,7 +40,7 @@ from sqlalchemy import Connection, select, text
 
 from models import DueAction, DueActionStatus
 from workflow import clock, firing
-from workflow.errors import ConcordError
+from workflow.errors import ConcordError, Conflict
 
 log = logging.getLogger("concord.scheduler")
 
@@ -49,10 +49,8 @@ MAX_SWEEP_INTERVAL = 60
 SWEEPER_JOB = "sweeper"
 
 
-class SchedulerAlreadyRunning(ConcordError):
+class SchedulerAlreadyRunning(Conflict):
     """Another scheduler holds this database (SQLite allows one)."""
-
-    http_status = 409
 
 
 class SqliteLeadership:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from config.runtime import build_runtime
+from bootstrap.runtime import build_runtime
 from config.settings import load_settings
 from workflow.tokens import verify_token
 
@@ -22,7 +22,7 @@ def concord(tmp_path):
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-c", "from web.cli import main; main()", *args],
+            [sys.executable, "-c", "from cli import main; main()", *args],
             env=environ,
             capture_output=True,
             text=True,

@@ -15,11 +15,11 @@ import pytest
 from werkzeug.serving import make_server
 
 import migrations
-from config.profile import load_profile
-from config.runtime import build_runtime
+from bootstrap.demo_documents import create_demo_documents
+from bootstrap.profile import load_profile
+from bootstrap.runtime import build_runtime
 from config.settings import DEFAULT_PROFILE, load_settings
 from web import create_app
-from web.demo_documents import create_demo_documents
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

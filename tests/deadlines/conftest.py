@@ -19,13 +19,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from config.profile import load_profile
-from config.runtime import Runtime
+from bootstrap.profile import load_profile
+from bootstrap.runtime import Runtime
 from config.settings import DEFAULT_PROFILE, load_settings
 from models import Base
 from models.db import make_engine, make_session_factory
 from workflow import clock, operations
-from workflow.definitions import configure
+from workflow.registry import configure
 
 
 @pytest.fixture(autouse=True)

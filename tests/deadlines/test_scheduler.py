@@ -11,7 +11,7 @@ import pytest
 from deadline_helpers import assert_each_fired_exactly_once, seed_silence_rounds
 from sqlalchemy import select
 
-from config.runtime import Runtime
+from bootstrap.runtime import Runtime
 from models import DueAction, DueActionStatus, PositionKind, User
 from models.db import make_engine, make_session_factory
 from workflow import clock, firing, operations

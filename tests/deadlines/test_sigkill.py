@@ -29,7 +29,7 @@ def concord(committed, tmp_path):
         CONCORD_SECRET_KEY="test-secret-key",
         CONCORD_SWEEP_INTERVAL_SECONDS="1",
     )
-    command = [sys.executable, "-c", "from web.cli import main; main()"]
+    command = [sys.executable, "-c", "from cli import main; main()"]
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(

@@ -4,17 +4,20 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from config.profile import load_profile
+from bootstrap.profile import load_profile
 from config.settings import DEFAULT_PROFILE
 from models import (
+    AuditEvent,
     Base,
     Body,
+    Forum,
     Participant,
     ParticipantKind,
     ParticipantStatus,
     PriorityArea,
 )
 from models.db import make_engine
+from workflow import audit
 from workflow.errors import DefinitionError
 
 SMALL_FORUM = Path(__file__).parent.parent / "data" / "profiles" / "small_forum.toml"
@@ -143,3 +146,58 @@ def test_a_second_forum_loads_without_code_changes(tmp_path):
         board = session.scalar(select(Body).where(Body.code == "BOARD"))
         assert sorted(seat.participant.code for seat in board.seats) == ["FIN", "NOR"]
     engine.dispose()
+
+
+def _events(session, action: str) -> list[AuditEvent]:
+    return list(
+        session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+        )
+    )
+
+
+def test_loading_a_profile_leaves_an_audit_trail(session, tmp_path):
+    """A status change goes through the engine's own set_status and is audited; a renamed
+    participant or reseated body is listed in one more event; a second load writes nothing."""
+    before = len(_events(session, "participant_status_changed"))
+    changed = broken_copy(tmp_path, 'name_en = "Afghanistan"', 'name_en = "Renamed"')
+    text = changed.read_text(encoding="utf-8")
+    japan = text.index('code = "JPN"')
+    status_at = text.index('status = "observer"', japan)
+    changed.write_text(
+        text[:status_at] + 'status = "member"' + text[status_at + len('status = "observer"') :],
+        encoding="utf-8",
+    )
+
+    load_profile(session, changed)
+
+    status_events = _events(session, "participant_status_changed")[before:]
+    assert [e.data["participant"] for e in status_events] == ["JPN"]
+    assert (status_events[0].data["status_from"], status_events[0].data["status_to"]) == (
+        "observer",
+        "member",
+    )
+    assert status_events[0].actor_label == "profile"
+    japan_row = session.scalar(select(Participant).where(Participant.code == "JPN"))
+    assert [p.status for p in japan_row.status_history][-2:] == [
+        ParticipantStatus.OBSERVER,
+        ParticipantStatus.MEMBER,
+    ]
+    assert "participant AFG" in _events(session, "profile_loaded")[-1].data["changes"]
+    assert audit.find_break(session) is None
+
+    total = session.scalar(select(func.count(AuditEvent.id)))
+    assert load_profile(session, changed).changed == 0
+    assert session.scalar(select(func.count(AuditEvent.id))) == total
+
+
+def test_a_new_user_s_time_zone_is_the_forum_s_unless_given(session, make_user):
+    from workflow.accounts import create_user
+
+    forum_zone = session.scalar(select(Forum.timezone))
+    assert make_user(session).timezone == forum_zone == "Asia/Almaty"  # the CICA profile's
+    user = create_user(
+        session, email="tz@test.example", name="Tz", password="a-long-password-9",
+        timezone="Europe/Vienna",
+    )
+    assert user.timezone == "Europe/Vienna"

@@ -24,7 +24,7 @@ def test_serve_initialises_a_fresh_instance_and_answers(tmp_path):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CONCORD_")}
     environ["CONCORD_INSTANCE_PATH"] = str(instance)
     server = subprocess.Popen(
-        [sys.executable, "-c", "from web.cli import main; main()", "serve", "--port", str(port)],
+        [sys.executable, "-c", "from cli import main; main()", "serve", "--port", str(port)],
         env=environ,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -6,7 +6,7 @@ from config.settings import SettingsError, load_settings
 def test_defaults_use_sqlite_in_the_instance_folder(tmp_path):
     settings = load_settings(environ={"CONCORD_INSTANCE_PATH": str(tmp_path)})
     assert settings.sqlalchemy_url == f"sqlite:///{tmp_path / 'concord.sqlite3'}"
-    assert settings.timezone == "Asia/Almaty"
+    assert settings.timezone == ""  # the forum's zone, from the profile
 
 
 def test_file_then_environment(tmp_path):

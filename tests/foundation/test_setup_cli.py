@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from config.demo import DEMO_ACCOUNTS
+from bootstrap.demo_accounts import DEMO_ACCOUNTS
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def run(tmp_path):
 
     def concord(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-c", "from web.cli import main; main()", *args],
+            [sys.executable, "-c", "from cli import main; main()", *args],
             env=environ,
             capture_output=True,
             text=True,
@@ -91,7 +91,7 @@ def test_bad_settings_fail_with_one_line(run):
     result = run("users", "list", "--help")  # help needs no settings
     assert result.returncode == 0
     bad = subprocess.run(
-        [sys.executable, "-c", "from web.cli import main; main()", "db", "upgrade"],
+        [sys.executable, "-c", "from cli import main; main()", "db", "upgrade"],
         env={**os.environ, "CONCORD_TIMEZONE": "Nowhere/Town"},
         capture_output=True,
         text=True,

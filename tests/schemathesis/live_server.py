@@ -19,9 +19,9 @@ from decimal import Decimal
 from werkzeug.serving import make_server
 
 import migrations
-from config.demo import create_demo_accounts
-from config.profile import load_profile
-from config.runtime import build_runtime
+from bootstrap.demo_accounts import create_demo_accounts
+from bootstrap.profile import load_profile
+from bootstrap.runtime import build_runtime
 from config.settings import load_settings
 from models import RoundMode, User
 from web import create_app

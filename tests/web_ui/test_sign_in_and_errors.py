@@ -140,7 +140,7 @@ def test_an_objection_breaks_the_silence_and_a_change_keeps_history(client, worl
 
 def test_unexpected_errors_show_no_traceback(app, client, world, monkeypatch):
     sign_in(client, world.users["coordinator"].email)
-    monkeypatch.setattr("web.queries.list_documents", lambda *a: 1 / 0)
+    monkeypatch.setattr("workflow.queries.list_documents", lambda *a: 1 / 0)
     response = client.get("/documents")
     assert response.status_code == 500
     text = response.get_data(as_text=True)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import Affiliation, AffiliationRole, Participant, ParticipantKind, ParticipantStatus
 from workflow import clock, operations
-from workflow.definitions import configure
+from workflow.registry import configure
 
 
 @pytest.fixture(autouse=True)

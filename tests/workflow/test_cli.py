@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import update
 
+from cli import workflows as workflow_commands
 from models import AuditEvent
-from web.cli import workflow_commands
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from config.profile import load_profile
+from bootstrap.profile import load_profile
 from config.settings import DEFAULT_PROFILE
 from models import (
     AuditEvent,

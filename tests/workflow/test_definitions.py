@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from config.settings import DEFAULT_WORKFLOWS
-from workflow.definitions import check_bodies, load_definition, load_registry
+from workflow.diagram import mermaid
 from workflow.errors import DefinitionError, InvalidInput
+from workflow.loader import check_bodies, load_definition
+from workflow.registry import load_registry
 
 MINIMAL = """
 kind = "note"
@@ -150,7 +152,7 @@ def test_a_folder_with_two_files_of_one_kind(tmp_path):
 
 def test_mermaid_marks_the_current_state():
     definition = load_registry(DEFAULT_WORKFLOWS).get("concept_paper")
-    text = definition.mermaid("swg_review")
+    text = mermaid(definition, "swg_review")
     assert text.splitlines()[3] == "stateDiagram-v2"
     assert "Class swg_review s_active" in text and "drafting --> swg_review: submit" in text
-    assert "s_active" not in definition.mermaid().split("classDef s_active")[1]
+    assert "s_active" not in mermaid(definition).split("classDef s_active")[1]

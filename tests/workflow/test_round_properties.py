@@ -56,6 +56,7 @@ from workflow.errors import (
     NotPermitted,
     RoundClosed,
 )
+from workflow.summaries import load_summary
 
 KIND = "project_proposal"
 ROUND_STATE = "prc_review"
@@ -620,8 +621,8 @@ class Run:
 
     def check_outcome_listing(self, round_: Round, model: RoundModel) -> None:
         expected = model.outcome_at_close
-        listed = operations.round_outcome(self.session, round_)
-        assert _listing(listed.__dict__) == expected, "round_outcome lists every standing position"
+        listed = load_summary(self.session, round_.id).record()
+        assert _listing(listed) == expected, "the round's summary lists every standing position"
         events = [
             e
             for e in self.session.scalars(

@@ -23,6 +23,7 @@ from models import (
 )
 from workflow import operations as ops
 from workflow.errors import GuardFailed, InvalidInput, NotPermitted, RoundClosed
+from workflow.summaries import load_summary
 
 MEMBERS = 28
 IN_TWO_WEEKS = NOW + timedelta(days=14)
@@ -283,10 +284,10 @@ def test_meeting_consensus_carries_statements_and_reservations(session, cast, me
     ops.close_round(session, cast.secretariat, meeting.id, note="SWG, 12 March")
     assert (meeting.status, meeting.outcome) == (RoundStatus.CLOSED, OutcomeKind.CONSENSUS)
     assert swg_paper.state == "soc_consideration"
-    outcome = ops.round_outcome(session, meeting)
-    assert [r["participant"] for r in outcome.reservations] == ["IND"]
-    assert [s["text"] for s in outcome.statements] == ["Statement"]
-    assert outcome.stood_aside == ["KAZ"] and len(outcome.no_position) == MEMBERS - 3
+    outcome = load_summary(session, meeting.id).record()
+    assert [r["participant"] for r in outcome["reservations"]] == ["IND"]
+    assert [s["text"] for s in outcome["statements"]] == ["Statement"]
+    assert outcome["stood_aside"] == ["KAZ"] and len(outcome["no_position"]) == MEMBERS - 3
 
 
 def test_meeting_objection_means_no_consensus_and_revision(session, cast, meeting, swg_paper):
@@ -332,7 +333,7 @@ def test_silence_broken_by_one_objection(session, cast, silence, soc_paper):
     assert silence.outcome is OutcomeKind.SILENCE_BROKEN
     assert soc_paper.state == "drafting"
     assert [a.status for a in due_actions(session, silence)] == [DueActionStatus.CANCELLED]
-    assert ops.round_outcome(session, silence).objections[0]["amendment"] == "New para 2"
+    assert load_summary(session, silence.id).record()["objections"][0]["amendment"] == "New para 2"
 
 
 def test_silence_ends_in_consensus_at_the_deadline(session, cast, silence, soc_paper):

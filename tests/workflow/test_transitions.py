@@ -14,8 +14,8 @@ from engine_helpers import ROLES
 
 from models import Instrument, InstrumentKind
 from workflow import operations
-from workflow.definitions import registry
 from workflow.errors import NotPermitted, TriggerNotAllowed
+from workflow.registry import registry
 
 SYS = {"system"}
 SEC = {"secretariat"}

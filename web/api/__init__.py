@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from web.api import openapi, routes
 from web.api.blueprint import bp
-from web.api.problems import from_http_exception, is_api_request
+from web.problems import from_http_exception, is_api_request, problem_response
 
 __all__ = ["bp", "openapi", "routes"]
 
@@ -38,7 +38,7 @@ def _install_routing_errors(state) -> None:
 
     def handle(error: HTTPException):
         if is_api_request():
-            return from_http_exception(error)
+            return problem_response(from_http_exception(error))
         handler = previous.get(type(error)) or _previous_handler(app, error)
         return handler(error) if handler is not None else error
 

@@ -10,7 +10,7 @@ from flask import g, request
 
 from models import User
 from web import db
-from web.api.problems import ApiProblem
+from web.problems import ApiProblem
 from workflow.tokens import verify_token
 
 REALM = 'Bearer realm="concord"'

@@ -14,17 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, Response, g, json, request
+from flask import Blueprint, Response, current_app, g, json, request
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
 
-from web.api import problems
 from web.api.auth import authenticate
-from web.api.problems import ApiProblem
-from workflow.errors import ConcordError
+from web.problems import API_PREFIX, ApiProblem, from_exception, problem_response
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every supported database
 ERRORS_OF_A_READ = (401, 404)
@@ -86,20 +82,13 @@ def endpoint(rule: str, method: str = "GET", **declaration: Any) -> Callable:
         def handle(**path: Any) -> Response:
             try:
                 return _serve(spec, view, path)
-            except ApiProblem as problem:
-                return problems.from_api_problem(problem)
-            except ConcordError as error:
-                return problems.from_domain_error(error)
-            except StaleDataError:
-                return problems.problem_response(
-                    409,
-                    "the document changed while this request ran: read it again and retry",
-                    slug="stale-change",
-                )
-            except HTTPException as error:
-                return problems.from_http_exception(error)
-            except Exception as error:  # noqa: BLE001 - a 500 must still be a problem document
-                return problems.internal_error(error)
+            except Exception as error:  # noqa: BLE001 - every error is a problem document
+                problem = from_exception(error)
+                if problem.status >= 500:
+                    current_app.logger.exception(
+                        "API request failed: %s %s", request.method, request.path
+                    )
+                return problem_response(problem)
 
         bp.add_url_rule(rule, endpoint=spec.name, view_func=handle, methods=[method])
         return view

@@ -19,8 +19,8 @@ from pydantic.json_schema import models_json_schema
 
 from web.api import schemas
 from web.api.blueprint import ENDPOINTS, MAX_ID, PATH_TEXT, Endpoint, Reply, endpoint
-from web.api.problems import PROBLEM_MEDIA_TYPE
-from workflow.definitions import registry
+from web.problems import PROBLEM_MEDIA_TYPE
+from workflow.registry import registry
 
 REF = "#/components/schemas/{model}"
 ETAG_HEADER = {

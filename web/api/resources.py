@@ -9,24 +9,24 @@ from flask import request
 from sqlalchemy.orm import Session
 
 from models import Document, Round, User
-from web.api.problems import ApiProblem
-from web.queries import load_document, load_round
-from web.views.access import can_view_document, can_view_round
+from web.problems import ApiProblem
 from workflow import locking
 from workflow.errors import StaleChange
+from workflow.queries import load_document, load_round
+from workflow.visibility import can_see_document, can_see_round
 
 
 def document_or_404(session: Session, user: User, document_id: int) -> Document:
     """The document, or 404 for a missing one and for one the caller may not see."""
     document = load_document(session, document_id)
-    if document is None or not can_view_document(user, document):
+    if document is None or not can_see_document(user, document):
         raise ApiProblem(404, f"no document {document_id}", slug="not-found")
     return document
 
 
 def round_or_404(session: Session, user: User, round_id: int) -> Round:
     round_ = load_round(session, round_id)
-    if round_ is None or not can_view_round(user, round_):
+    if round_ is None or not can_see_round(user, round_):
         raise ApiProblem(404, f"no round {round_id}", slug="not-found")
     return round_
 

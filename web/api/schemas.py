@@ -194,6 +194,7 @@ QueryFlag = Annotated[bool, BeforeValidator(_flag), Field(strict=True)]
 class DocumentQuery(BaseModel):
     kind: Name | None = None
     state: Name | None = None
+    body: BodyCode | None = None
     priority_area: AreaCode | None = None
     proposer: ParticipantCode | None = None
     applicant: ParticipantCode | None = None

@@ -1,8 +1,8 @@
-"""ORM rows to response schemas. Reads only what the caller may see (web.views.access)."""
+"""ORM rows to response schemas, from the read model (workflow.queries), which applies the
+visibility rules."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -18,9 +18,12 @@ from models import PriorityArea as PriorityAreaRow
 from models import Round as RoundRow
 from models import Version as VersionRow
 from web.api import schemas
-from web.queries import document_page
 from workflow import operations
-from workflow.definitions import Definition, registry
+from workflow.diagram import mermaid
+from workflow.queries import document_page
+from workflow.registry import registry
+from workflow.spec import Definition
+from workflow.summaries import summarise
 
 
 def _code(participant) -> str | None:
@@ -146,16 +149,12 @@ def workflow(definition: Definition) -> schemas.Workflow:
         ),
         pledges=_activity(definition.pledges),
         instruments=_activity(definition.instruments),
-        mermaid=definition.mermaid(),
+        mermaid=mermaid(definition),
     )
 
 
 def _state_title(row: DocumentRow) -> str:
-    if row.kind in registry():
-        spec = registry().get(row.kind).states.get(row.state)
-        if spec is not None:
-            return spec.title
-    return row.state
+    return registry().get(row.kind).state_title(row.state) if row.kind in registry() else row.state
 
 
 def document_summary(row: DocumentRow) -> schemas.DocumentSummary:
@@ -207,7 +206,8 @@ def position(row: PositionRow) -> schemas.Position:
     )
 
 
-def outcome(session: Session, row: RoundRow) -> schemas.Outcome | None:
+def outcome(row: RoundRow) -> schemas.Outcome | None:
+    """A closed round's outcome, from its loaded electors and positions (no query)."""
     if row.is_open or row.outcome is None:
         return None
     return schemas.Outcome(
@@ -216,11 +216,11 @@ def outcome(session: Session, row: RoundRow) -> schemas.Outcome | None:
         kind=row.outcome,
         note=row.outcome_note,
         closed_at=row.closed_at,
-        **asdict(operations.round_outcome(session, row)),
+        **summarise(row).record(),
     )
 
 
-def round_(session: Session, row: RoundRow) -> schemas.Round:
+def round_(row: RoundRow) -> schemas.Round:
     answered = {p.participant_id for p in row.positions if p.is_current}
     return schemas.Round(
         id=row.id,
@@ -234,7 +234,7 @@ def round_(session: Session, row: RoundRow) -> schemas.Round:
         deadline_at=row.deadline_at,
         deadline_timezone=row.deadline_timezone,
         closed_at=row.closed_at,
-        outcome=outcome(session, row),
+        outcome=outcome(row),
         electorate=[e.participant.code for e in row.electors],
         awaiting=[
             e.participant.code
@@ -282,7 +282,7 @@ def history_event(row: AuditEvent) -> schemas.HistoryEvent:
 
 def document(session: Session, row: DocumentRow, user: User) -> schemas.Document:
     page = document_page(session, row, user)
-    rounds = [round_(session, r) for r in page.rounds]  # newest first
+    rounds = [round_(r) for r in page.rounds]  # newest first
     latest_outcome = next((r.outcome for r in rounds if r.outcome is not None), None)
     return schemas.Document(
         **document_summary(row).model_dump(),

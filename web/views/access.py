@@ -1,42 +1,24 @@
-"""Who may see which page. Decisions (who may act) stay with the engine's operations.
-
-Member-state delegates, the Secretariat and administrators see every document.
-Everyone else (observer delegates, accounts without an affiliation) sees what is
-shared with observers: documents not marked restricted, and rounds of bodies that
-observers attend.
-"""
+"""The pages' side of visibility (workflow.visibility): 404 for what the viewer may not see,
+403 for Secretariat pages."""
 
 from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
 
-from models import Document, Round, User
-
-
-def sees_everything(user: User) -> bool:
-    return bool(user.represented_states) or user.is_secretariat or user.is_admin
-
-
-def can_view_document(user: User, document: Document) -> bool:
-    return sees_everything(user) or not document.restricted
-
-
-def can_view_round(user: User, round_: Round) -> bool:
-    if sees_everything(user):
-        return True
-    return not round_.document.restricted and round_.body.observers_attend
+from models import Document, Round
+from workflow.visibility import can_see_document, can_see_round
 
 
 def require_document(document: Document | None) -> Document:
     """404 for a missing document and for one the viewer may not see (no existence leak)."""
-    if document is None or not can_view_document(current_user, document):
+    if document is None or not can_see_document(current_user, document):
         abort(404)
     return document
 
 
 def require_round(round_: Round | None) -> Round:
-    if round_ is None or not can_view_round(current_user, round_):
+    if round_ is None or not can_see_round(current_user, round_):
         abort(404)
     return round_
 

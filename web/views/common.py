@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import flash
+from flask import flash, g
 from flask_login import current_user
 
 from web import db
+from web.errors import describe_error
+from web.problems import status_of
+from workflow import times
 from workflow.errors import ConcordError
 
 
@@ -14,15 +17,20 @@ def lock_version(value: str | None) -> int | None:
     return int(value) if value and value.isascii() and value.isdigit() else None
 
 
+def forum_zone_name() -> str:
+    """The forum's time zone (the profile's), read once per request."""
+    if "forum_zone" not in g:
+        g.forum_zone = times.forum(db.session()).timezone
+    return g.forum_zone
+
+
 def viewer_zone_name() -> str:
-    return getattr(current_user, "timezone", None) or "Asia/Almaty"
+    """The viewer's own time zone, else the forum's."""
+    return getattr(current_user, "timezone", None) or forum_zone_name()
 
 
 def refused(error: ConcordError) -> int:
     """Undo the failed operation's partial work, tell the user why; the status to answer with."""
     db.session().rollback()
-    from web.errors import describe
-
-    message, detail = describe(error)
-    flash(" ".join([message, *detail]), "error")
-    return getattr(error, "http_status", 422)
+    flash(describe_error(error), "error")
+    return status_of(error)

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from models import Body, Document, Position, PositionKind, PriorityArea, Round
-from web import db, queries
+from models import Body, Document, Participant, PriorityArea
+from web import db
 from web.forms import ActionForm, DocumentForm, TriggerForm, VersionForm
 from web.views import bp
 from web.views.access import require_document
 from web.views.common import lock_version, refused
 from web.views.text import diff_summary, line_diff
-from workflow import operations
-from workflow.definitions import registry
+from workflow import operations, queries
+from workflow.diagram import mermaid
 from workflow.errors import ConcordError, InvalidInput
 from workflow.permissions import document_roles
+from workflow.registry import registry
+from workflow.summaries import RoundSummary, summarise
 
 LANGUAGES = (("en", "English"), ("ru", "Русский"))
 
@@ -54,42 +55,21 @@ def document_list():
 
 
 @dataclass
-class ElectorRow:
-    state: object
-    current: Position | None
-    history: list[Position]  # oldest first, the current one last
-
-
-@dataclass
 class RoundView:
-    round: Round
-    rows: list[ElectorRow]
-    statements: list[Position]
-    reservations: list[Position]
-    objections: list[Position]
-    answered: int
-    my_states: list  # states the viewer speaks for in this round
+    """A round's summary and the states the viewer speaks for in it."""
+
+    summary: RoundSummary
+    my_states: list[Participant]
+
+    @property
+    def round(self):
+        return self.summary.round
 
 
-def round_view(round_: Round) -> RoundView:
-    history: dict[int, list[Position]] = defaultdict(list)
-    for position in round_.positions:
-        history[position.participant_id].append(position)
-    rows = []
-    for elector in sorted(round_.electors, key=lambda e: e.participant.name_en):
-        entries = sorted(history.get(elector.participant_id, []), key=lambda p: p.id)
-        current = next((p for p in reversed(entries) if p.is_current), None)
-        rows.append(ElectorRow(elector.participant, current, entries))
-    currents = [r.current for r in rows if r.current is not None]
-    return RoundView(
-        round=round_,
-        rows=rows,
-        statements=[p for p in currents if p.kind is PositionKind.CONSENT_WITH_STATEMENT],
-        reservations=[p for p in currents if p.kind is PositionKind.RESERVATION],
-        objections=[p for p in currents if p.kind is PositionKind.OBJECTION],
-        answered=len(currents),
-        my_states=[r.state for r in rows if current_user.speaks_for(r.state)],
-    )
+def round_view(round_) -> RoundView:
+    summary = summarise(round_)
+    mine = [row.state for row in summary.rows if current_user.speaks_for(row.state)]
+    return RoundView(summary, mine)
 
 
 def trigger_specs(document: Document, triggers: list[str]) -> list[dict]:
@@ -98,16 +78,13 @@ def trigger_specs(document: Document, triggers: list[str]) -> list[dict]:
     buttons = []
     for trigger in triggers:
         specs = definition.transitions_from(document.state, trigger)
-        params = sorted({p for s in specs for p in s.params})
-        needs_comment = any("comment_given" in s.guards for s in specs)
-        title = next((s.title for s in specs if s.title), trigger.replace("_", " ").capitalize())
         buttons.append(
             {
                 "trigger": trigger,
-                "title": title,
-                "params": params,
-                "needs_comment": needs_comment,
-                "danger": trigger in ("withdraw", "reject", "record_not_agreed"),
+                "title": definition.trigger_title(document.state, trigger),
+                "params": sorted({p for s in specs for p in s.params}),
+                "needs_comment": any("comment_given" in s.guards for s in specs),
+                "danger": any(s.irreversible for s in specs),
             }
         )
     return buttons
@@ -147,7 +124,7 @@ def document_show(document_id: int):
         rounds=rounds,
         buttons=trigger_specs(document, triggers),
         actions=document_actions(document),
-        diagram=definition.mermaid(document.state),
+        diagram=mermaid(definition, document.state),
         languages=LANGUAGES,
         trigger_form=TriggerForm(),
         action_form=ActionForm(),
@@ -311,7 +288,7 @@ def document_fire(document_id: int):
         for spec in specs
         for name in spec.params
     }
-    title = next((s.title for s in specs if s.title), form.trigger.data.replace("_", " "))
+    title = definition.trigger_title(document.state, form.trigger.data)
     operations.fire_trigger(
         session,
         current_user,
@@ -326,5 +303,4 @@ def document_fire(document_id: int):
 
 
 def state_label(document: Document) -> str:
-    spec = registry().get(document.kind).states.get(document.state)
-    return spec.title if spec else document.state
+    return registry().get(document.kind).state_title(document.state)

@@ -5,49 +5,22 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask_login import current_user
 from markupsafe import Markup, escape
 
 from models import EntryChannel, OutcomeKind, PositionKind, RoundMode
+from web.labels import CHANNEL_LABELS, MODE_LABELS, OUTCOME_LABELS, POSITION_LABELS, TEXT_LABELS
 from web.views import bp
+from web.views.common import forum_zone_name, viewer_zone_name
 from web.views.text import render_markdown
 from workflow import clock
-from workflow.definitions import registry
-
-DEFAULT_ZONE = "Asia/Almaty"
-
-POSITION_LABELS = {
-    PositionKind.CONSENT: "Consent",
-    PositionKind.CONSENT_WITH_STATEMENT: "Consent with statement",
-    PositionKind.RESERVATION: "Reservation",
-    PositionKind.STAND_ASIDE: "Stands aside",
-    PositionKind.OBJECTION: "Objection",
-}
-TEXT_LABELS = {
-    PositionKind.CONSENT_WITH_STATEMENT: "Interpretative statement",
-    PositionKind.RESERVATION: "Reservation",
-    PositionKind.OBJECTION: "Grounds of objection",
-}
-OUTCOME_LABELS = {
-    OutcomeKind.CONSENSUS: "Consensus",
-    OutcomeKind.NO_CONSENSUS: "No consensus",
-    OutcomeKind.SILENCE_BROKEN: "Silence broken",
-    OutcomeKind.LAPSED: "Lapsed",
-    OutcomeKind.VOID: "Void (text revised)",
-}
-MODE_LABELS = {
-    RoundMode.MEETING: "In session",
-    RoundMode.SILENCE: "Silence procedure",
-    RoundMode.WRITTEN: "Written procedure",
-}
+from workflow.registry import registry
 
 
 def viewer_zone() -> ZoneInfo:
-    name = getattr(current_user, "timezone", None) or DEFAULT_ZONE
     try:
-        return ZoneInfo(name)
+        return ZoneInfo(viewer_zone_name())
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_ZONE)
+        return ZoneInfo(forum_zone_name())
 
 
 @bp.app_template_filter("localtime")
@@ -123,7 +96,7 @@ def mode_label(mode: RoundMode | str) -> str:
 
 @bp.app_template_filter("channel_label")
 def channel_label(channel: EntryChannel | str) -> str:
-    return "note verbale" if channel == EntryChannel.NOTE_VERBALE else "delegate"
+    return CHANNEL_LABELS.get(EntryChannel(channel), str(channel))
 
 
 @bp.app_template_filter("humanize")
@@ -138,20 +111,12 @@ def kind_title(kind: str) -> str:
 
 def state_title(kind: str, state: str) -> str:
     reg = registry()
-    if kind in reg:
-        spec = reg.get(kind).states.get(state)
-        if spec is not None:
-            return spec.title
-    return humanize(state)
+    return reg.get(kind).state_title(state) if kind in reg else humanize(state)
 
 
 def trigger_title(kind: str, state: str, trigger: str) -> str:
     reg = registry()
-    if kind in reg:
-        for spec in reg.get(kind).transitions_from(state, trigger):
-            if spec.title:
-                return spec.title
-    return humanize(trigger)
+    return reg.get(kind).trigger_title(state, trigger) if kind in reg else humanize(trigger)
 
 
 @bp.app_context_processor
@@ -161,6 +126,8 @@ def template_globals() -> dict:
         "state_title": state_title,
         "trigger_title": trigger_title,
         "time_left": time_left,
+        "forum_zone_name": forum_zone_name,
+        "viewer_zone_name": viewer_zone_name,
         "POSITION_LABELS": POSITION_LABELS,
         "TEXT_LABELS": TEXT_LABELS,
         "PositionKind": PositionKind,

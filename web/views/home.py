@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user, login_required
 
-from web import db, queries
+from web import db
 from web.views import bp
+from workflow import queries
 
 
 @bp.route("/")
@@ -15,7 +16,7 @@ def home():
     session = db.session()
     user = current_user
     context = {
-        "awaiting": queries.awaiting_my_states(session, user),
+        "awaiting": queries.awaiting_answers(session, user),
         "answered": queries.answered_open_rounds(session, user),
         "outcomes": queries.recent_outcomes(session, user, limit=8),
         "tracked": [],

@@ -6,14 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from models import PositionKind
-from web import db, queries
+from web import db
 from web.forms import OnBehalfPositionForm, PositionForm
+from web.labels import OUTCOME_LABELS, POSITION_LABELS
 from web.views import bp
 from web.views.access import require_round, require_secretariat_page
 from web.views.common import refused
 from web.views.documents import round_view
-from web.views.filters import OUTCOME_LABELS, POSITION_LABELS
-from workflow import operations
+from workflow import operations, queries
 from workflow.errors import ConcordError
 
 
@@ -43,7 +43,7 @@ def _record(form, round_, view, template: str, *, reference: str = ""):
         except ConcordError as error:
             status = refused(error)
         else:
-            state = next((r.state for r in view.rows if r.state.code == code), None)
+            state = next((r.state for r in view.summary.rows if r.state.code == code), None)
             session.refresh(round_)
             flash(
                 _done_message(round_, state.name_en if state else code, form.kind.data), "success"
@@ -77,7 +77,7 @@ def position_form(round_id: int):
             chosen = choices[0][0]
         form.participant.data = chosen if chosen in dict(choices) else ""
         current = next(
-            (r.current for r in view.rows if r.state.code == form.participant.data and r.current),
+            (r.current for r in view.summary.rows if r.state.code == form.participant.data and r.current),
             None,
         )
         if current is not None:
@@ -96,7 +96,7 @@ def position_on_behalf(round_id: int):
     form = OnBehalfPositionForm()
     form.participant.validate_choice = False
     form.participant.choices = [("", "— choose the state —")] + [
-        (r.state.code, r.state.name_en) for r in view.rows
+        (r.state.code, r.state.name_en) for r in view.summary.rows
     ]
     if request.method == "GET":
         form.participant.data = request.args.get("state", "")

@@ -6,15 +6,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from models import RoundMode
-from web import db, queries
+from web import db
 from web.forms import ActionForm, ExtendDeadlineForm, InstrumentForm, OpenRoundForm
+from web.labels import MODE_LABELS, OUTCOME_LABELS
 from web.views import bp
 from web.views.access import require_document, require_round, require_secretariat_page
 from web.views.common import lock_version, refused, viewer_zone_name
-from web.views.filters import MODE_LABELS, OUTCOME_LABELS
-from workflow import operations
-from workflow.definitions import registry
+from workflow import operations, queries
 from workflow.errors import ConcordError, InvalidInput
+from workflow.registry import registry
 
 
 def _back_to(round_or_document_id: int, anchor: str = ""):

@@ -10,17 +10,16 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from web import db, queries
+from web import db
 from web.forms import ApplicationForm
+from web.labels import MODE_LABELS
 from web.views import bp
 from web.views.access import require_secretariat_page
 from web.views.common import refused
-from web.views.filters import MODE_LABELS, time_left
-from workflow import operations
-from workflow.definitions import registry
+from web.views.filters import time_left
+from workflow import operations, queries
 from workflow.errors import ConcordError
-
-APPLICATION_KINDS = ("observer_application", "admission")
+from workflow.registry import registry
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -133,7 +132,7 @@ def application_new():
     session = db.session()
     reg = registry()
     form = ApplicationForm()
-    form.kind.choices = [(k, reg.get(k).title) for k in APPLICATION_KINDS if k in reg]
+    form.kind.choices = [(d.kind, d.title) for d in reg if d.document.is_application]
     form.applicant.choices = [("", "— choose the applicant —")] + [
         (p.code, f"{p.name_en} ({p.status.value})") for p in queries.applicants(session)
     ]

@@ -2,39 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
-from sqlalchemy.orm import joinedload
-
-from models import Participant, Position, Round, RoundElector, RoundStatus, User
+from models import User
 from web import db
 from web.api import schemas
 from web.api.blueprint import endpoint
+from workflow import queries
 from workflow.errors import NotPermitted
-
-
-def _awaited(user: User) -> list[tuple[Round, Participant]]:
-    """(round, state) for every open round where the state has no position yet.
-
-    A delegate sees their own states'; the Secretariat sees every state's.
-    """
-    answered = exists().where(
-        Position.round_id == Round.id,
-        Position.participant_id == RoundElector.participant_id,
-        Position.is_current.is_(True),
-    )
-    query = (
-        select(Round, Participant)
-        .join(RoundElector, RoundElector.round_id == Round.id)
-        .join(Participant, Participant.id == RoundElector.participant_id)
-        .where(Round.status == RoundStatus.OPEN, ~answered)
-        .options(joinedload(Round.document), joinedload(Round.body), joinedload(Round.version))
-        .order_by(Round.deadline_at.is_(None), Round.deadline_at, Round.id, Participant.code)
-    )
-    if not user.is_secretariat:
-        query = query.where(
-            RoundElector.participant_id.in_([p.id for p in user.represented_states])
-        )
-    return [(round_, state) for round_, state in db.session().execute(query)]
 
 
 @endpoint(
@@ -49,19 +22,20 @@ def pending_decisions(user: User) -> schemas.PendingDecisionList:
         raise NotPermitted(
             "pending decisions are for delegates of member states and the Secretariat"
         )
+    awaited = queries.awaiting_answers(db.session(), user, every_state=user.is_secretariat)
     return schemas.PendingDecisionList(
         items=[
             schemas.PendingDecision(
-                participant=state.code,
-                round_id=round_.id,
-                document_id=round_.document_id,
-                symbol=round_.document.symbol,
-                title=round_.document.title,
-                body=round_.body.code,
-                mode=round_.mode,
-                version=round_.version.number,
-                deadline_at=round_.deadline_at,
+                participant=item.state.code,
+                round_id=item.round.id,
+                document_id=item.round.document_id,
+                symbol=item.round.document.symbol,
+                title=item.round.document.title,
+                body=item.round.body.code,
+                mode=item.round.mode,
+                version=item.round.version.number,
+                deadline_at=item.round.deadline_at,
             )
-            for round_, state in _awaited(user)
+            for item in awaited
         ]
     )

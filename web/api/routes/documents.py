@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
-
-from models import Document, Participant, PriorityArea, User, Version
+from models import User, Version
 from web import db
 from web.api import schemas, serializers
 from web.api.blueprint import ERRORS_OF_A_CHANGE, Reply, bp, endpoint
-from web.api.problems import ApiProblem
 from web.api.resources import document_or_404, etag_header, precondition
-from web.queries import document_page
-from web.views.access import sees_everything
-from workflow import operations
+from web.problems import ApiProblem
+from workflow import operations, queries
+from workflow.queries import document_page
 
 CHANGE_WITH_PRECONDITION = (*ERRORS_OF_A_CHANGE, 412)
 
@@ -31,52 +27,14 @@ def _location(path: str) -> dict[str, str]:
     errors=(400, 401),
 )
 def list_documents(user: User, query: schemas.DocumentQuery) -> schemas.DocumentPage:
-    conditions = []
-    if not sees_everything(user):
-        conditions.append(Document.restricted.is_(False))
-    if query.restricted is not None:
-        conditions.append(Document.restricted.is_(query.restricted))
-    if query.kind:
-        conditions.append(Document.kind == query.kind)
-    if query.state:
-        conditions.append(Document.state == query.state)
-    if query.priority_area:
-        areas = select(PriorityArea.id).where(PriorityArea.code == query.priority_area.upper())
-        conditions.append(Document.priority_area_id.in_(areas))
-    for column, code in (
-        (Document.proposer_id, query.proposer),
-        (Document.applicant_id, query.applicant),
-    ):
-        if code:
-            conditions.append(
-                column.in_(select(Participant.id).where(Participant.code == code.upper()))
-            )
-    if query.q:
-        pattern = f"%{query.q.strip().lower()}%"
-        conditions.append(
-            or_(func.lower(Document.title).like(pattern), func.lower(Document.symbol).like(pattern))
-        )
-    session = db.session()
-    total = session.scalar(select(func.count(Document.id)).where(*conditions)) or 0
-    rows = session.scalars(
-        select(Document)
-        .where(*conditions)
-        .options(
-            joinedload(Document.priority_area),
-            joinedload(Document.proposer),
-            joinedload(Document.applicant),
-            joinedload(Document.target_body),
-            selectinload(Document.versions),
-        )
-        .order_by(Document.updated_at.desc(), Document.id.desc())
-        .limit(query.per_page)
-        .offset((query.page - 1) * query.per_page)
+    listing = queries.list_documents(
+        db.session(), user, queries.DocumentFilters(**query.model_dump(exclude_none=True))
     )
     return schemas.DocumentPage(
-        items=[serializers.document_summary(d) for d in rows],
-        page=query.page,
-        per_page=query.per_page,
-        total=total,
+        items=[serializers.document_summary(d) for d in listing.documents],
+        page=listing.page,
+        per_page=listing.per_page,
+        total=listing.total,
     )
 
 

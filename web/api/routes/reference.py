@@ -9,7 +9,7 @@ from models import Body, BodySeat, Participant, PriorityArea, PriorityAreaRole, 
 from web import db
 from web.api import schemas, serializers
 from web.api.blueprint import endpoint
-from web.api.problems import ApiProblem
+from web.problems import ApiProblem
 
 
 @endpoint(

@@ -7,8 +7,8 @@ from web import db
 from web.api import schemas, serializers
 from web.api.blueprint import ERRORS_OF_A_CHANGE, Reply, bp, endpoint
 from web.api.resources import document_or_404, etag_header, precondition, round_or_404
-from web.queries import document_page
 from workflow import operations
+from workflow.queries import document_page
 
 CHANGE_WITH_PRECONDITION = (*ERRORS_OF_A_CHANGE, 412)
 
@@ -17,7 +17,7 @@ def _round_reply(round_id: int, user: User, status: int | None = None, **headers
     session = db.session()
     round_ = round_or_404(session, user, round_id)
     return Reply(
-        serializers.round_(session, round_),
+        serializers.round_(round_),
         status=status,
         headers={**etag_header(round_.document), **headers},
     )
@@ -33,7 +33,7 @@ def list_rounds(user: User, document_id: int) -> schemas.RoundList:
     session = db.session()
     document = document_or_404(session, user, document_id)
     page = document_page(session, document, user)
-    return schemas.RoundList(items=[serializers.round_(session, r) for r in page.rounds])
+    return schemas.RoundList(items=[serializers.round_(r) for r in page.rounds])
 
 
 @endpoint(

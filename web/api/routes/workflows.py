@@ -5,8 +5,8 @@ from __future__ import annotations
 from models import User
 from web.api import schemas, serializers
 from web.api.blueprint import endpoint
-from web.api.problems import ApiProblem
-from workflow.definitions import registry
+from web.problems import ApiProblem
+from workflow.registry import registry
 
 
 @endpoint(

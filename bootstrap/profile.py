@@ -2,7 +2,9 @@
 
 Validation happens on the whole file before anything is written, and the
 writing runs inside a savepoint: a profile either loads entirely or changes
-nothing. Loading the same file twice changes nothing the second time.
+nothing. Loading the same file twice changes nothing the second time. What a load
+changes is audited: an event per participant whose status changed (through the
+engine's own `set_status`), and one event listing the other changes.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from models import (
     Participant,
     ParticipantKind,
     ParticipantStatus,
-    ParticipantStatusChange,
     PriorityArea,
     PriorityAreaRole,
 )
+from workflow import audit
+from workflow.change import Change, forum_change
 from workflow.errors import DefinitionError
+from workflow.participants import set_status
 
 SECTIONS = {"forum", "participants", "bodies", "dimensions", "priority_areas"}
 PARTICIPANT_KEYS = {"code", "kind", "status", "since", "name_en", "name_ru"}
@@ -177,8 +181,9 @@ def _upsert(session: Session, model, code: str, **values) -> tuple[object, bool]
     return row, changed
 
 
-def _write(session: Session, profile: dict) -> int:
-    changed = 0
+def _write(change: Change, profile: dict, file: str) -> int:
+    session = change.session
+    changes: list[str] = []
     forum = profile["forum"]
     existing = session.scalar(select(Forum))
     if existing is not None and existing.code != forum["code"]:
@@ -188,26 +193,24 @@ def _write(session: Session, profile: dict) -> int:
         timezone=forum["timezone"], languages=list(forum["languages"]),
         symbol_prefix=forum.get("symbol_prefix", forum["code"]),
     )
-    changed += c
+    if c:
+        changes.append(f"forum {forum['code']}")
 
     participants: dict[str, Participant] = {}
+    status_changes = 0
     for entry in profile["participants"]:
         status = ParticipantStatus(entry["status"])
         row, c = _upsert(
             session, Participant, entry["code"], kind=ParticipantKind(entry["kind"]),
             name_en=entry["name_en"], name_ru=entry["name_ru"],
         )
+        if c:
+            changes.append(f"participant {entry['code']}")
         if row.status != status:
-            for period in row.status_history:
-                if period.until is None:
-                    period.until = entry.get("since")
-            row.status = status
-            row.status_history.append(
-                ParticipantStatusChange(status=status, since=entry.get("since"), note="profile")
-            )
-            c = True
+            record = set_status(row, status, since=entry.get("since"), note="profile")
+            change.record("participant_status_changed", comment=file, data=record)
+            status_changes += 1
         participants[entry["code"]] = row
-        changed += c
 
     for entry in profile["bodies"]:
         all_members = entry["seats"] == "members"
@@ -218,15 +221,17 @@ def _write(session: Session, profile: dict) -> int:
         wanted = [] if all_members else entry["seats"]
         if [s.participant.code for s in body.seats] != wanted:
             body.seats = [BodySeat(participant=participants[code]) for code in wanted]
-            c = True
-        changed += c
+            changes.append(f"seats of {entry['code']}: {', '.join(wanted) or 'all members'}")
+        elif c:
+            changes.append(f"body {entry['code']}")
 
     dimensions = {}
     for entry in profile["dimensions"]:
         dimensions[entry["code"]], c = _upsert(
             session, Dimension, entry["code"], name_en=entry["name_en"], name_ru=entry["name_ru"]
         )
-        changed += c
+        if c:
+            changes.append(f"dimension {entry['code']}")
     session.flush()
 
     for entry in profile["priority_areas"]:
@@ -241,18 +246,25 @@ def _write(session: Session, profile: dict) -> int:
             area.roles = [
                 PriorityAreaRole(participant=participants[code], role=role) for code, role in wanted
             ]
-            c = True
-        changed += c
+            changes.append(f"coordinators of {entry['code']}: {', '.join(c for c, _ in wanted)}")
+        elif c:
+            changes.append(f"priority area {entry['code']}")
     session.flush()
-    return changed
+    if changes:
+        change.record("profile_loaded", comment=file, data={"changes": changes})
+    if not change.events:
+        change.skip()
+    return len(changes) + status_changes
 
 
 def load_profile(session: Session, path: str | Path) -> LoadReport:
     """Validate and load a profile; all or nothing, idempotent."""
     profile = read_profile(path)
     try:
-        with session.begin_nested():
-            changed = _write(session, profile)
+        with session.begin_nested(), forum_change(
+            session, None, actor_label=audit.PROFILE
+        ) as change:
+            changed = _write(change, profile, Path(path).name)
     except DefinitionError as exc:
         raise DefinitionError(str(path), exc.key, exc.reason) from None
     return LoadReport(

@@ -9,9 +9,9 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from cli.context import open_session, runtime
 from models import DueAction, DueActionStatus
-from web.cli.context import open_session, runtime
-from workflow import firing
+from workflow import firing, times
 from workflow.scheduler import DeadlineScheduler
 from workflow.times import zone
 from workflow.timezones import format_in_zone
@@ -59,13 +59,16 @@ def deadlines_group() -> None:
 
 @deadlines_group.command("list")
 @click.option("--state", "state", default=None, help=f"Only these: {', '.join(STATES)}.")
-@click.option("--timezone", default=None, help="Show times in this zone (default: settings).")
+@click.option(
+    "--timezone", default=None, help="Show times in this zone (default: settings, else the forum's)."
+)
 @click.option("--limit", default=200, show_default=True, type=click.IntRange(min=1))
 def deadlines_list(state: str | None, timezone: str | None, limit: int) -> None:
     """Due actions, latest deadline first, with attempts and the last error."""
     if state is not None and state not in STATES:
         raise click.ClickException(f"unknown state {state!r}: choose one of {', '.join(STATES)}")
-    zone_name = timezone or runtime().settings.timezone
+    with open_session() as session:
+        zone_name = timezone or runtime().settings.timezone or times.forum(session).timezone
     zone(zone_name)  # an unknown zone stops here with one line
     query = (
         select(DueAction)

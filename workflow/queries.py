@@ -1,15 +1,16 @@
-"""Read-side queries for the pages: a fixed number of queries per page, whatever the data size.
+"""The read model: what pages and the API show, in a fixed number of queries whatever the size.
 
-Each function loads what its page shows with eager loading, so templates never
-trigger lazy loads in a loop.
+Each function loads what it returns with eager loading, so rendering never
+triggers lazy loads in a loop, and applies the visibility rules
+(workflow.visibility). The HTML pages and the JSON API render the same results.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, case, exists, false, func, or_, select, tuple_
+from sqlalchemy import case, exists, false, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import (
@@ -29,25 +30,12 @@ from models import (
     User,
     Version,
 )
-from web.views.access import sees_everything
 from workflow import clock
-from workflow.definitions import registry
+from workflow.registry import registry
+from workflow.summaries import summary_options
+from workflow.visibility import documents_visible_to, events_visible_to, rounds_visible_to
 
 PAGE_SIZE = 50
-
-
-def _shared_with(user: User):
-    """A filter on Document for what this user may see (see web.views.access)."""
-    if sees_everything(user):
-        return None
-    return Document.restricted.is_(False)
-
-
-def _round_shared_with(user: User):
-    if sees_everything(user):
-        return None
-    return and_(Document.restricted.is_(False), Body.observers_attend.is_(True))
-
 
 def _round_page_options():
     return (
@@ -66,29 +54,36 @@ class AwaitedAnswer:
     state: Participant
 
 
-def awaiting_my_states(session: Session, user: User) -> list[AwaitedAnswer]:
-    """Open rounds where one of the user's states has no position yet, soonest deadline first."""
-    state_ids = [p.id for p in user.represented_states]
-    if not state_ids:
-        return []
+def awaiting_answers(
+    session: Session, user: User, *, every_state: bool = False
+) -> list[AwaitedAnswer]:
+    """Open rounds where a state has no position yet, soonest deadline first: the user's
+    states', or with `every_state` (the Secretariat's view) every state's."""
     answered = exists().where(
         Position.round_id == Round.id,
         Position.participant_id == RoundElector.participant_id,
         Position.is_current.is_(True),
     )
-    rows = session.execute(
+    query = (
         select(Round, Participant)
         .join(RoundElector, RoundElector.round_id == Round.id)
         .join(Participant, Participant.id == RoundElector.participant_id)
-        .where(
-            Round.status == RoundStatus.OPEN,
-            RoundElector.participant_id.in_(state_ids),
-            ~answered,
-        )
+        .where(Round.status == RoundStatus.OPEN, ~answered)
         .options(*_round_page_options())
-        .order_by(Round.deadline_at.is_(None), Round.deadline_at, Round.opened_at, Round.id)
-    ).all()
-    return [AwaitedAnswer(round=r, state=p) for r, p in rows]
+        .order_by(
+            Round.deadline_at.is_(None),
+            Round.deadline_at,
+            Round.opened_at,
+            Round.id,
+            Participant.code,
+        )
+    )
+    if not every_state:
+        state_ids = [p.id for p in user.represented_states]
+        if not state_ids:
+            return []
+        query = query.where(RoundElector.participant_id.in_(state_ids))
+    return [AwaitedAnswer(round=r, state=p) for r, p in session.execute(query)]
 
 
 def answered_open_rounds(session: Session, user: User) -> list[Position]:
@@ -115,19 +110,15 @@ def answered_open_rounds(session: Session, user: User) -> list[Position]:
 
 
 def recent_outcomes(session: Session, user: User, limit: int = 10) -> list[Round]:
-    query = (
-        select(Round)
-        .join(Document, Document.id == Round.document_id)
-        .join(Body, Body.id == Round.body_id)
-        .where(Round.status == RoundStatus.CLOSED)
-        .options(*_round_page_options())
-        .order_by(Round.closed_at.desc(), Round.id.desc())
-        .limit(limit)
+    return list(
+        session.scalars(
+            select(Round)
+            .where(Round.status == RoundStatus.CLOSED, rounds_visible_to(user))
+            .options(*_round_page_options())
+            .order_by(Round.closed_at.desc(), Round.id.desc())
+            .limit(limit)
+        )
     )
-    shared = _round_shared_with(user)
-    if shared is not None:
-        query = query.where(shared)
-    return list(session.scalars(query))
 
 
 # ---------------------------------------------------------------- document lists
@@ -135,16 +126,24 @@ def recent_outcomes(session: Session, user: User, limit: int = 10) -> list[Round
 
 @dataclass
 class DocumentFilters:
+    """What a list of documents may be narrowed by (codes as the forum writes them)."""
+
     kind: str = ""
     state: str = ""
     body: str = ""
     priority_area: str = ""
+    proposer: str = ""
+    applicant: str = ""
+    restricted: bool | None = None
     q: str = ""
     page: int = 1
+    per_page: int = PAGE_SIZE
 
     @property
     def active(self) -> bool:
-        return any((self.kind, self.state, self.body, self.priority_area, self.q))
+        return any(
+            (self.kind, self.state, self.body, self.priority_area, self.proposer, self.applicant)
+        ) or bool(self.q) or self.restricted is not None
 
 
 @dataclass
@@ -154,35 +153,33 @@ class DocumentListPage:
     total: int
     page: int
     pages: int
+    per_page: int
 
 
-def _states_holding_rounds_of(body_code: str) -> list[tuple[str, str]]:
-    pairs = []
-    for definition in registry():
-        for state in definition.states.values():
-            if state.round and state.round.body == body_code:
-                pairs.append((definition.kind, state.name))
-    return pairs
+def _participant_ids(code: str):
+    return select(Participant.id).where(Participant.code == code.strip().upper())
 
 
-def list_documents(session: Session, user: User, filters: DocumentFilters) -> DocumentListPage:
-    conditions = []
-    shared = _shared_with(user)
-    if shared is not None:
-        conditions.append(shared)
+def _document_conditions(user: User, filters: DocumentFilters) -> list:
+    conditions = [documents_visible_to(user)]
+    if filters.restricted is not None:
+        conditions.append(Document.restricted.is_(filters.restricted))
     if filters.kind:
         conditions.append(Document.kind == filters.kind)
     if filters.state:
         conditions.append(Document.state == filters.state)
     if filters.priority_area:
-        conditions.append(
-            Document.priority_area_id.in_(
-                select(PriorityArea.id).where(PriorityArea.code == filters.priority_area)
-            )
+        areas = select(PriorityArea.id).where(
+            PriorityArea.code == filters.priority_area.strip().upper()
         )
+        conditions.append(Document.priority_area_id.in_(areas))
+    if filters.proposer:
+        conditions.append(Document.proposer_id.in_(_participant_ids(filters.proposer)))
+    if filters.applicant:
+        conditions.append(Document.applicant_id.in_(_participant_ids(filters.applicant)))
     if filters.body:
         body_ids = select(Body.id).where(Body.code == filters.body)
-        pairs = _states_holding_rounds_of(filters.body)
+        pairs = registry().states_holding_rounds(filters.body)
         conditions.append(
             or_(
                 Document.target_body_id.in_(body_ids),
@@ -195,9 +192,16 @@ def list_documents(session: Session, user: User, filters: DocumentFilters) -> Do
         conditions.append(
             or_(func.lower(Document.title).like(pattern), func.lower(Document.symbol).like(pattern))
         )
+    return conditions
+
+
+def list_documents(session: Session, user: User, filters: DocumentFilters) -> DocumentListPage:
+    """One page of the documents the user may see, newest change first."""
+    conditions = _document_conditions(user, filters)
+    per_page = filters.per_page
     total = session.scalar(select(func.count(Document.id)).where(*conditions)) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(filters.page, 1), pages)
+    pages = max(1, -(-total // per_page))
+    page = max(filters.page, 1)  # a page past the last one is empty
     documents = list(
         session.scalars(
             select(Document)
@@ -206,32 +210,32 @@ def list_documents(session: Session, user: User, filters: DocumentFilters) -> Do
                 joinedload(Document.priority_area),
                 joinedload(Document.proposer),
                 joinedload(Document.applicant),
+                joinedload(Document.target_body),
+                selectinload(Document.versions),
             )
             .order_by(Document.updated_at.desc(), Document.id.desc())
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
         )
     )
     deadlines: dict[int, datetime | None] = {}
     if documents:
         rows = session.execute(
-            select(Round.document_id, func.min(Round.deadline_at), func.count(Round.id))
+            select(Round.document_id, func.min(Round.deadline_at))
             .where(
                 Round.document_id.in_([d.id for d in documents]), Round.status == RoundStatus.OPEN
             )
             .group_by(Round.document_id)
         ).all()
-        for document_id, deadline, _count in rows:
+        for document_id, deadline in rows:
             deadlines[document_id] = _aware(deadline)
-    return DocumentListPage(documents, deadlines, total, page, pages)
+    return DocumentListPage(documents, deadlines, total, page, pages, per_page)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
     """Aggregates bypass the column type: SQLite gives naive UTC back."""
     if moment is None or moment.tzinfo is not None:
         return moment
-    from datetime import UTC
-
     return moment.replace(tzinfo=UTC)
 
 
@@ -278,42 +282,28 @@ def load_document(session: Session, document_id: int) -> Document | None:
 
 
 def document_page(session: Session, document: Document, user: User) -> DocumentPage:
-    rounds_query = (
-        select(Round)
-        .join(Body, Body.id == Round.body_id)
-        .where(Round.document_id == document.id)
-        .options(
-            joinedload(Round.body),
-            joinedload(Round.version),
-            joinedload(Round.closed_by),
-            selectinload(Round.electors).joinedload(RoundElector.participant),
-            selectinload(Round.positions).options(
-                joinedload(Position.participant), joinedload(Position.entered_by)
-            ),
-        )
-        .order_by(Round.opened_at.desc(), Round.id.desc())
+    """The rounds (with electors and positions), history, instruments and pledges the user may
+    see of a document the user may see."""
+    rounds = list(
+        session.scalars(
+            select(Round)
+            .where(Round.document_id == document.id, rounds_visible_to(user))
+            .options(
+                joinedload(Round.body),
+                joinedload(Round.version),
+                joinedload(Round.closed_by),
+                *summary_options(),
+            )
+            .order_by(Round.opened_at.desc(), Round.id.desc())
+        ).unique()
     )
-    if not sees_everything(user):
-        rounds_query = rounds_query.where(Body.observers_attend.is_(True))
-    rounds = list(session.scalars(rounds_query).unique())
     events = list(
         session.scalars(
             select(AuditEvent)
-            .where(AuditEvent.document_id == document.id)
+            .where(AuditEvent.document_id == document.id, events_visible_to(user))
             .order_by(AuditEvent.id.desc())
         )
     )
-    if not sees_everything(user):
-        # Rounds of bodies observers do not attend stay hidden in the history too:
-        # their opening, every position and the close with its statements.
-        hidden = set(
-            session.scalars(
-                select(Round.id)
-                .join(Body, Body.id == Round.body_id)
-                .where(Round.document_id == document.id, Body.observers_attend.is_(False))
-            )
-        )
-        events = [e for e in events if (e.data or {}).get("round_id") not in hidden]
     instruments = list(
         session.scalars(
             select(Instrument)
@@ -341,10 +331,7 @@ def load_round(session: Session, round_id: int) -> Round | None:
             joinedload(Round.document),
             joinedload(Round.body),
             joinedload(Round.version),
-            selectinload(Round.electors).joinedload(RoundElector.participant),
-            selectinload(Round.positions).options(
-                joinedload(Position.participant), joinedload(Position.entered_by)
-            ),
+            *summary_options(),
         )
     )
 
@@ -433,7 +420,7 @@ def recently_closed(session: Session, days: int = 14, limit: int = 50) -> list[R
 
 def documents_awaiting_round(session: Session) -> list[Document]:
     """Documents in a state that holds a round, with no round open: the Secretariat's cue."""
-    pairs = [(d.kind, s.name) for d in registry() for s in d.states.values() if s.round is not None]
+    pairs = registry().states_holding_rounds()
     if not pairs:
         return []
     open_round = exists().where(Round.document_id == Document.id, Round.status == RoundStatus.OPEN)

@@ -8,7 +8,7 @@ from functools import cache
 
 from sqlalchemy.orm import Session
 
-from config.runtime import Runtime, build_runtime
+from bootstrap.runtime import Runtime, build_runtime
 
 
 @cache

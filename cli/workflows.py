@@ -7,11 +7,13 @@ import sys
 import click
 from sqlalchemy import select
 
+from cli.context import open_session, runtime
 from models import Body, Document
-from web.cli.context import open_session, runtime
 from workflow import audit
-from workflow.definitions import Definition, Registry, registry
+from workflow.diagram import mermaid
 from workflow.errors import DefinitionError, NotFound
+from workflow.registry import Registry, registry
+from workflow.spec import Definition
 
 
 def _registry() -> Registry:
@@ -99,7 +101,7 @@ def workflows_show(kind: str, output: str, document_id: int | None) -> None:
     if output == "mermaid":
         if current is not None and current not in definition.states:
             raise click.UsageError(f"state {current!r} is not in the current definition")
-        click.echo(definition.mermaid(current))
+        click.echo(mermaid(definition, current))
     else:
         click.echo(_table(definition))
         if current is not None:

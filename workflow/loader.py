@@ -1,29 +1,30 @@
-"""Workflow definitions: TOML files loaded, validated and turned into one machine each.
+"""Reading workflow definitions: TOML files to `workflow.spec`, validated.
 
-A definition is data (config/workflows/*.toml, schema in config/workflows/README.md).
-Each becomes one `transitions.Machine`, built once, which operations trigger
-against a light context wrapping the document row (workflow.context).
+A mistake (an unknown key, state, role, guard, effect, mode or body, a transition
+with no permission rule, a state nothing leaves or nothing reaches, a round
+trigger the system may not fire) is a DefinitionError naming file, key and reason.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import tomllib
 from collections import deque
-from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-
-from transitions import Machine
 
 from models.enums import RoundMode
 from workflow import effects, guards
-from workflow.errors import DefinitionError, InvalidInput
-
-ROLES = frozenset(
-    {"coordinator", "co_coordinator", "proposer", "applicant", "donor", "secretariat", "system"}
+from workflow.errors import DefinitionError
+from workflow.permissions import ROLES
+from workflow.spec import (
+    ActivityRules,
+    Definition,
+    DocumentRules,
+    RoundSpec,
+    StateSpec,
+    TransitionSpec,
 )
+
 DOCUMENT_FIELDS = ("priority_area", "proposer", "applicant", "target_body", "budget", "threshold")
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
@@ -40,149 +41,6 @@ TOP_KEYS = {
     "pledges",
     "instruments",
 }
-
-
-@dataclass(frozen=True)
-class RoundSpec:
-    body: str
-    modes: tuple[RoundMode, ...]
-    on_consensus: str
-    on_failure: str
-
-
-@dataclass(frozen=True)
-class StateSpec:
-    name: str
-    title: str
-    final: bool = False
-    round: RoundSpec | None = None
-
-
-@dataclass(frozen=True)
-class TransitionSpec:
-    trigger: str
-    sources: tuple[str, ...]
-    dest: str
-    allowed: frozenset[str]
-    guards: tuple[str, ...] = ()
-    effects: tuple[str, ...] = ()
-    params: tuple[str, ...] = ()
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class DocumentRules:
-    fields: frozenset[str]
-    requires: frozenset[str]
-    create: frozenset[str]
-    revise: frozenset[str]
-    target_bodies: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ActivityRules:
-    """Where and by whom pledges or instruments may be recorded."""
-
-    states: frozenset[str]
-    allowed: frozenset[str]
-    on_threshold: str = ""  # instruments: trigger fired when the threshold is reached
-    on_effective_date: str = ""  # instruments: trigger fired on the entry-into-force date
-    days_to_effect: int = 30  # instruments: days from a deposit to its effect
-
-
-@dataclass
-class Definition:
-    kind: str
-    version: int
-    title: str
-    symbol: str
-    initial: str
-    states: dict[str, StateSpec]
-    transitions: tuple[TransitionSpec, ...]
-    document: DocumentRules
-    pledges: ActivityRules | None = None
-    instruments: ActivityRules | None = None
-    description: str = ""
-    path: str = ""
-    machine: Machine = field(init=False, repr=False)
-    _diagram_lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
-    _graph_machine: Machine | None = field(init=False, repr=False, default=None)
-
-    def __post_init__(self) -> None:
-        self.machine = _build_machine(self, Machine)
-
-    @property
-    def triggers(self) -> list[str]:
-        return sorted({t.trigger for t in self.transitions})
-
-    @property
-    def final_states(self) -> list[str]:
-        return [s.name for s in self.states.values() if s.final]
-
-    @property
-    def bodies(self) -> set[str]:
-        named = {s.round.body for s in self.states.values() if s.round}
-        return named | set(self.document.target_bodies)
-
-    def transitions_from(self, state: str, trigger: str | None = None) -> list[TransitionSpec]:
-        return [
-            t
-            for t in self.transitions
-            if state in t.sources and (trigger is None or t.trigger == trigger)
-        ]
-
-    def round_spec(self, state: str) -> RoundSpec | None:
-        spec = self.states.get(state)
-        return spec.round if spec else None
-
-    def mermaid(self, current_state: str | None = None) -> str:
-        """A Mermaid stateDiagram of the process, the current state marked when given."""
-        from transitions.extensions import GraphMachine
-
-        with self._diagram_lock:
-            if self._graph_machine is None:
-                self._graph_machine = _build_machine(
-                    self, GraphMachine, graph_engine="mermaid", title=self.title
-                )
-            model = _DiagramModel()
-            self._graph_machine.add_model(model, initial=current_state or self.initial)
-            try:
-                text = model.get_graph().draw(None)
-            finally:
-                self._graph_machine.remove_model(model)
-        if current_state is None:  # no document: mark nothing
-            marked = f"Class {self.initial} s_active"
-            text = text.replace(marked, f"Class {self.initial} s_default")
-        return text
-
-
-class _DiagramModel:
-    pass
-
-
-def _build_machine(definition: Definition, machine_class: type[Machine], **options) -> Machine:
-    from workflow.context import check_transition, run_effects
-
-    machine = machine_class(
-        model=[],
-        states=list(definition.states),
-        initial=definition.initial,
-        auto_transitions=False,
-        send_event=True,
-        **options,
-    )
-    for spec in definition.transitions:
-        machine.add_transition(
-            spec.trigger,
-            list(spec.sources),
-            spec.dest,
-            conditions=[partial(check_transition, spec)],
-            after=[partial(run_effects, spec)],
-        )
-    return machine
-
-
-# ---------------------------------------------------------------- loading
 
 
 class _Reader:
@@ -318,7 +176,17 @@ def _read_transitions(
     if not isinstance(raw, list) or not raw:
         raise read.fail("transitions", "must be a non-empty array of tables ([[transitions]])")
     specs = []
-    allowed_keys = {"trigger", "source", "dest", "allowed", "guards", "effects", "params", "title"}
+    allowed_keys = {
+        "trigger",
+        "source",
+        "dest",
+        "allowed",
+        "guards",
+        "effects",
+        "params",
+        "title",
+        "irreversible",
+    }
     for index, data in enumerate(raw):
         key = f"transitions[{index}]"
         read.table(data, key, allowed_keys)
@@ -338,6 +206,9 @@ def _read_transitions(
         for name in spec_guards:
             if not guards.is_known(name):
                 raise read.fail(f"{key}.guards", f"unknown guard {name!r}")
+        irreversible = data.get("irreversible", False)
+        if not isinstance(irreversible, bool):
+            raise read.fail(f"{key}.irreversible", "must be true or false")
         spec_effects = read.names(data, "effects", f"{key}.effects")
         for name in spec_effects:
             if name not in effects.EFFECTS:
@@ -352,6 +223,7 @@ def _read_transitions(
                 effects=spec_effects,
                 params=read.names(data, "params", f"{key}.params"),
                 title=read.text(data, "title", f"{key}.title", required=False),
+                irreversible=irreversible,
             )
         )
     return tuple(specs)
@@ -470,40 +342,8 @@ def check_bodies(definition: Definition, bodies: set[str]) -> None:
                 )
 
 
-# ---------------------------------------------------------------- the registry
-
-
-class Registry:
-    """The loaded definitions by kind."""
-
-    def __init__(self, definitions: dict[str, Definition], path: str = ""):
-        self._definitions = definitions
-        self.path = path
-
-    def get(self, kind: str) -> Definition:
-        try:
-            return self._definitions[kind]
-        except KeyError:
-            known = ", ".join(sorted(self._definitions))
-            raise InvalidInput(f"unknown document kind {kind!r} (known: {known})") from None
-
-    def __contains__(self, kind: str) -> bool:
-        return kind in self._definitions
-
-    def __iter__(self):
-        return iter(self._definitions.values())
-
-    @property
-    def kinds(self) -> list[str]:
-        return list(self._definitions)
-
-    def check_bodies(self, bodies: set[str]) -> None:
-        for definition in self:
-            check_bodies(definition, bodies)
-
-
-def load_registry(path: str | Path, bodies: set[str] | None = None) -> Registry:
-    """Load every *.toml under `path` (a folder); stop at the first invalid file."""
+def load_folder(path: str | Path, bodies: set[str] | None = None) -> dict[str, Definition]:
+    """Every *.toml under `path` by kind; stops at the first invalid file."""
     folder = Path(path)
     if not folder.is_dir():
         raise DefinitionError(str(folder), "(folder)", "no such folder of workflow definitions")
@@ -518,31 +358,4 @@ def load_registry(path: str | Path, bodies: set[str] | None = None) -> Registry:
         definitions[definition.kind] = definition
     if not definitions:
         raise DefinitionError(str(folder), "(folder)", "no workflow definition (*.toml) found")
-    return Registry(definitions, str(folder))
-
-
-_lock = threading.Lock()
-_path: str | None = None
-_registry: Registry | None = None
-
-
-def configure(path: str | Path | None) -> Registry:
-    """Use the definitions in `path` (None: the default folder); loads and validates now."""
-    global _path, _registry
-    from config.settings import DEFAULT_WORKFLOWS
-
-    loaded = load_registry(path or DEFAULT_WORKFLOWS)
-    with _lock:
-        _path, _registry = str(path or DEFAULT_WORKFLOWS), loaded
-    return loaded
-
-
-def registry() -> Registry:
-    """The process-wide registry, loaded on first use from the configured folder."""
-    global _registry
-    with _lock:
-        if _registry is None:
-            from config.settings import DEFAULT_WORKFLOWS
-
-            _registry = load_registry(_path or DEFAULT_WORKFLOWS)
-        return _registry
+    return definitions

@@ -1,4 +1,4 @@
-"""The `concord` command line."""
+"""The `concord` command line. Only `concord serve` loads the web application."""
 
 from __future__ import annotations
 
@@ -6,14 +6,8 @@ import sys
 
 import click
 
+from cli import deadlines, serve, setup, tokens, users, workflows
 from config.settings import SettingsError
-from web.cli import (
-    deadline_commands,
-    setup_commands,
-    token_commands,
-    user_commands,
-    workflow_commands,
-)
 from workflow.errors import ConcordError
 
 
@@ -22,7 +16,7 @@ def cli() -> None:
     pass
 
 
-for module in (setup_commands, user_commands, workflow_commands, deadline_commands, token_commands):
+for module in (setup, serve, users, workflows, deadlines, tokens):
     module.register(cli)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from cli.context import open_session
 from models import ApiToken
-from web.cli.context import open_session
 from workflow.tokens import create_token_for_email, list_tokens, revoke_token, user_by_email
 
 

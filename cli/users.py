@@ -6,8 +6,8 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from cli.context import open_session
 from models import Affiliation, User
-from web.cli.context import open_session
 from workflow.accounts import create_user
 
 

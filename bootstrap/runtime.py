@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings, load_settings
 from models.db import make_engine, make_session_factory
+from workflow import registry
 
 
 @dataclass
@@ -41,10 +42,8 @@ class Runtime:
 
 
 def build_runtime(settings: Settings | None = None) -> Runtime:
-    from workflow import definitions
-
     settings = settings or load_settings()
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.sqlalchemy_url)
-    definitions.configure(settings.workflows_path)
+    registry.configure(settings.workflows_path)
     return Runtime(settings=settings, engine=engine, sessions=make_session_factory(engine))

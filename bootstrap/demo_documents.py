@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from config.demo import create_demo_accounts
+from bootstrap.demo_accounts import create_demo_accounts
 from models import Document, InstrumentKind, PositionKind, RoundMode, User
 from workflow import operations, times
 
@@ -119,7 +119,6 @@ def create_demo_documents(session: Session) -> list[Document]:
         concept.id,
         mode=RoundMode.SILENCE,
         deadline=now + timedelta(days=6, hours=5),
-        timezone="Asia/Almaty",
     )
     operations.record_position(session, tur, soc.id, participant="TUR", kind=PositionKind.CONSENT)
     operations.record_position(
@@ -149,7 +148,6 @@ def create_demo_documents(session: Session) -> list[Document]:
         application.id,
         mode=RoundMode.SILENCE,
         deadline=now + timedelta(hours=20),
-        timezone="Asia/Almaty",
     )
 
     # A catalogue amendment proposed by Türkiye, before the SWG.

@@ -1,0 +1,109 @@
+"""A round's summary, computed from its eagerly loaded electors and positions.
+
+One summary serves the document page, the API and the audit event of the close:
+each state's current position and its history, and the outcome's lists of
+statements, reservations, objections, consents, states standing aside and states
+that said nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from models import Participant, Position, PositionKind, Round, RoundElector
+
+
+@dataclass
+class ElectorRow:
+    state: Participant
+    current: Position | None
+    history: list[Position]  # oldest first, the current one last
+
+
+@dataclass
+class RoundSummary:
+    round: Round
+    rows: list[ElectorRow]  # the electorate, by name
+    currents: list[Position]  # the positions that count, in the order they were recorded
+
+    def _of(self, kind: PositionKind) -> list[Position]:
+        return [p for p in self.currents if p.kind is kind]
+
+    @property
+    def statements(self) -> list[Position]:
+        return self._of(PositionKind.CONSENT_WITH_STATEMENT)
+
+    @property
+    def reservations(self) -> list[Position]:
+        return self._of(PositionKind.RESERVATION)
+
+    @property
+    def objections(self) -> list[Position]:
+        return self._of(PositionKind.OBJECTION)
+
+    @property
+    def answered(self) -> int:
+        return len(self.currents)
+
+    @property
+    def silent(self) -> list[Participant]:
+        """States of the electorate with no position, in the order they were seated."""
+        answered = {p.participant_id for p in self.currents}
+        return [
+            e.participant
+            for e in sorted(self.round.electors, key=lambda e: e.id)
+            if e.participant_id not in answered
+        ]
+
+    def record(self) -> dict[str, list]:
+        """The outcome as the audit event and the API give it: codes and texts."""
+
+        def entry(position: Position) -> dict[str, str]:
+            return {
+                "participant": position.participant.code,
+                "text": position.text,
+                "channel": position.channel.value,
+            }
+
+        return {
+            "statements": [entry(p) for p in self.statements],
+            "reservations": [entry(p) for p in self.reservations],
+            "objections": [{**entry(p), "amendment": p.amendment} for p in self.objections],
+            "consents": [p.participant.code for p in self._of(PositionKind.CONSENT)],
+            "stood_aside": [p.participant.code for p in self._of(PositionKind.STAND_ASIDE)],
+            "no_position": [state.code for state in self.silent],
+        }
+
+
+def summarise(round_: Round) -> RoundSummary:
+    """The summary of a round whose electors and positions are loaded (see `summary_options`)."""
+    history: dict[int, list[Position]] = defaultdict(list)
+    for position in sorted(round_.positions, key=lambda p: p.id):
+        history[position.participant_id].append(position)
+    rows = []
+    for elector in sorted(round_.electors, key=lambda e: e.participant.name_en):
+        entries = history.get(elector.participant_id, [])
+        current = next((p for p in reversed(entries) if p.is_current), None)
+        rows.append(ElectorRow(elector.participant, current, entries))
+    currents = sorted((r.current for r in rows if r.current is not None), key=lambda p: p.id)
+    return RoundSummary(round=round_, rows=rows, currents=currents)
+
+
+def summary_options():
+    """Loader options for `summarise`: electors and positions with their states, in 2 queries."""
+    return (
+        selectinload(Round.electors).joinedload(RoundElector.participant),
+        selectinload(Round.positions).options(
+            joinedload(Position.participant), joinedload(Position.entered_by)
+        ),
+    )
+
+
+def load_summary(session: Session, round_id: int) -> RoundSummary:
+    """The summary of a round read now (the engine's close, with the round locked)."""
+    round_ = session.scalar(select(Round).where(Round.id == round_id).options(*summary_options()))
+    return summarise(round_)
