@@ -24,6 +24,11 @@ from models.participant import Participant
 from models.user import User
 
 
+def revision_label(number: int) -> str:
+    """`original` for version 1, `Rev.n` for version n+1."""
+    return f"Rev.{number - 1}" if number > 1 else "original"
+
+
 class Document(Base):
     """A text moving through the workflow named by `kind` at `definition_version`."""
 
@@ -74,7 +79,11 @@ class Document(Base):
 
 
 class Version(Base):
-    """One text of a document (Rev.n); never changed once circulated."""
+    """One text of a document; never changed once circulated.
+
+    The first text is the original and carries the document's bare symbol; each later
+    one is a revision: `/Rev.1`, `/Rev.2`, … (number 2 is Rev.1).
+    """
 
     __tablename__ = "document_version"
     __table_args__ = (UniqueConstraint("document_id", "number"),)
@@ -93,8 +102,18 @@ class Version(Base):
     )
 
     @property
+    def revision(self) -> int:
+        """0 for the original, n for Rev.n."""
+        return self.number - 1
+
+    @property
     def label(self) -> str:
-        return f"Rev.{self.number}"
+        return revision_label(self.number)
+
+    @property
+    def suffix(self) -> str:
+        """What the version adds to the document's symbol: nothing, or `/Rev.n`."""
+        return f"/Rev.{self.revision}" if self.revision else ""
 
     def text(self, language: str) -> str | None:
         return next((t.body for t in self.texts if t.language == language), None)

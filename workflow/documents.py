@@ -1,4 +1,4 @@
-"""Creating documents and adding versions (Rev.n)."""
+"""Creating documents and adding versions (the original, then Rev.1, Rev.2, …)."""
 
 from __future__ import annotations
 
@@ -35,9 +35,9 @@ THRESHOLD_LIMIT = 2**31 - 1
 
 
 def version_symbol(document: Document, version: Version | None = None) -> str:
-    """`CICA/CP/3/25/Rev.2`: the document's symbol with the version's label."""
+    """`CICA/CP/3/25` for the original, `CICA/CP/3/25/Rev.2` for the second revision."""
     version = version or document.current_version
-    return f"{document.symbol}/{version.label}" if version else document.symbol
+    return document.symbol + (version.suffix if version else "")
 
 
 def next_symbol(session: Session, forum: Forum, definition: Definition) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from models import Instrument, ParticipantKind, ParticipantStatus, Pledge
+from models.document import revision_label
 from workflow import times
 
 if TYPE_CHECKING:
@@ -61,7 +62,8 @@ def revised(ctx, _arg):
     current = ctx.document.current_version
     if returned_at and (current is None or current.number <= returned_at):
         return (
-            f"the text was returned for revision after Rev.{returned_at}: add a new version first"
+            f"the text was returned for revision after its {revision_label(returned_at)}: "
+            "add a new version first"
         )
     return None
 

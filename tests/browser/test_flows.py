@@ -90,7 +90,7 @@ def test_concept_paper_from_drafting_to_approved_by_consensus(open_page):
     )
     coordinator.fill("input[name=note]", "Month and experts added")
     coordinator.click("text=Circulate the new version")
-    assert "Rev.2" in coordinator.inner_text(".flash-success")
+    assert "Rev.1" in coordinator.inner_text(".flash-success")
     coordinator.click("text=Show the differences")
     assert coordinator.locator("tr.diff-replace").count() >= 1
     assert coordinator.locator("tr.diff-insert", has_text="Experts attend.").count() == 1

@@ -31,7 +31,12 @@ def agree(session, cast, document, mode=RoundMode.MEETING):
 
 def test_concept_paper_from_drafting_to_approved(session, cast, new_document):
     paper = new_document("concept_paper")
-    assert paper.symbol == "CICA/CP/1/25" and ops.version_symbol(paper) == "CICA/CP/1/25/Rev.1"
+    # The original carries the bare symbol; the first revision adds /Rev.1.
+    assert paper.symbol == "CICA/CP/1/25" and ops.version_symbol(paper) == "CICA/CP/1/25"
+    assert paper.current_version.label == "original"
+    ops.add_version(session, cast.coordinator, paper.id, texts=TEXTS)
+    assert ops.version_symbol(paper) == "CICA/CP/1/25/Rev.1"
+    assert [v.label for v in paper.versions] == ["original", "Rev.1"]
     ops.fire_trigger(session, cast.co_coordinator, paper.id, "submit")
     agree(session, cast, paper)
     agree(session, cast, paper)
@@ -61,7 +66,7 @@ def test_catalogue_amendment_adoption_makes_a_new_edition(session, cast, new_doc
         select(CatalogueEdition).where(CatalogueEdition.document_id == amendment.id)
     )
     assert edition.number == before + 1
-    assert edition.changes["changes"] == changes and edition.changes["version"] == "Rev.1"
+    assert edition.changes["changes"] == changes and edition.changes["version"] == "original"
 
 
 def test_observer_application_granted_makes_an_observer(session, cast, new_document, participant):

@@ -370,8 +370,9 @@ class DocumentPage(BaseModel):
 
 
 class Version(BaseModel):
-    number: int
-    label: str
+    number: int  # 1 for the original, n + 1 for Rev.n
+    label: str  # "original", "Rev.1", …
+    symbol: str  # the document's symbol, with /Rev.n for a revision
     note: str
     created_at: datetime
     created_by: str | None

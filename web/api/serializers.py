@@ -184,6 +184,7 @@ def version(row: VersionRow) -> schemas.Version:
     return schemas.Version(
         number=row.number,
         label=row.label,
+        symbol=row.document.symbol + row.suffix,
         note=row.note,
         created_at=row.created_at,
         created_by=row.created_by.name if row.created_by else None,

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from markupsafe import Markup, escape
 
 from models import EntryChannel, OutcomeKind, PositionKind, RoundMode
+from models.document import revision_label
 from web.labels import CHANNEL_LABELS, MODE_LABELS, OUTCOME_LABELS, POSITION_LABELS, TEXT_LABELS
 from web.views import bp
 from web.views.common import forum_zone_name, viewer_zone_name
@@ -97,6 +98,12 @@ def mode_label(mode: RoundMode | str) -> str:
 @bp.app_template_filter("channel_label")
 def channel_label(channel: EntryChannel | str) -> str:
     return CHANNEL_LABELS.get(EntryChannel(channel), str(channel))
+
+
+@bp.app_template_filter("revision")
+def revision(number: int | None) -> str:
+    """A version number as people name it: the original, Rev.1, Rev.2, …"""
+    return revision_label(number) if number else ""
 
 
 @bp.app_template_filter("humanize")

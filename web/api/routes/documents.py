@@ -75,7 +75,7 @@ def get_document(user: User, document_id: int) -> Reply:
 
 @endpoint(
     "/documents/<int:document_id>/versions",
-    summary="The document's texts, Rev.1 first",
+    summary="The document's texts, the original first, then Rev.1, Rev.2, …",
     tag="documents",
     response=schemas.VersionList,
 )
@@ -94,14 +94,14 @@ def get_version(user: User, document_id: int, number: int) -> schemas.Version:
     document = document_or_404(db.session(), user, document_id)
     found = next((v for v in document.versions if v.number == number), None)
     if found is None:
-        raise ApiProblem(404, f"{document.symbol} has no Rev.{number}", slug="not-found")
+        raise ApiProblem(404, f"{document.symbol} has no version {number}", slug="not-found")
     return serializers.version(found)
 
 
 @endpoint(
     "/documents/<int:document_id>/versions",
     "POST",
-    summary="Add a text (Rev.n+1); open rounds on the earlier text become void",
+    summary="Add a text (the next revision); open rounds on the earlier text become void",
     tag="documents",
     body=schemas.VersionCreate,
     response=schemas.Version,
