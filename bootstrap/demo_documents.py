@@ -51,8 +51,11 @@ APPLICATION_EN = """The Economic Cooperation Organization requests observer stat
 in accordance with the Rules of Procedure, and confirms its support of the
 principles of the Almaty Act."""
 
-AMENDMENT_EN = """Add to priority area NCT-1 a measure on the exchange of best practices in
-protecting critical infrastructure against terrorist attacks."""
+AMENDMENT_EN = """Exchange of best practices in protecting critical infrastructure against
+terrorist attacks."""
+
+AMENDMENT_RU = """Обмен передовым опытом в области защиты критически важной инфраструктуры от
+террористических атак."""
 
 CONVENTION_EN = """# Convention on the Privileges and Immunities of the Secretariat
 
@@ -158,7 +161,20 @@ def create_demo_documents(session: Session) -> list[Document]:
         title="New measure: protection of critical infrastructure against terrorist attacks",
         proposer="TUR",
         priority_area="NCT-1",
-        texts={"en": AMENDMENT_EN},
+        texts={"en": AMENDMENT_EN, "ru": AMENDMENT_RU},
+    )
+    operations.propose_changes(
+        session,
+        tur,
+        amendment.id,
+        [
+            {
+                "op": "add_measure",
+                "area": "NCT-1",
+                "text_en": AMENDMENT_EN,
+                "text_ru": AMENDMENT_RU,
+            }
+        ],
     )
     operations.fire_trigger(session, tur, amendment.id, "submit")
     operations.open_round(session, secretariat, amendment.id, mode=RoundMode.MEETING)

@@ -25,24 +25,43 @@ from models import (
     CoordinatorRole,
     Dimension,
     Forum,
+    Measure,
     Participant,
     ParticipantKind,
     ParticipantStatus,
     PriorityArea,
     PriorityAreaRole,
 )
-from workflow import audit
+from models.forum import DEFAULT_DECISION_SYMBOL
+from workflow import audit, catalogue
 from workflow.change import Change, forum_change
 from workflow.errors import DefinitionError
 from workflow.participants import set_status
 
-SECTIONS = {"forum", "participants", "bodies", "dimensions", "priority_areas"}
+SECTIONS = {"forum", "participants", "bodies", "catalogue", "dimensions", "priority_areas", "measures"}
 PARTICIPANT_KEYS = {"code", "kind", "status", "since", "name_en", "name_ru"}
-BODY_KEYS = {"code", "name_en", "name_ru", "seats", "observers_attend"}
+BODY_KEYS = {"code", "name_en", "name_ru", "seats", "observers_attend", "decision_symbol"}
 DIMENSION_KEYS = {"code", "name_en", "name_ru"}
 AREA_KEYS = {"code", "dimension", "name_en", "name_ru", "coordinators", "co_coordinators", "note"}
-FORUM_KEYS = {"code", "name_en", "name_ru", "timezone", "languages", "symbol_prefix"}
-PROFILE_STATUSES = (ParticipantStatus.MEMBER, ParticipantStatus.OBSERVER, ParticipantStatus.PARTNER)
+MEASURE_KEYS = {"code", "area", "text_en", "text_ru"}
+CATALOGUE_KEYS = {"title", "adopted_on"}
+FORUM_KEYS = {
+    "code",
+    "name_en",
+    "name_ru",
+    "timezone",
+    "languages",
+    "symbol_prefix",
+    "decision_symbol",
+    "confirmation_days",
+}
+FORUM_OPTIONAL = {"symbol_prefix", "decision_symbol", "confirmation_days"}
+PROFILE_STATUSES = (
+    ParticipantStatus.MEMBER,
+    ParticipantStatus.OBSERVER,
+    ParticipantStatus.PARTNER,
+    ParticipantStatus.APPLICANT,
+)
 
 
 @dataclass
@@ -100,7 +119,12 @@ def read_profile(path: str | Path) -> dict:
     unknown = sorted(set(data) - SECTIONS)
     if unknown:
         raise check.fail(unknown[0], "unknown section")
-    forum = check.keys("forum", data.get("forum"), FORUM_KEYS, FORUM_KEYS - {"symbol_prefix"})
+    forum = check.keys("forum", data.get("forum"), FORUM_KEYS, FORUM_KEYS - FORUM_OPTIONAL)
+    days = forum.get("confirmation_days", 30)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
+        raise check.fail("forum.confirmation_days", "must be a whole number of days, 1 to 365")
+    for key, entry in [("forum", forum)]:
+        _check_decision_symbol(check, key, entry)
     try:
         ZoneInfo(forum["timezone"])
     except (ZoneInfoNotFoundError, ValueError):
@@ -134,13 +158,14 @@ def read_profile(path: str | Path) -> dict:
         return codes
 
     bodies = [
-        check.keys(f"bodies[{i}]", b, BODY_KEYS, BODY_KEYS - {"observers_attend"})
+        check.keys(f"bodies[{i}]", b, BODY_KEYS, BODY_KEYS - {"observers_attend", "decision_symbol"})
         for i, b in enumerate(data.get("bodies", []))
     ]
     check.unique("bodies", bodies)
     for i, body in enumerate(bodies):
         if body["seats"] != "members":
             member_states(f"bodies[{i}].seats", body["seats"])
+        _check_decision_symbol(check, f"bodies[{i}]", body)
 
     dimensions = [
         check.keys(f"dimensions[{i}]", d, DIMENSION_KEYS, DIMENSION_KEYS)
@@ -158,13 +183,44 @@ def read_profile(path: str | Path) -> dict:
             raise check.fail(f"priority_areas[{i}].dimension", f"unknown dimension {area['dimension']!r}")
         member_states(f"priority_areas[{i}].coordinators", area["coordinators"])
         member_states(f"priority_areas[{i}].co_coordinators", area.get("co_coordinators", []))
+    area_codes = {a["code"] for a in areas}
+    measures = [
+        check.keys(f"measures[{i}]", m, MEASURE_KEYS, MEASURE_KEYS)
+        for i, m in enumerate(data.get("measures", []))
+    ]
+    check.unique("measures", measures)
+    for i, measure in enumerate(measures):
+        if measure["area"] not in area_codes:
+            raise check.fail(f"measures[{i}].area", f"unknown priority area {measure['area']!r}")
+        for key in ("text_en", "text_ru"):
+            if not isinstance(measure[key], str) or not measure[key].strip():
+                raise check.fail(f"measures[{i}].{key}", "must be a non-empty string")
+    catalogue = check.keys("catalogue", data.get("catalogue", {}), CATALOGUE_KEYS, set())
+    if "adopted_on" in catalogue and not isinstance(catalogue["adopted_on"], date):
+        raise check.fail("catalogue.adopted_on", "must be a date (YYYY-MM-DD)")
     return {
         "forum": forum,
         "participants": participants,
         "bodies": bodies,
+        "catalogue": catalogue,
         "dimensions": dimensions,
         "priority_areas": areas,
+        "measures": measures,
     }
+
+
+def _check_decision_symbol(check: _Checker, key: str, entry: dict) -> None:
+    pattern = entry.get("decision_symbol")
+    if pattern is None:
+        return
+    try:
+        sample = pattern.format(body="SOC", number=1, yy="24", yyyy=2024)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        raise check.fail(
+            f"{key}.decision_symbol", "a pattern of {body}, {number}, {yy} and {yyyy} only"
+        ) from None
+    if "{number}" not in pattern or len(sample) > 60:
+        raise check.fail(f"{key}.decision_symbol", "must contain {number} and stay short")
 
 
 def _upsert(session: Session, model, code: str, **values) -> tuple[object, bool]:
@@ -192,6 +248,8 @@ def _write(change: Change, profile: dict, file: str) -> int:
         session, Forum, forum["code"], name_en=forum["name_en"], name_ru=forum["name_ru"],
         timezone=forum["timezone"], languages=list(forum["languages"]),
         symbol_prefix=forum.get("symbol_prefix", forum["code"]),
+        decision_symbol=forum.get("decision_symbol", DEFAULT_DECISION_SYMBOL),
+        confirmation_days=forum.get("confirmation_days", 30),
     )
     if c:
         changes.append(f"forum {forum['code']}")
@@ -217,6 +275,7 @@ def _write(change: Change, profile: dict, file: str) -> int:
         body, c = _upsert(
             session, Body, entry["code"], name_en=entry["name_en"], name_ru=entry["name_ru"],
             all_members_sit=all_members, observers_attend=entry.get("observers_attend", True),
+            decision_symbol=entry.get("decision_symbol"),
         )
         wanted = [] if all_members else entry["seats"]
         if [s.participant.code for s in body.seats] != wanted:
@@ -225,20 +284,44 @@ def _write(change: Change, profile: dict, file: str) -> int:
         elif c:
             changes.append(f"body {entry['code']}")
 
-    dimensions = {}
-    for entry in profile["dimensions"]:
-        dimensions[entry["code"]], c = _upsert(
-            session, Dimension, entry["code"], name_en=entry["name_en"], name_ru=entry["name_ru"]
-        )
-        if c:
-            changes.append(f"dimension {entry['code']}")
-    session.flush()
+    changes += _write_catalogue(session, profile, participants)
+    if changes:
+        change.record("profile_loaded", comment=file, data={"changes": changes})
+    if not change.events:
+        change.skip()
+    return len(changes) + status_changes
+
+
+def _write_catalogue(session: Session, profile: dict, participants: dict) -> list[str]:
+    """The profile's Catalogue is the first edition. Once an amendment has produced a later
+    edition, the Catalogue's content is the amendments' and the profile keeps only the
+    coordinators of the areas in force."""
+    changes: list[str] = []
+    latest = catalogue.in_force(session)
+    amended = latest is not None and latest.number > 1
+    dimensions = {d.code: d for d in session.scalars(select(Dimension))}
+    if not amended:
+        for entry in profile["dimensions"]:
+            dimensions[entry["code"]], c = _upsert(
+                session, Dimension, entry["code"], name_en=entry["name_en"],
+                name_ru=entry["name_ru"],
+            )
+            if c:
+                changes.append(f"dimension {entry['code']}")
+        session.flush()
 
     for entry in profile["priority_areas"]:
-        area, c = _upsert(
-            session, PriorityArea, entry["code"], dimension=dimensions[entry["dimension"]],
-            name_en=entry["name_en"], name_ru=entry["name_ru"], note=entry.get("note", ""),
-        )
+        if amended:
+            area = session.scalar(select(PriorityArea).where(PriorityArea.code == entry["code"]))
+            if area is None or area.retired_in is not None:
+                continue
+        else:
+            area, c = _upsert(
+                session, PriorityArea, entry["code"], dimension=dimensions[entry["dimension"]],
+                name_en=entry["name_en"], name_ru=entry["name_ru"], note=entry.get("note", ""),
+            )
+            if c:
+                changes.append(f"priority area {entry['code']}")
         wanted = [(code, CoordinatorRole.COORDINATOR) for code in entry["coordinators"]] + [
             (code, CoordinatorRole.CO_COORDINATOR) for code in entry.get("co_coordinators", [])
         ]
@@ -247,14 +330,31 @@ def _write(change: Change, profile: dict, file: str) -> int:
                 PriorityAreaRole(participant=participants[code], role=role) for code, role in wanted
             ]
             changes.append(f"coordinators of {entry['code']}: {', '.join(c for c, _ in wanted)}")
-        elif c:
-            changes.append(f"priority area {entry['code']}")
     session.flush()
-    if changes:
-        change.record("profile_loaded", comment=file, data={"changes": changes})
-    if not change.events:
-        change.skip()
-    return len(changes) + status_changes
+
+    if not amended:
+        areas = {a.code: a for a in session.scalars(select(PriorityArea))}
+        for entry in profile["measures"]:
+            _, c = _upsert(
+                session, Measure, entry["code"], priority_area=areas[entry["area"]],
+                text_en=entry["text_en"], text_ru=entry["text_ru"], since=1,
+            )
+            if c:
+                changes.append(f"measure {entry['code']}")
+        session.flush()
+        described = profile["catalogue"]
+        if latest is None:
+            catalogue.record_edition(
+                session,
+                1,
+                adopted_on=described.get("adopted_on"),
+                title=described.get("title", ""),
+                changes={"profile": True},
+            )
+            changes.append("Catalogue edition 1")
+        elif changes:
+            latest.content = catalogue.snapshot(session)  # the profile's edition, as loaded now
+    return changes
 
 
 def load_profile(session: Session, path: str | Path) -> LoadReport:

@@ -64,7 +64,7 @@ def _table(definition: Definition) -> str:
         if state.round:
             modes = "/".join(m.value for m in state.round.modes)
             notes.append(
-                f"round@{state.round.body} ({modes}) consensus->{state.round.on_consensus} "
+                f"round@{state.round.body} ({modes}) consensus->{'|'.join(state.round.consensus_triggers)} "
                 f"failure->{state.round.on_failure}"
             )
         lines.append(f"  {state.name:28} {'; '.join(notes)}")

@@ -3,12 +3,15 @@
 from models.audit import AuditEvent, AuditHead
 from models.base import Base, utcnow
 from models.body import Body, BodySeat
-from models.catalogue import CatalogueEdition, Dimension, PriorityArea, PriorityAreaRole
+from models.catalogue import CatalogueEdition, Dimension, Measure, PriorityArea, PriorityAreaRole
+from models.decision import Confirmation, Decision
 from models.deadline import DueAction
 from models.document import Document, Version, VersionText
 from models.enums import (
     AffiliationRole,
+    ConfirmationStatus,
     CoordinatorRole,
+    DecisionStatus,
     DueActionKind,
     DueActionStatus,
     EntryChannel,
@@ -36,6 +39,10 @@ __all__ = [
     "Body",
     "BodySeat",
     "CatalogueEdition",
+    "Confirmation",
+    "ConfirmationStatus",
+    "Decision",
+    "DecisionStatus",
     "CoordinatorRole",
     "Dimension",
     "Document",
@@ -47,6 +54,7 @@ __all__ = [
     "Instrument",
     "InstrumentKind",
     "LoginFailure",
+    "Measure",
     "OutcomeKind",
     "Participant",
     "ParticipantKind",

@@ -19,6 +19,7 @@ class Body(Base):
     # True: every member state sits and decides. False: only the listed seats.
     all_members_sit: Mapped[bool] = mapped_column(Boolean, default=True)
     observers_attend: Mapped[bool] = mapped_column(Boolean, default=True)
+    decision_symbol: Mapped[str | None] = mapped_column(String(80))  # else the forum's pattern
 
     seats: Mapped[list[BodySeat]] = relationship(
         back_populates="body", cascade="all, delete-orphan", order_by="BodySeat.id"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, enum_column, utcnow
@@ -34,6 +34,8 @@ class PriorityArea(Base):
     name_en: Mapped[str] = mapped_column(String(200))
     name_ru: Mapped[str] = mapped_column(String(200))
     note: Mapped[str] = mapped_column(Text, default="")
+    # The Catalogue edition that retired it; None while it is in force.
+    retired_in: Mapped[int | None] = mapped_column(Integer)
 
     dimension: Mapped[Dimension] = relationship(back_populates="priority_areas")
     roles: Mapped[list[PriorityAreaRole]] = relationship(
@@ -65,13 +67,34 @@ class PriorityAreaRole(Base):
     participant: Mapped[Participant] = relationship()
 
 
+class Measure(Base):
+    """A confidence-building measure of a priority area, in the working languages."""
+
+    __tablename__ = "measure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    priority_area_id: Mapped[int] = mapped_column(ForeignKey("priority_area.id"), index=True)
+    text_en: Mapped[str] = mapped_column(Text)
+    text_ru: Mapped[str] = mapped_column(Text)
+    since: Mapped[int] = mapped_column(Integer)  # the edition that added it
+    retired_in: Mapped[int | None] = mapped_column(Integer)
+
+    priority_area: Mapped[PriorityArea] = relationship()
+
+
 class CatalogueEdition(Base):
-    """An edition of the Catalogue; each adopted amendment produces the next one."""
+    """An edition of the Catalogue: the first from the profile, each later one produced by an
+    adopted amendment. `content` is the whole Catalogue as that edition left it."""
 
     __tablename__ = "catalogue_edition"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
-    adopted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    adopted_on: Mapped[date | None] = mapped_column(Date)  # the date of the adopting act
+    adopted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # entered
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
-    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"), index=True)
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)  # what its amendment changed
+    content: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -48,6 +48,7 @@ class RoundStatus(StrEnum):
 
 class OutcomeKind(StrEnum):
     CONSENSUS = "consensus"
+    AD_REFERENDUM = "ad_referendum"  # consensus awaiting capitals' confirmations
     NO_CONSENSUS = "no_consensus"
     SILENCE_BROKEN = "silence_broken"
     LAPSED = "lapsed"
@@ -60,6 +61,7 @@ class PositionKind(StrEnum):
     RESERVATION = "reservation"
     STAND_ASIDE = "stand_aside"
     OBJECTION = "objection"
+    CONSENT_AD_REFERENDUM = "consent_ad_referendum"  # subject to confirmation by the capital
 
     @property
     def requires_text(self) -> bool:
@@ -93,6 +95,7 @@ class DueActionKind(StrEnum):
     SILENCE_EXPIRY = "silence_expiry"
     WRITTEN_LAPSE = "written_lapse"
     ENTRY_INTO_FORCE = "entry_into_force"
+    CONFIRMATION_LAPSE = "confirmation_lapse"  # an ad referendum decision becomes final
 
 
 class DueActionStatus(StrEnum):
@@ -100,3 +103,16 @@ class DueActionStatus(StrEnum):
     FIRED = "fired"
     CANCELLED = "cancelled"
     FAILED = "failed"
+
+
+class DecisionStatus(StrEnum):
+    FINAL = "final"
+    AD_REFERENDUM = "ad_referendum"  # adopted subject to confirmations still awaited
+    FAILED = "failed"  # a consent given ad referendum was withdrawn
+
+
+class ConfirmationStatus(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"  # the period ended with no withdrawal: the consent stands

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+
+
+DEFAULT_DECISION_SYMBOL = "{body}.DEC/{number}/{yy}"
 
 
 class Forum(Base):
@@ -18,3 +21,7 @@ class Forum(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     languages: Mapped[list[str]] = mapped_column(JSON)
     symbol_prefix: Mapped[str] = mapped_column(String(20))
+    # How decisions are numbered, e.g. "{body}.DEC/{number}/{yy}" (a body may have its own).
+    decision_symbol: Mapped[str] = mapped_column(String(80), default=DEFAULT_DECISION_SYMBOL)
+    # Days a capital has to confirm a consent given ad referendum.
+    confirmation_days: Mapped[int] = mapped_column(Integer, default=30)

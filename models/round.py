@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     String,
@@ -22,6 +24,9 @@ from models.document import Document, Version
 from models.enums import EntryChannel, OutcomeKind, PositionKind, RoundMode, RoundStatus
 from models.participant import Participant
 from models.user import User
+
+if TYPE_CHECKING:
+    from models.decision import Confirmation
 
 
 class Round(Base):
@@ -51,10 +56,14 @@ class Round(Base):
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     deadline_timezone: Mapped[str | None] = mapped_column(String(64))
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when it was entered
+    decided_on: Mapped[date | None] = mapped_column(Date)  # the date of the closing act
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     outcome: Mapped[OutcomeKind | None] = mapped_column(enum_column(OutcomeKind, "outcome_kind"))
     outcome_note: Mapped[str] = mapped_column(Text, default="")
+    # The trigger consensus fires, chosen at opening where the definition offers several
+    # (an observer status granted by the SOC, or recommended to the MC).
+    on_consensus: Mapped[str | None] = mapped_column(String(60))
 
     document: Mapped[Document] = relationship()
     version: Mapped[Version] = relationship()
@@ -66,6 +75,10 @@ class Round(Base):
     )
     positions: Mapped[list[Position]] = relationship(
         back_populates="round", cascade="all, delete-orphan", order_by="Position.id"
+    )
+    # Consents given ad referendum and their capitals' answers (models.decision).
+    confirmations: Mapped[list[Confirmation]] = relationship(
+        back_populates="round", order_by="Confirmation.id", viewonly=True
     )
 
     @property

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -65,6 +66,14 @@ class Change:
         self.touches_document = touches_document
         self.events: list[AuditEvent] = []
         self.skipped = False
+        self.taken_on: date | None = None  # the date of the act this change records, if any
+
+    def act_on(self, day: date) -> None:
+        """This change records an act of `day`: its events say so, the document remembers it."""
+        self.taken_on = day
+        document = self.document
+        if document is not None and (document.acted_on is None or day > document.acted_on):
+            document.acted_on = day
 
     def record(
         self,
@@ -80,6 +89,8 @@ class Change:
     ) -> AuditEvent:
         """Write one audit event of this change (states default to the document's now)."""
         state = self.document.state if self.document is not None else None
+        if self.taken_on is not None:
+            data = {**(data or {}), "taken_on": self.taken_on.isoformat()}
         event = audit.record(
             self.session,
             action=action,

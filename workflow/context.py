@@ -6,13 +6,13 @@ and effects get this context, never the machine.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from models import Document, User
-from workflow import effects, guards, times
+from models import Decision, Document, Round, User
+from workflow import decisions, effects, guards, times
 from workflow.spec import Definition, TransitionSpec
 
 
@@ -28,6 +28,8 @@ class TransitionContext:
         comment: str = "",
         params: dict[str, Any] | None = None,
         now: datetime | None = None,
+        taken_on: date | None = None,
+        round_: Round | None = None,
     ):
         self.session = session
         self.actor = actor
@@ -37,6 +39,10 @@ class TransitionContext:
         self.comment = comment
         self.params = dict(params or {})
         self.now = now or times.now_utc()  # what guards and effects take as "now"
+        self.taken_on = taken_on or times.today(session)  # the date of the act (workflow.acts)
+        self.round = round_  # the round whose outcome fires this transition, if any
+        self.state_before = document.state
+        self.decision: Decision | None = None  # recorded when the transition is a decision
         self.failures: list[tuple[str, str]] = []  # (guard name or "permission", reason)
         self.audit_data: dict[str, Any] = {}  # what effects did, for the audit event
         self.candidate: TransitionSpec | None = None  # the transition whose guards run
@@ -75,6 +81,8 @@ def check_transition(spec: TransitionSpec, event_data) -> bool:
 def run_effects(spec: TransitionSpec, event_data) -> None:
     ctx: TransitionContext = event_data.model
     ctx.taken = spec
+    if spec.decision:  # first, so that effects (a Catalogue edition) can name it
+        ctx.audit_data.update(decisions.record_for_transition(ctx))
     for name in spec.effects:
         data = effects.EFFECTS[name](ctx)
         if data:

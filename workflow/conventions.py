@@ -23,7 +23,7 @@ from workflow.change import Change, document_change, flush
 from workflow.effects import entry_into_force_date, reschedule_entry_into_force
 from workflow.engine import definition_for, fire
 from workflow.errors import GuardFailed, InvalidInput, NotPermitted
-from workflow.guards import pledged_total
+from workflow.guards import counting_instruments, pledged_total
 from workflow.permissions import document_roles, require, roles_for
 from workflow.spec import ActivityRules, Definition
 
@@ -136,7 +136,15 @@ def _after_counting_instrument(change: Change, definition: Definition, rules: Ac
     session, document = change.session, change.document
     if rules.on_threshold and definition.transitions_from(document.state, rules.on_threshold):
         if entry_into_force_date(session, document, rules.days_to_effect) is not None:
-            fire(change, rules.on_threshold, comment="threshold reached", as_system=True)
+            # The act is the deposit that reached the threshold, on its own date.
+            reached_on = counting_instruments(session, document.id)[document.threshold - 1]
+            fire(
+                change,
+                rules.on_threshold,
+                comment="threshold reached",
+                as_system=True,
+                taken_on=reached_on.deposited_on,
+            )
         return
     scheduled = (document.attributes or {}).get("entry_into_force_on")
     if scheduled and definition.transitions_from(document.state, rules.on_effective_date):
@@ -172,7 +180,10 @@ def enter_into_force(
             change.skip()
             return None
         trigger = definition_for(document).instruments.on_effective_date
-        fire(change, trigger, comment=f"in force on {effective.isoformat()}", now=now)
+        fire(
+            change, trigger, comment=f"in force on {effective.isoformat()}", now=now,
+            taken_on=effective,
+        )
     return document
 
 

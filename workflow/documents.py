@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
@@ -20,7 +21,8 @@ from models import (
     Version,
     VersionText,
 )
-from workflow import times
+from workflow import confirmations, times
+from workflow.acts import act_date
 from workflow.change import document_change, flush, new_document_change
 from workflow.closing import void_open_rounds
 from workflow.engine import definition_for
@@ -40,13 +42,13 @@ def version_symbol(document: Document, version: Version | None = None) -> str:
     return document.symbol + (version.suffix if version else "")
 
 
-def next_symbol(session: Session, forum: Forum, definition: Definition) -> str:
-    """`PREFIX/CODE/n/yy`: numbered per kind and year at the forum's seat.
+def next_symbol(session: Session, forum: Forum, definition: Definition, day: date) -> str:
+    """`PREFIX/CODE/n/yy`: numbered per kind and year of `day` (the document's submission).
 
     Callers hold the audit chain lock (PostgreSQL, see `new_document_change`), which
     serialises numbering.
     """
-    year = times.today(session).strftime("%y")
+    year = day.strftime("%y")
     head = f"{forum.symbol_prefix}/{definition.symbol}/"
     pattern = re.compile(rf"^{re.escape(head)}(\d+)/{year}$")
     taken = session.scalars(select(Document.symbol).where(Document.symbol.like(f"{head}%/{year}")))
@@ -109,7 +111,10 @@ def create_document(
     threshold: int | None = None,
     restricted: bool = False,
     texts: dict[str, str] | None = None,
+    taken_on: date | str | None = None,
 ) -> Document:
+    """A new document in its workflow's first state. `taken_on`: the day it was submitted or
+    received, when the Secretariat registers it afterwards (its symbol's year follows)."""
     if actor is None:
         raise NotPermitted("documents are created by a user")
     definition = registry().get(kind)
@@ -141,6 +146,10 @@ def create_document(
     area = (
         _by_code(session, PriorityArea, priority_area, "priority area") if priority_area else None
     )
+    if area is not None and area.retired_in is not None:
+        raise InvalidInput(
+            f"the priority area {area.code} left the Catalogue in its edition {area.retired_in}"
+        )
     proposing = _member_state(session, proposer, "proposer") if proposer else None
     applying = _by_code(session, Participant, applicant, "applicant") if applicant else None
     body = None
@@ -166,13 +175,14 @@ def create_document(
     roles = roles_for(actor, priority_area=area, proposer=proposing, applicant=applying)
     require(roles, definition.document.create, f"create a {definition.title.lower()}")
 
+    submitted_on = act_date(session, actor, None, taken_on)
     with new_document_change(session, actor) as change:
         forum = times.forum(session)
         now = times.now_utc()
         document = Document(
             kind=definition.kind,
             definition_version=definition.version,
-            symbol=next_symbol(session, forum, definition),
+            symbol=next_symbol(session, forum, definition, submitted_on),
             title=title,
             state=definition.initial,
             priority_area=area,
@@ -186,12 +196,14 @@ def create_document(
             created_by=actor,
             created_at=now,
             updated_at=now,
+            submitted_on=submitted_on,
         )
         session.add(document)
         if texts:
             _new_version(document, texts, "", actor, forum)
         flush(session)
         change.document = document
+        change.act_on(submitted_on)
         change.record(
             "document_created",
             from_state=None,
@@ -225,6 +237,13 @@ def add_version(
         if definition.states[document.state].final:
             raise GuardFailed(
                 "final", f"{document.symbol} is {document.state}: its text can no longer change"
+            )
+        waiting = confirmations.awaiting(session, document.id)
+        if waiting is not None:
+            raise GuardFailed(
+                "ad_referendum",
+                f"{document.symbol} was adopted ad referendum: its text cannot change while "
+                "capitals' confirmations are awaited",
             )
         version = _new_version(document, texts, note, actor, times.forum(session))
         flush(session)

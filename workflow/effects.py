@@ -10,10 +10,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-
-from models import CatalogueEdition, ParticipantStatus
-from workflow import due_actions, locking, times
+from models import ParticipantStatus
+from workflow import catalogue, due_actions, times
 from workflow.guards import counting_instruments
 from workflow.participants import set_status
 
@@ -55,23 +53,28 @@ def mark_for_revision(ctx):
     return {"revision_required_after": number}
 
 
-@effect("new_catalogue_edition")
-def new_catalogue_edition(ctx):
-    locking.serialize(ctx.session, "catalogue_edition")
-    last = ctx.session.scalar(select(func.max(CatalogueEdition.number))) or 0
-    document, version = ctx.document, ctx.document.current_version
-    edition = CatalogueEdition(
-        number=last + 1,
-        adopted_at=times.now_utc(),
+@effect("amend_catalogue")
+def amend_catalogue(ctx):
+    """Apply the amendment's changes: the Catalogue's next edition, adopted on the day of the
+    decision that adopts it."""
+    document = ctx.document
+    changes = catalogue.check_changes(ctx.session, (document.attributes or {})[catalogue.FIELD])
+    number = catalogue.next_edition_number(ctx.session)
+    catalogue.apply_changes(ctx.session, changes, number)
+    version = document.current_version
+    edition = catalogue.record_edition(
+        ctx.session,
+        number,
+        adopted_on=ctx.taken_on,
+        title=document.title,
         document_id=document.id,
+        decision=ctx.decision,
         changes={
             "document": document.symbol,
             "version": version.label if version else None,
-            "title": document.title,
-            "changes": (document.attributes or {}).get("changes", {}),
+            "changes": changes,
         },
     )
-    ctx.session.add(edition)
     return {"catalogue_edition": edition.number}
 
 
@@ -80,7 +83,7 @@ def grant_observer_status(ctx):
     return set_status(
         ctx.document.applicant,
         ParticipantStatus.OBSERVER,
-        since=times.today(ctx.session),
+        since=ctx.taken_on,
         note=f"observer status granted: {ctx.document.symbol}",
     )
 
@@ -90,7 +93,7 @@ def admit_member(ctx):
     return set_status(
         ctx.document.applicant,
         ParticipantStatus.MEMBER,
-        since=times.today(ctx.session),
+        since=ctx.taken_on,
         note=f"admitted as a member: {ctx.document.symbol}",
     )
 

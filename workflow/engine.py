@@ -7,11 +7,13 @@ deadlines fire as the system.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from models import Document, User
+from workflow.acts import act_date
 from workflow.change import Change, document_change
 from workflow.closing import void_open_rounds
 from workflow.context import TransitionContext
@@ -57,9 +59,11 @@ def fire(
     params: dict[str, Any] | None = None,
     as_system: bool = False,
     now=None,
+    taken_on: date | str | None = None,
 ) -> Document:
     """Fire `trigger` on the change's document; audits it and voids rounds the move leaves
-    behind. `as_system`: a round's outcome or a deadline fires it, not the acting user."""
+    behind. `as_system`: a round's outcome or a deadline fires it, not the acting user.
+    `taken_on`: the date of the act (default: the change's, else today)."""
     document = change.document
     actor = None if as_system else change.actor
     definition = definition_for(document)
@@ -79,8 +83,18 @@ def fire(
     if unknown:
         raise InvalidInput(f"'{trigger}' takes no parameter {unknown[0]!r}")
 
+    day = act_date(change.session, actor, document, taken_on or change.taken_on)
     ctx = TransitionContext(
-        change.session, actor, document, definition, roles, comment=comment, params=params, now=now
+        change.session,
+        actor,
+        document,
+        definition,
+        roles,
+        comment=comment,
+        params=params,
+        now=now,
+        taken_on=day,
+        round_=change.round,
     )
     if not machine_for(definition).events[trigger].trigger(ctx):
         refusals = [(name, reason) for name, reason in ctx.failures if name != "permission"]
@@ -88,6 +102,7 @@ def fire(
             raise NotPermitted(f"you may not {trigger.replace('_', ' ')} {document.symbol}")
         raise GuardFailed(*refusals[0])
 
+    change.act_on(day)
     data: dict[str, Any] = {"trigger": trigger, **ctx.audit_data}
     if document.definition_version != definition.version:
         data["definition_version"] = [document.definition_version, definition.version]
@@ -114,9 +129,10 @@ def fire_trigger(
     comment: str = "",
     expected_lock_version: int | None = None,
     params: dict | None = None,
+    taken_on: date | str | None = None,
 ) -> Document:
     with document_change(
         session, actor, document_id, expected_lock_version=expected_lock_version
     ) as change:
-        fire(change, trigger, comment=(comment or "").strip(), params=params)
+        fire(change, trigger, comment=(comment or "").strip(), params=params, taken_on=taken_on)
     return change.document

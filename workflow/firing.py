@@ -26,7 +26,14 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import DueAction, DueActionKind, DueActionStatus, Participant, RoundElector
+from models import (
+    DueAction,
+    DueActionKind,
+    DueActionStatus,
+    OutcomeKind,
+    Participant,
+    RoundElector,
+)
 from workflow import clock, locking, operations, times
 from workflow.conventions import awaited_entry_into_force
 from workflow.errors import InvalidInput, NotFound
@@ -134,11 +141,12 @@ def fire_due(session: Session, due_action_id: int, *, now: datetime) -> Outcome:
         return Outcome.NOT_PENDING
     if action.due_at > now or (action.next_attempt_at and action.next_attempt_at > now):
         return Outcome.NOT_DUE
-    valid = (
-        _round_still_valid(action)
-        if action.round_id is not None
-        else _entry_into_force_still_valid(session, action)
-    )
+    if action.kind is DueActionKind.CONFIRMATION_LAPSE:
+        valid = _confirmations_still_awaited(action)
+    elif action.round_id is not None:
+        valid = _round_still_valid(action)
+    else:
+        valid = _entry_into_force_still_valid(session, action)
     if not valid:
         session.flush()
         return Outcome.STALE
@@ -170,6 +178,17 @@ def _round_still_valid(action: DueAction) -> bool:
         )
         action.due_at = round_.deadline_at
         action.next_attempt_at = None
+        return False
+    return True
+
+
+def _confirmations_still_awaited(action: DueAction) -> bool:
+    """The round still waits for capitals' confirmations (none withdrew, not all confirmed)."""
+    round_ = action.round
+    if round_ is None or round_.outcome is not OutcomeKind.AD_REFERENDUM:
+        action.status = DueActionStatus.CANCELLED
+        action.last_error = "not fired: no confirmation is awaited any more"
+        log.warning("due action %s cancelled: %s", action.id, action.last_error)
         return False
     return True
 
@@ -208,6 +227,8 @@ def _act(session: Session, action: DueAction, now: datetime) -> None:
         acted = operations.expire_round(session, action.round_id, now=now)
     elif action.kind is DueActionKind.ENTRY_INTO_FORCE:
         acted = operations.enter_into_force(session, action.document_id, now=now)
+    elif action.kind is DueActionKind.CONFIRMATION_LAPSE:
+        acted = operations.lapse_confirmations(session, action.round_id, now=now)
     else:  # pragma: no cover - the enum is closed
         raise ValueError(f"unknown due action kind {action.kind!r}")
     if acted is None:

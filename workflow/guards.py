@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from models import Instrument, ParticipantKind, ParticipantStatus, Pledge
 from models.document import revision_label
-from workflow import times
+from workflow import catalogue, times
+from workflow.errors import InvalidInput
 
 if TYPE_CHECKING:
     from workflow.context import TransitionContext
@@ -174,4 +175,17 @@ def effective_date_reached(ctx, _arg):
     today = ctx.now.astimezone(times.forum_zone(ctx.session)).date()
     if today < date.fromisoformat(effective):
         return f"entry into force is set for {effective}"
+    return None
+
+
+@guard("catalogue_changes")
+def catalogue_changes(ctx, _arg):
+    """The amendment proposes changes, and each still applies to the Catalogue in force."""
+    changes = (ctx.document.attributes or {}).get(catalogue.FIELD)
+    if not changes:
+        return "the amendment proposes no change to the Catalogue yet"
+    try:
+        catalogue.check_changes(ctx.session, changes)
+    except InvalidInput as error:
+        return f"its changes no longer apply to the Catalogue in force: {error}"
     return None

@@ -25,7 +25,15 @@ from workflow.spec import (
     TransitionSpec,
 )
 
-DOCUMENT_FIELDS = ("priority_area", "proposer", "applicant", "target_body", "budget", "threshold")
+DOCUMENT_FIELDS = (
+    "priority_area",
+    "proposer",
+    "applicant",
+    "target_body",
+    "budget",
+    "threshold",
+    "catalogue_changes",  # structured changes to the Catalogue (workflow.catalogue)
+)
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 TOP_KEYS = {
@@ -165,7 +173,7 @@ def _read_round(read: _Reader, data: object, key: str) -> RoundSpec:
     return RoundSpec(
         body=read.text(data, "body", f"{key}.body"),
         modes=parsed,
-        on_consensus=read.text(data, "on_consensus", f"{key}.on_consensus"),
+        consensus_triggers=read.names(data, "on_consensus", f"{key}.on_consensus", required=True),
         on_failure=read.text(data, "on_failure", f"{key}.on_failure"),
     )
 
@@ -186,6 +194,7 @@ def _read_transitions(
         "params",
         "title",
         "irreversible",
+        "decision",
     }
     for index, data in enumerate(raw):
         key = f"transitions[{index}]"
@@ -206,9 +215,10 @@ def _read_transitions(
         for name in spec_guards:
             if not guards.is_known(name):
                 raise read.fail(f"{key}.guards", f"unknown guard {name!r}")
-        irreversible = data.get("irreversible", False)
-        if not isinstance(irreversible, bool):
-            raise read.fail(f"{key}.irreversible", "must be true or false")
+        irreversible, decision = data.get("irreversible", False), data.get("decision", False)
+        for flag, value in (("irreversible", irreversible), ("decision", decision)):
+            if not isinstance(value, bool):
+                raise read.fail(f"{key}.{flag}", "must be true or false")
         spec_effects = read.names(data, "effects", f"{key}.effects")
         for name in spec_effects:
             if name not in effects.EFFECTS:
@@ -224,6 +234,7 @@ def _read_transitions(
                 params=read.names(data, "params", f"{key}.params"),
                 title=read.text(data, "title", f"{key}.title", required=False),
                 irreversible=irreversible,
+                decision=decision,
             )
         )
     return tuple(specs)
@@ -293,10 +304,21 @@ def _check_graph(read: _Reader, definition: Definition) -> None:
     for state in definition.states.values():
         if state.round:
             key = f"states.{state.name}.round"
-            needs_system_trigger(state.round.on_consensus, state.name, f"{key}.on_consensus")
+            for trigger in state.round.consensus_triggers:
+                needs_system_trigger(trigger, state.name, f"{key}.on_consensus")
             needs_system_trigger(state.round.on_failure, state.name, f"{key}.on_failure")
         if not state.final and not definition.transitions_from(state.name):
             raise read.fail(f"states.{state.name}", "no transition leaves this non-final state")
+    for index, spec in enumerate(definition.transitions):
+        if spec.decision:
+            for source in spec.sources:
+                round_spec = definition.round_spec(source)
+                if round_spec is None or spec.trigger not in round_spec.consensus_triggers:
+                    raise read.fail(
+                        f"transitions[{index}] ({spec.trigger}).decision",
+                        f"a decision is what a body's consensus fires: {spec.trigger!r} is not "
+                        f"the consensus of the round held in {source!r}",
+                    )
     instruments = definition.instruments
     if instruments:
         for name in ("on_threshold", "on_effective_date"):

@@ -5,9 +5,13 @@ checks permission and guards inside one change frame (workflow.change: lock,
 check, act, audit, touch, flush); the caller's boundary commits.
 """
 
+from workflow.amendments import propose_changes
+from workflow.confirmations import answer as answer_confirmation
+from workflow.confirmations import lapse as lapse_confirmations
 from workflow.conventions import enter_into_force, record_instrument, record_pledge
 from workflow.documents import add_version, create_document, version_symbol
 from workflow.engine import fire_trigger, permitted_triggers
+from workflow.participants import register as register_participant
 from workflow.rounds import (
     close_round,
     expire_round,
@@ -18,6 +22,10 @@ from workflow.rounds import (
 
 __all__ = [
     "add_version",
+    "answer_confirmation",
+    "lapse_confirmations",
+    "propose_changes",
+    "register_participant",
     "close_round",
     "create_document",
     "enter_into_force",

@@ -1,16 +1,26 @@
-"""Participants' status: one function changes it, for the engine's effects and the profile.
+"""Participants: registering an applicant, and the one function that changes a status.
 
-Each change closes the open period of the status history and opens a new one; it
-returns what it did, for the audit event of the change that called it.
+`set_status` serves the engine's effects (a grant, an admission) and the profile loader:
+it closes the open period of the status history and opens a new one from the date of the
+act, and returns what it did for the audit event of the change that called it.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
-from models import Participant, ParticipantStatus, ParticipantStatusChange
+import pycountry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Participant, ParticipantKind, ParticipantStatus, ParticipantStatusChange, User
 from workflow import times
+from workflow.acts import act_date
+from workflow.change import forum_change
+from workflow.errors import Conflict, InvalidInput
+from workflow.permissions import require_secretariat
 
 
 def set_status(
@@ -31,3 +41,47 @@ def set_status(
         "status_to": status.value,
         "since": since.isoformat() if since else None,
     }
+
+
+def register(
+    session: Session,
+    actor: User | None,
+    *,
+    code: str,
+    kind: ParticipantKind | str,
+    name_en: str,
+    name_ru: str,
+    taken_on: date | str | None = None,
+) -> Participant:
+    """Register a state or an organisation applying to the forum (the Secretariat): it enters
+    as an applicant, in no electorate, from the day its application was received."""
+    require_secretariat(actor, "register a participant")
+    try:
+        kind = ParticipantKind(kind)
+    except ValueError:
+        raise InvalidInput(f"kind: one of {', '.join(k.value for k in ParticipantKind)}") from None
+    code = (code or "").strip().upper()
+    if kind is ParticipantKind.STATE:
+        if not re.fullmatch(r"[A-Z]{3}", code) or pycountry.countries.get(alpha_3=code) is None:
+            raise InvalidInput(f"code: {code!r} is not an ISO 3166 alpha-3 country code")
+    elif not re.fullmatch(r"[A-Z][A-Z0-9]{1,11}", code):
+        raise InvalidInput(f"code: {code!r}: 2 to 12 capital letters or digits")
+    names = {}
+    for key, value in (("name_en", name_en), ("name_ru", name_ru)):
+        value = (value or "").strip()
+        if not value or len(value) > 200 or "\x00" in value:
+            raise InvalidInput(f"{key}: a name of 1 to 200 characters is required")
+        names[key] = value
+    since = act_date(session, actor, None, taken_on)
+    with forum_change(session, actor) as change:
+        if session.scalar(select(Participant.id).where(Participant.code == code)) is not None:
+            raise Conflict(f"code: a participant {code} is already registered")
+        participant = Participant(code=code, kind=kind, **names)
+        record = set_status(
+            participant, ParticipantStatus.APPLICANT, since=since, note="registered as an applicant"
+        )
+        session.add(participant)
+        session.flush()
+        change.act_on(since)
+        change.record("participant_registered", data={"kind": kind.value, **names, **record})
+    return participant

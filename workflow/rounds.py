@@ -8,7 +8,7 @@ lapse at the deadline. A closed round fires its definition's trigger as the syst
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,7 +29,8 @@ from models import (
     RoundStatus,
     User,
 )
-from workflow import audit, closing, due_actions, times
+from workflow import audit, closing, confirmations, due_actions, times
+from workflow.acts import act_date
 from workflow.change import Change, document_change, flush, round_change
 from workflow.engine import definition_for, fire
 from workflow.errors import (
@@ -75,7 +76,10 @@ def open_round(
     deadline: datetime | None = None,
     timezone: str | None = None,
     expected_lock_version: int | None = None,
+    on_consensus: str | None = None,
 ) -> Round:
+    """Open the round of the document's current state. `on_consensus`: where the definition
+    offers the body several decisions, the one put to it (default: the first)."""
     require_secretariat(actor, "open a round")
     try:
         mode = RoundMode(mode)
@@ -101,6 +105,18 @@ def open_round(
         )
         if already is not None:
             raise GuardFailed("round", f"round {already} on {document.symbol} is still open")
+        waiting = confirmations.awaiting(session, document.id)
+        if waiting is not None:
+            raise GuardFailed(
+                "round",
+                f"round {waiting.id} on {document.symbol} awaits capitals' confirmations",
+            )
+        question = on_consensus or spec.on_consensus
+        if question not in spec.consensus_triggers:
+            raise InvalidInput(
+                f"on_consensus: the {spec.body} may decide here "
+                f"{' or '.join(spec.consensus_triggers)}, not {question!r}"
+            )
         version = document.current_version
         if version is None:
             raise GuardFailed("has_version", f"{document.symbol} has no text to decide on")
@@ -135,6 +151,7 @@ def open_round(
             deadline_at=deadline_at,
             deadline_timezone=zone_name,
             electors=[RoundElector(participant=state) for state in states],
+            on_consensus=question,
         )
         session.add(round_)
         flush(session)
@@ -149,19 +166,38 @@ def open_round(
                 "deadline": deadline_at.isoformat() if deadline_at else None,
                 "timezone": zone_name,
                 "electorate": [state.code for state in states],
+                "on_consensus": question,
             },
         )
     return round_
 
 
-def _conclude(change: Change, round_: Round, outcome: OutcomeKind, *, note: str = "") -> None:
-    """Close the round with `outcome`, then fire its state's trigger for that outcome."""
-    closing.close(change, round_, outcome, note=note)
+def _conclude(
+    change: Change,
+    round_: Round,
+    outcome: OutcomeKind,
+    *,
+    note: str = "",
+    decided_on: date | None = None,
+) -> None:
+    """Close the round with `outcome` (an act of its body on `decided_on`, default today),
+    then fire its state's trigger for that outcome."""
+    decided_on = decided_on or times.today(change.session)
+    subject_to_capitals = (
+        confirmations.ad_referendum_positions(change.session, round_)
+        if outcome is OutcomeKind.CONSENSUS
+        else []
+    )
+    if subject_to_capitals:
+        closing.close(change, round_, OutcomeKind.AD_REFERENDUM, note=note, decided_on=decided_on)
+        confirmations.begin(change, round_, subject_to_capitals, decided_on)
+        return  # the document waits for the capitals' confirmations
+    closing.close(change, round_, outcome, note=note, decided_on=decided_on)
     document = change.document
     spec = definition_for(document).round_spec(round_.document_state)
     if spec is None or document.state != round_.document_state:
         return  # defensive: the document moved on without voiding this round
-    trigger = spec.on_consensus if outcome is OutcomeKind.CONSENSUS else spec.on_failure
+    trigger = confirmations.consensus_trigger(round_) if outcome is OutcomeKind.CONSENSUS else spec.on_failure
     fire(
         change,
         trigger,
@@ -316,13 +352,32 @@ def _has_objection(session: Session, round_: Round) -> bool:
     )
 
 
-def close_round(session: Session, actor: User | None, round_id: int, *, note: str = "") -> Round:
-    """The chair's close of a meeting round: consensus unless an objection stands."""
+def close_round(
+    session: Session,
+    actor: User | None,
+    round_id: int,
+    *,
+    note: str = "",
+    taken_on: date | str | None = None,
+    on_consensus: str | None = None,
+) -> Round:
+    """The chair's close of a meeting round: consensus unless an objection stands.
+    `taken_on`: the day of the meeting, when it is entered afterwards. `on_consensus`: what
+    the meeting decided where the definition offers several (a grant, or a recommendation)."""
     require_secretariat(actor, "close a round")
     with round_change(session, actor, round_id) as change:
         round_ = change.round
         if not round_.is_open:
             raise RoundClosed()
+        decided_on = act_date(session, actor, change.document, taken_on)
+        if on_consensus is not None:
+            spec = definition_for(change.document).round_spec(round_.document_state)
+            if on_consensus not in spec.consensus_triggers:
+                raise InvalidInput(
+                    f"on_consensus: the {spec.body} may decide here "
+                    f"{' or '.join(spec.consensus_triggers)}, not {on_consensus!r}"
+                )
+            round_.on_consensus = on_consensus
         if round_.mode is not RoundMode.MEETING:
             raise InvalidInput(
                 f"a {round_.mode.value} procedure ends by its rules (deadline or objection), "
@@ -330,7 +385,7 @@ def close_round(session: Session, actor: User | None, round_id: int, *, note: st
             )
         objected = _has_objection(session, round_)
         outcome = OutcomeKind.NO_CONSENSUS if objected else OutcomeKind.CONSENSUS
-        _conclude(change, round_, outcome, note=(note or "").strip())
+        _conclude(change, round_, outcome, note=(note or "").strip(), decided_on=decided_on)
     return round_
 
 
@@ -391,7 +446,11 @@ def expire_round(session: Session, round_id: int, *, now: datetime | None = None
                 outcome = OutcomeKind.SILENCE_BROKEN if objected else OutcomeKind.CONSENSUS
             else:
                 outcome = OutcomeKind.LAPSED
-            _conclude(change, round_, outcome, note="the deadline was reached")
+            # The act is the deadline's, whenever the scheduler gets to it.
+            deadline_day = round_.deadline_at.astimezone(times.forum_zone(session)).date()
+            _conclude(
+                change, round_, outcome, note="the deadline was reached", decided_on=deadline_day
+            )
     except NotFound:
         return None
     return round_

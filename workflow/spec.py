@@ -16,8 +16,14 @@ from models.enums import RoundMode
 class RoundSpec:
     body: str
     modes: tuple[RoundMode, ...]
-    on_consensus: str
+    # What consensus may lead to; the first unless the Secretariat puts another question
+    # to the body (an observer status granted by the SOC, or recommended to the MC).
+    consensus_triggers: tuple[str, ...]
     on_failure: str
+
+    @property
+    def on_consensus(self) -> str:
+        return self.consensus_triggers[0]
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ class TransitionSpec:
     title: str = ""
     # Cannot be undone (withdraw, record a refusal): interfaces ask before firing it.
     irreversible: bool = False
+    # A decision of the body whose round's consensus fires it: numbered, on the register.
+    decision: bool = False
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from models import Participant, Position, PositionKind, Round, RoundElector
+from models import Confirmation, Participant, Position, PositionKind, Round, RoundElector
 
 
 @dataclass
@@ -74,6 +74,9 @@ class RoundSummary:
             "reservations": [entry(p) for p in self.reservations],
             "objections": [{**entry(p), "amendment": p.amendment} for p in self.objections],
             "consents": [p.participant.code for p in self._of(PositionKind.CONSENT)],
+            "ad_referendum": [
+                p.participant.code for p in self._of(PositionKind.CONSENT_AD_REFERENDUM)
+            ],
             "stood_aside": [p.participant.code for p in self._of(PositionKind.STAND_ASIDE)],
             "no_position": [state.code for state in self.silent],
         }
@@ -94,12 +97,14 @@ def summarise(round_: Round) -> RoundSummary:
 
 
 def summary_options():
-    """Loader options for `summarise`: electors and positions with their states, in 2 queries."""
+    """Loader options for `summarise`: electors, positions (with their states) and any
+    confirmations awaited ad referendum, in 3 queries."""
     return (
         selectinload(Round.electors).joinedload(RoundElector.participant),
         selectinload(Round.positions).options(
             joinedload(Position.participant), joinedload(Position.entered_by)
         ),
+        selectinload(Round.confirmations).joinedload(Confirmation.participant),
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, or_, select, true
 
-from models import AuditEvent, Body, Document, Round, User
+from models import AuditEvent, Body, Decision, Document, Round, User
 
 
 def sees_everything(user: User) -> bool:
@@ -70,3 +70,24 @@ def events_visible_to(user: User) -> ColumnElement[bool]:
     round_id = AuditEvent.data["round_id"].as_integer()
     hidden = select(Round.id).where(Round.body_id.not_in(_attended_bodies()))
     return or_(round_id.is_(None), round_id.not_in(hidden))
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def can_see_decision(user: User, decision: Decision) -> bool:
+    """A decision is seen by whoever may see its document and the round that took it."""
+    if not can_see_document(user, decision.document):
+        return False
+    return decision.round is None or can_see_round(user, decision.round)
+
+
+def decisions_visible_to(user: User) -> ColumnElement[bool]:
+    """A filter on Decision."""
+    if sees_everything(user):
+        return true()
+    shared_documents = select(Document.id).where(Document.restricted.is_(False))
+    return and_(
+        Decision.document_id.in_(shared_documents),
+        or_(Decision.round_id.is_(None), Decision.body_id.in_(_attended_bodies())),
+    )

@@ -61,8 +61,15 @@ class Caller:
             kwargs["json"] = body
         return self.client.post("/api/v1" + path, headers=self._headers(headers), **kwargs)
 
+    def send(self, method: str, path: str, body: Any = None, headers: dict | None = None, **kwargs):
+        if body is not None:
+            kwargs["json"] = body
+        return self.client.open(
+            "/api/v1" + path, method=method, headers=self._headers(headers), **kwargs
+        )
+
     def ok(self, method: str, path: str, body: Any = None, status: int = 200, **kwargs) -> dict:
-        response = self.get(path, **kwargs) if method == "GET" else self.post(path, body, **kwargs)
+        response = self.send(method, path, body, **kwargs)
         assert response.status_code == status, (method, path, response.get_json())
         return response.get_json()
 

@@ -74,13 +74,21 @@ def test_catalogue_amendment(roles):
         {"kind": "catalogue_amendment", "title": "A new CBM", "proposer": STATE, "texts": TEXTS},
         status=201,
     )
-    changes = {"add_cbm": "Volunteerism", "priority_area": "HUM-1"}
-    fire(roles.state_delegate, amendment["id"], "submit", params={"changes": changes})
+    changes = [
+        {"op": "add_measure", "area": "HUM-1", "text_en": "Volunteerism.", "text_ru": "Волонтерство."}
+    ]
+    proposed = roles.state_delegate.ok(
+        "PUT", f"/documents/{amendment['id']}/catalogue-changes", {"changes": changes}
+    )
+    assert proposed["changes"][0]["code"] == "HUM-1.1"  # numbered in its area
+    fire(roles.state_delegate, amendment["id"], "submit")
     for body in ("SWG", "SOC", "MC"):
         assert agree(roles, amendment["id"])["body"] == body
     final = roles.observer.ok("GET", f"/documents/{amendment['id']}")
-    assert final["state"] == "adopted" and final["attributes"]["changes"] == changes
+    assert final["state"] == "adopted"
     assert any("catalogue_edition" in event["data"] for event in final["history"])
+    catalogue = roles.observer.ok("GET", "/catalogue")
+    assert "HUM-1.1" in [m["code"] for m in catalogue["measures"]]
 
 
 def test_observer_application(roles):

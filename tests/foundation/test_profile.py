@@ -1,3 +1,4 @@
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from config.settings import DEFAULT_PROFILE
 from models import (
     AuditEvent,
     Base,
+    CatalogueEdition,
     Body,
     Forum,
     Participant,
@@ -62,7 +64,14 @@ def test_cica_profile_has_the_members_observers_and_partners(session):
     assert count(session, Participant.status == ParticipantStatus.PARTNER) == 6
     kuwait = session.scalar(select(Participant).where(Participant.code == "KWT"))
     assert kuwait.is_member and kuwait.name_ru
-    assert session.scalar(select(Participant).where(Participant.code == "MAR")) is None
+    morocco = session.scalar(select(Participant).where(Participant.code == "MAR"))
+    assert morocco.status is ParticipantStatus.APPLICANT  # its application is pending
+
+
+def test_the_catalogue_s_first_edition_is_the_2021_update(session):
+    first = session.scalar(select(CatalogueEdition).where(CatalogueEdition.number == 1))
+    assert first.adopted_on == date(2021, 10, 12)
+    assert len(first.content["dimensions"]) == 5 and len(first.content["areas"]) == 18
 
 
 def test_cica_bodies(session):
@@ -84,7 +93,7 @@ def test_eighteen_priority_areas_with_the_annex_coordinators(session):
 def test_loading_twice_changes_nothing(session):
     report = load_profile(session, DEFAULT_PROFILE)
     assert report.changed == 0
-    assert report.participants == 49 and report.priority_areas == 18
+    assert report.participants == 50 and report.priority_areas == 18  # Morocco applies
 
 
 def broken_copy(tmp_path, old: str, new: str) -> Path:

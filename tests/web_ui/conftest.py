@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
-from web_helpers import NOW
+from web_helpers import NOW, VOLUNTEERISM
 
 from models import Document, PositionKind, Round, RoundMode
 from web import create_app
@@ -83,6 +83,7 @@ def build_world(session, make_user) -> World:
     amendment = operations.create_document(
         session, tur, kind="catalogue_amendment", title="Measure B", proposer="TUR", texts=texts
     )
+    operations.propose_changes(session, tur, amendment.id, [VOLUNTEERISM])
     operations.fire_trigger(session, tur, amendment.id, "submit")
     meeting = operations.open_round(session, officer, amendment.id, mode=RoundMode.MEETING)
     restricted = operations.create_document(

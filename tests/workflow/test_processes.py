@@ -57,8 +57,9 @@ def test_concept_paper_needs_its_coordinator(session, cast):
 def test_catalogue_amendment_adoption_makes_a_new_edition(session, cast, new_document):
     before = session.scalar(select(func.count()).select_from(CatalogueEdition))
     amendment = new_document("catalogue_amendment")
-    changes = {"add_cbm": "Volunteerism", "priority_area": "HUM-1"}
-    ops.fire_trigger(session, cast.proposer, amendment.id, "submit", params={"changes": changes})
+    changes = [{"op": "add_measure", "area": "HUM-1", "text_en": "Volunteerism.", "text_ru": "Волонтерство."}]
+    ops.propose_changes(session, cast.proposer, amendment.id, changes)
+    ops.fire_trigger(session, cast.proposer, amendment.id, "submit")
     for _ in range(3):
         agree(session, cast, amendment)
     assert amendment.state == "adopted"
@@ -66,7 +67,9 @@ def test_catalogue_amendment_adoption_makes_a_new_edition(session, cast, new_doc
         select(CatalogueEdition).where(CatalogueEdition.document_id == amendment.id)
     )
     assert edition.number == before + 1
-    assert edition.changes["changes"] == changes and edition.changes["version"] == "original"
+    assert edition.changes["changes"] == [{**changes[0], "code": "HUM-1.1"}]
+    assert edition.changes["version"] == "original"
+    assert "HUM-1.1" in [m["code"] for m in edition.content["measures"]]
 
 
 def test_observer_application_granted_makes_an_observer(session, cast, new_document, participant):

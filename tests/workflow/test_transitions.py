@@ -47,6 +47,7 @@ TABLE = [
     ("observer_application", "begin_check", "received", "secretariat_check", SEC),
     ("observer_application", "forward_to_soc", "secretariat_check", "soc_consideration", SEC),
     ("observer_application", "soc_recommend", "soc_consideration", "mc_consideration", SYS),
+    ("observer_application", "soc_grant", "soc_consideration", "granted", SYS),
     ("observer_application", "soc_defer", "soc_consideration", "deferred", SYS),
     ("observer_application", "mc_grant", "mc_consideration", "granted", SYS),
     ("observer_application", "mc_defer", "mc_consideration", "deferred", SYS),
@@ -129,6 +130,9 @@ def _prepare(session, cast, kind, trigger, dest, document):
             )
     if (kind, trigger) == ("convention", "enter_into_force"):
         document.attributes = {"entry_into_force_on": "2025-01-01"}
+    if (kind, trigger) in (("catalogue_amendment", "submit"), ("catalogue_amendment", "mc_adopt")):
+        document.attributes = {"catalogue_changes": [{"op": "rename_area", "code": "ECO-4",
+                               "name_en": "Tourism and travel", "name_ru": "Туризм и путешествия"}]}
     session.flush()
 
 

@@ -156,7 +156,8 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
 
 def parse_query(model: type[BaseModel]) -> BaseModel:
     values: dict[str, str] = {}
-    for name in model.model_fields:
+    for field_name, info in model.model_fields.items():
+        name = info.alias or field_name  # `from` and `to` are aliases: Python keeps `from`
         given = request.args.getlist(name)
         if len(given) > 1:
             raise ApiProblem(

@@ -95,7 +95,8 @@ def _parameters(spec: Endpoint, components: dict) -> list[dict]:
             schema = _without_null(dict(schema))
             schema.pop("title", None)
             description = schema.pop("description", None)
-            parameter = {"name": name, "in": "query", "required": False, "schema": schema}
+            required = name in model.get("required", [])
+            parameter = {"name": name, "in": "query", "required": required, "schema": schema}
             if description:
                 parameter["description"] = description
             parameters.append(parameter)

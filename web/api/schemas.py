@@ -14,6 +14,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from models import (
+    ConfirmationStatus,
+    DecisionStatus,
     InstrumentKind,
     OutcomeKind,
     ParticipantKind,
@@ -119,6 +121,11 @@ class DocumentCreate(Request):
     threshold: Annotated[int, Field(ge=1, le=1000)] | None = None
     restricted: bool = False
     texts: LanguageTexts | None = None
+    taken_on: Day | None = Field(
+        default=None,
+        description="the day it was submitted or received (the Secretariat only; its symbol's "
+        "year follows)",
+    )
 
 
 class VersionCreate(Request):
@@ -130,6 +137,11 @@ class RoundOpen(Request):
     mode: RoundMode
     deadline: Moment | None = None
     timezone: TimeZone | None = None
+    on_consensus: Name | None = Field(
+        default=None,
+        description="where the body may decide several things (see the workflow's "
+        "consensus_choices), the one put to it",
+    )
 
 
 class TransitionCreate(Request):
@@ -141,10 +153,49 @@ class TransitionCreate(Request):
     round: RoundOpen | None = Field(
         default=None, description="open the round of the state the trigger leads to, at once"
     )
+    taken_on: Day | None = Field(
+        default=None,
+        description="the day the act took place, in the forum's calendar (the Secretariat only; "
+        "default today; not in the future, not before the document's previous act)",
+    )
 
 
 class RoundClose(Request):
     note: _text(4000) = ""
+    taken_on: Day | None = Field(
+        default=None,
+        description="the day of the meeting, in the forum's calendar (the Secretariat only; "
+        "default today; not in the future, not before the document's previous act)",
+    )
+    on_consensus: Name | None = Field(
+        default=None, description="what the meeting decided, where the body may decide several"
+    )
+
+
+class CatalogueChanges(Request):
+    changes: Annotated[list[dict[Name, ParamValue]], Field(min_length=1, max_length=200)] = Field(
+        description="add_area, rename_area, retire_area, add_measure, amend_measure, "
+        "retire_measure (see the README)"
+    )
+
+
+class ParticipantRegister(Request):
+    code: ParticipantCode
+    kind: ParticipantKind
+    name_en: _text(200, 1)
+    name_ru: _text(200, 1)
+    taken_on: Day | None = Field(
+        default=None, description="the day its application was received (default today)"
+    )
+
+
+class ConfirmationAnswer(Request):
+    participant: ParticipantCode
+    confirm: bool = Field(description="true: the capital confirms; false: it withdraws its consent")
+    text: _text(20_000) = Field(default="", description="the reasons of a withdrawal")
+    reference: _text(200) = Field(
+        default="", description="the note verbale, when the Secretariat records for a state"
+    )
 
 
 class RoundExtend(Request):
@@ -202,6 +253,18 @@ class DocumentQuery(BaseModel):
     q: _text(200, 1, "words in the title or the symbol") | None = None
     page: Annotated[QueryInt, Field(ge=1, le=100_000)] = 1
     per_page: Annotated[QueryInt, Field(ge=1, le=200)] = 50
+
+
+class DecisionQuery(BaseModel):
+    body: BodyCode | None = None
+    year: Annotated[QueryInt, Field(ge=1900, le=2999)] | None = None
+    page: Annotated[QueryInt, Field(ge=1, le=100_000)] = 1
+    per_page: Annotated[QueryInt, Field(ge=1, le=200)] = 50
+
+
+class EditionsCompared(BaseModel):
+    old: Annotated[QueryInt, Field(ge=1, le=100_000)] = Field(alias="from")
+    new: Annotated[QueryInt, Field(ge=1, le=100_000)] = Field(alias="to")
 
 
 class ParticipantQuery(BaseModel):
@@ -286,7 +349,8 @@ class PriorityAreaList(BaseModel):
 class RoundRule(BaseModel):
     body: str
     modes: list[RoundMode]
-    on_consensus: str
+    on_consensus: str  # what consensus fires unless another question is put to the body
+    consensus_choices: list[str]
     on_failure: str
 
 
@@ -305,6 +369,8 @@ class WorkflowTransition(BaseModel):
     allowed: list[str]
     guards: list[str]
     params: list[str]
+    irreversible: bool
+    decision: bool  # a decision of the body: numbered on its register
 
 
 class DocumentRules(BaseModel):
@@ -412,8 +478,18 @@ class Outcome(BaseModel):
     reservations: list[Entry]
     objections: list[ObjectionEntry]
     consents: list[str]
+    ad_referendum: list[str] = Field(description="consents subject to the capital's confirmation")
     stood_aside: list[str]
     no_position: list[str] = Field(description="states of the electorate that did not answer")
+
+
+class Confirmation(BaseModel):
+    participant: str
+    status: ConfirmationStatus
+    due_at: datetime
+    answered_at: datetime | None
+    text: str
+    reference: str
 
 
 class Round(BaseModel):
@@ -427,8 +503,13 @@ class Round(BaseModel):
     opened_at: datetime
     deadline_at: datetime | None
     deadline_timezone: str | None
-    closed_at: datetime | None
+    closed_at: datetime | None = Field(description="when the close was entered")
+    decided_on: date | None = Field(description="the day of the closing act")
+    on_consensus: str | None = Field(description="what consensus fires in this round")
     outcome: Outcome | None
+    confirmations: list[Confirmation] = Field(
+        description="consents given ad referendum and their capitals' answers"
+    )
     electorate: list[str]
     awaiting: list[str] = Field(description="states of the electorate without a position")
     positions: list[Position] = Field(description="every position recorded, changes included")
@@ -465,7 +546,8 @@ class PledgeList(BaseModel):
 
 class HistoryEvent(BaseModel):
     id: int
-    at: datetime
+    at: datetime = Field(description="when it was entered")
+    taken_on: date | None = Field(description="the day of the act it records, if one")
     actor: str
     action: str
     from_state: str | None
@@ -475,8 +557,41 @@ class HistoryEvent(BaseModel):
     data: dict[str, Any]
 
 
+class DecisionSummary(BaseModel):
+    id: int
+    symbol: str
+    body: str
+    status: DecisionStatus
+    taken_on: date
+    title: str
+    document_id: int
+    document_symbol: str
+    version: str = Field(description="the symbol of the version adopted")
+
+
+class Decision(DecisionSummary):
+    document_title: str
+    trigger: str
+    round_id: int | None
+    attached: dict[str, Any] = Field(description="statements, reservations, objections")
+    confirmation_due_on: date | None
+    settled_on: date | None
+    entered_at: datetime
+    entered_by: str | None
+
+
+class DecisionPage(BaseModel):
+    items: list[DecisionSummary]
+    page: int
+    per_page: int
+    total: int
+
+
 class Document(DocumentSummary):
     definition_version: int
+    submitted_on: date | None = Field(description="the day it was submitted or received")
+    acted_on: date | None = Field(description="the day of its latest act")
+    decisions: list[DecisionSummary]
     attributes: dict[str, Any]
     permitted_triggers: list[str] = Field(description="what the caller may fire now")
     versions: list[Version]
@@ -489,6 +604,50 @@ class Document(DocumentSummary):
 
 class VersionList(BaseModel):
     items: list[Version]
+
+
+class CatalogueChangeList(BaseModel):
+    changes: list[dict[str, Any]]
+
+
+class Measure(BaseModel):
+    code: str
+    area: str
+    text_en: str
+    text_ru: str
+
+
+class CatalogueEditionSummary(BaseModel):
+    number: int
+    title: str
+    adopted_on: date | None
+    decision: str | None = Field(description="the symbol of the decision that adopted it")
+    document_id: int | None
+
+
+class CatalogueEdition(CatalogueEditionSummary):
+    dimensions: list[Dimension]
+    areas: list[dict[str, Any]]
+    measures: list[Measure]
+    changes: list[dict[str, Any]] = Field(description="what its amendment changed")
+
+
+class Catalogue(CatalogueEdition):
+    editions: list[CatalogueEditionSummary]
+
+
+class EditionDifference(BaseModel):
+    what: str
+    code: str
+    change: str
+    before: str | None = None
+    after: str | None = None
+
+
+class EditionComparison(BaseModel):
+    old: int
+    new: int
+    differences: list[EditionDifference]
 
 
 class PendingDecision(BaseModel):

@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from models import AuditEvent, User
 from models import Body as BodyRow
+from models import CatalogueEdition as EditionRow
+from models import Decision as DecisionRow
 from models import Document as DocumentRow
 from models import Instrument as InstrumentRow
 from models import Participant as ParticipantRow
@@ -21,6 +23,7 @@ from web.api import schemas
 from workflow import operations
 from workflow.diagram import mermaid
 from workflow.queries import document_page
+from workflow.register import document_decisions
 from workflow.registry import registry
 from workflow.spec import Definition
 from workflow.summaries import summarise
@@ -121,6 +124,7 @@ def workflow(definition: Definition) -> schemas.Workflow:
                     body=s.round.body,
                     modes=list(s.round.modes),
                     on_consensus=s.round.on_consensus,
+                    consensus_choices=list(s.round.consensus_triggers),
                     on_failure=s.round.on_failure,
                 )
                 if s.round
@@ -137,6 +141,8 @@ def workflow(definition: Definition) -> schemas.Workflow:
                 allowed=sorted(t.allowed),
                 guards=list(t.guards),
                 params=list(t.params),
+                irreversible=t.irreversible,
+                decision=t.decision,
             )
             for t in definition.transitions
         ],
@@ -235,7 +241,20 @@ def round_(row: RoundRow) -> schemas.Round:
         deadline_at=row.deadline_at,
         deadline_timezone=row.deadline_timezone,
         closed_at=row.closed_at,
+        decided_on=row.decided_on,
+        on_consensus=row.on_consensus,
         outcome=outcome(row),
+        confirmations=[
+            schemas.Confirmation(
+                participant=c.participant.code,
+                status=c.status,
+                due_at=c.due_at,
+                answered_at=c.answered_at,
+                text=c.text,
+                reference=c.reference,
+            )
+            for c in row.confirmations
+        ],
         electorate=[e.participant.code for e in row.electors],
         awaiting=[
             e.participant.code
@@ -271,6 +290,7 @@ def history_event(row: AuditEvent) -> schemas.HistoryEvent:
     return schemas.HistoryEvent(
         id=row.id,
         at=row.at,
+        taken_on=(row.data or {}).get("taken_on"),
         actor=row.actor_label,
         action=row.action,
         from_state=row.from_state,
@@ -288,6 +308,9 @@ def document(session: Session, row: DocumentRow, user: User) -> schemas.Document
     return schemas.Document(
         **document_summary(row).model_dump(),
         definition_version=row.definition_version,
+        submitted_on=row.submitted_on,
+        acted_on=row.acted_on,
+        decisions=[decision_summary(d) for d in document_decisions(session, user, row.id)],
         attributes=row.attributes or {},
         permitted_triggers=operations.permitted_triggers(session, user, row),
         versions=[version(v) for v in row.versions],
@@ -296,4 +319,53 @@ def document(session: Session, row: DocumentRow, user: User) -> schemas.Document
         instruments=[instrument(i) for i in page.instruments],
         pledges=[pledge(p) for p in page.pledges],
         history=[history_event(e) for e in sorted(page.events, key=lambda e: e.id)],
+    )
+
+
+def decision_summary(row: DecisionRow) -> schemas.DecisionSummary:
+    return schemas.DecisionSummary(
+        id=row.id,
+        symbol=row.symbol,
+        body=row.body.code,
+        status=row.status,
+        taken_on=row.taken_on,
+        title=row.title,
+        document_id=row.document_id,
+        document_symbol=row.document.symbol,
+        version=row.document.symbol + row.version.suffix,
+    )
+
+
+def decision(row: DecisionRow) -> schemas.Decision:
+    return schemas.Decision(
+        **decision_summary(row).model_dump(),
+        document_title=row.document.title,
+        trigger=row.trigger,
+        round_id=row.round_id,
+        attached=row.attached or {},
+        confirmation_due_on=row.confirmation_due_on,
+        settled_on=row.settled_on,
+        entered_at=row.entered_at,
+        entered_by=row.entered_by.name if row.entered_by else None,
+    )
+
+
+def edition_summary(row: EditionRow, decisions_by_id: dict[int, str]) -> schemas.CatalogueEditionSummary:
+    return schemas.CatalogueEditionSummary(
+        number=row.number,
+        title=row.title,
+        adopted_on=row.adopted_on,
+        decision=decisions_by_id.get(row.decision_id) if row.decision_id else None,
+        document_id=row.document_id,
+    )
+
+
+def edition(row: EditionRow, decisions_by_id: dict[int, str]) -> schemas.CatalogueEdition:
+    content = row.content or {}
+    return schemas.CatalogueEdition(
+        **edition_summary(row, decisions_by_id).model_dump(),
+        dimensions=[schemas.Dimension(**d) for d in content.get("dimensions", [])],
+        areas=content.get("areas", []),
+        measures=[schemas.Measure(**m) for m in content.get("measures", [])],
+        changes=(row.changes or {}).get("changes", []),
     )

@@ -1,13 +1,15 @@
-"""Pending decisions: open rounds still waiting for a state's position."""
+"""Decisions: the register of decisions taken, and the positions still awaited."""
 
 from __future__ import annotations
 
 from models import User
 from web import db
-from web.api import schemas
+from web.api import schemas, serializers
 from web.api.blueprint import endpoint
-from workflow import queries
+from web.problems import ApiProblem
+from workflow import queries, register
 from workflow.errors import NotPermitted
+from workflow.visibility import can_see_decision
 
 
 @endpoint(
@@ -39,3 +41,36 @@ def pending_decisions(user: User) -> schemas.PendingDecisionList:
             for item in awaited
         ]
     )
+
+
+@endpoint(
+    "/decisions",
+    summary="The decision register: decisions by body and year, the latest first",
+    tag="decisions",
+    query=schemas.DecisionQuery,
+    response=schemas.DecisionPage,
+    errors=(400, 401),
+)
+def list_decisions(user: User, query: schemas.DecisionQuery) -> schemas.DecisionPage:
+    listing = register.list_decisions(
+        db.session(), user, register.DecisionFilters(**query.model_dump(exclude_none=True))
+    )
+    return schemas.DecisionPage(
+        items=[serializers.decision_summary(d) for d in listing.decisions],
+        page=listing.page,
+        per_page=listing.per_page,
+        total=listing.total,
+    )
+
+
+@endpoint(
+    "/decisions/<int:decision_id>",
+    summary="One decision: its symbol, date, the version adopted and what was attached",
+    tag="decisions",
+    response=schemas.Decision,
+)
+def get_decision(user: User, decision_id: int) -> schemas.Decision:
+    found = register.load_decision(db.session(), decision_id)
+    if found is None or not can_see_decision(user, found):
+        raise ApiProblem(404, f"no decision {decision_id}", slug="not-found")
+    return serializers.decision(found)

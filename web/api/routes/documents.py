@@ -160,6 +160,7 @@ def fire_transition(user: User, document_id: int, body: schemas.TransitionCreate
             comment=body.comment,
             params=body.params,
             expected_lock_version=expected,
+            taken_on=body.taken_on,
         )
         if body.round is not None:
             operations.open_round(session, user, document.id, **body.round.model_dump())

@@ -8,8 +8,9 @@ from sqlalchemy.orm import selectinload
 from models import Body, BodySeat, Participant, PriorityArea, PriorityAreaRole, User
 from web import db
 from web.api import schemas, serializers
-from web.api.blueprint import endpoint
+from web.api.blueprint import ERRORS_OF_A_CHANGE, Reply, bp, endpoint
 from web.problems import ApiProblem
+from workflow import operations
 
 
 @endpoint(
@@ -48,6 +49,31 @@ def get_participant(user: User, code: str) -> schemas.Participant:
 
 
 @endpoint(
+    "/participants",
+    "POST",
+    summary="Register a state or an organisation applying to the forum (Secretariat)",
+    description=(
+        "It enters as an applicant, in no electorate. A state's code is its ISO 3166 alpha-3 "
+        "code; an organisation's a short code. A code already registered answers 409."
+    ),
+    tag="forum",
+    body=schemas.ParticipantRegister,
+    response=schemas.Participant,
+    status=201,
+    errors=ERRORS_OF_A_CHANGE,
+    location=True,
+)
+def register_participant(user: User, body: schemas.ParticipantRegister) -> Reply:
+    session = db.session()
+    registered = operations.register_participant(session, user, **body.model_dump())
+    session.refresh(registered, ["status_history"])
+    return Reply(
+        serializers.participant(registered),
+        headers={"Location": f"{bp.url_prefix}/participants/{registered.code}"},
+    )
+
+
+@endpoint(
     "/bodies",
     summary="The bodies where decisions are taken, and who sits in each",
     tag="forum",
@@ -65,7 +91,7 @@ def list_bodies(user: User) -> schemas.BodyList:
 
 @endpoint(
     "/priority-areas",
-    summary="The Catalogue's priority areas with their coordinator states",
+    summary="The priority areas of the Catalogue in force, with their coordinator states",
     tag="forum",
     response=schemas.PriorityAreaList,
     errors=(401,),
@@ -73,6 +99,7 @@ def list_bodies(user: User) -> schemas.BodyList:
 def list_priority_areas(user: User) -> schemas.PriorityAreaList:
     rows = db.session().scalars(
         select(PriorityArea)
+        .where(PriorityArea.retired_in.is_(None))  # the Catalogue in force
         .options(
             selectinload(PriorityArea.dimension),
             selectinload(PriorityArea.roles).joinedload(PriorityAreaRole.participant),

@@ -86,7 +86,7 @@ def close_round(user: User, round_id: int, body: schemas.RoundClose) -> Reply:
     session = db.session()
     round_ = round_or_404(session, user, round_id)
     with precondition(session, round_.document):
-        operations.close_round(session, user, round_.id, note=body.note)
+        operations.close_round(session, user, round_.id, **body.model_dump())
     return _round_reply(round_id, user)
 
 
@@ -132,4 +132,30 @@ def record_position(user: User, round_id: int, body: schemas.PositionCreate) -> 
     round_ = round_or_404(session, user, round_id)
     with precondition(session, round_.document):
         operations.record_position(session, user, round_.id, **body.model_dump())
+    return _round_reply(round_id, user)
+
+
+@endpoint(
+    "/rounds/<int:round_id>/confirmations",
+    "POST",
+    summary="A capital confirms a consent given ad referendum, or withdraws it",
+    description=(
+        "A delegate answers for their own state; the Secretariat on its behalf with the "
+        "`reference` of its note verbale. A withdrawal counts as an objection: the decision "
+        "fails. When every state has confirmed, the decision is final at once; otherwise it "
+        "becomes final when the confirmation period lapses."
+    ),
+    tag="rounds",
+    body=schemas.ConfirmationAnswer,
+    response=schemas.Round,
+    status=201,
+    errors=CHANGE_WITH_PRECONDITION,
+    if_match=True,
+    etag=True,
+)
+def answer_confirmation(user: User, round_id: int, body: schemas.ConfirmationAnswer) -> Reply:
+    session = db.session()
+    round_ = round_or_404(session, user, round_id)
+    with precondition(session, round_.document):
+        operations.answer_confirmation(session, user, round_.id, **body.model_dump())
     return _round_reply(round_id, user)

@@ -1,0 +1,100 @@
+"""The Catalogue of CBMs: the edition in force, any edition, two editions compared, and the
+changes a catalogue amendment proposes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models import Decision, User
+from web import db
+from web.api import schemas, serializers
+from web.api.blueprint import ERRORS_OF_A_CHANGE, Reply, endpoint
+from web.api.resources import document_or_404, etag_header, precondition
+from web.problems import ApiProblem
+from workflow import catalogue, operations
+
+
+def _decision_symbols(session) -> dict[int, str]:
+    return dict(session.execute(select(Decision.id, Decision.symbol)).tuples().all())
+
+
+def _edition_or_404(session, number: int):
+    found = catalogue.edition(session, number)
+    if found is None:
+        raise ApiProblem(404, f"no edition {number} of the Catalogue", slug="not-found")
+    return found
+
+
+@endpoint(
+    "/catalogue",
+    summary="The Catalogue in force: its edition, dimensions, priority areas and measures",
+    tag="catalogue",
+    response=schemas.Catalogue,
+    errors=(401, 404),
+)
+def get_catalogue(user: User) -> schemas.Catalogue:
+    session = db.session()
+    current = catalogue.in_force(session)
+    if current is None:
+        raise ApiProblem(404, "the forum has no Catalogue", slug="not-found")
+    symbols = _decision_symbols(session)
+    return schemas.Catalogue(
+        **serializers.edition(current, symbols).model_dump(),
+        editions=[serializers.edition_summary(e, symbols) for e in catalogue.editions(session)],
+    )
+
+
+@endpoint(
+    "/catalogue/editions/<int:number>",
+    summary="One edition of the Catalogue, as it stood",
+    tag="catalogue",
+    response=schemas.CatalogueEdition,
+)
+def get_edition(user: User, number: int) -> schemas.CatalogueEdition:
+    session = db.session()
+    return serializers.edition(_edition_or_404(session, number), _decision_symbols(session))
+
+
+@endpoint(
+    "/catalogue/compare",
+    summary="What changed between two editions (?from=&to=)",
+    tag="catalogue",
+    query=schemas.EditionsCompared,
+    response=schemas.EditionComparison,
+    errors=(400, 401, 404),
+)
+def compare_editions(user: User, query: schemas.EditionsCompared) -> schemas.EditionComparison:
+    session = db.session()
+    old, new = _edition_or_404(session, query.old), _edition_or_404(session, query.new)
+    return schemas.EditionComparison(
+        old=old.number,
+        new=new.number,
+        differences=[
+            schemas.EditionDifference(**row) for row in catalogue.compare(old.content, new.content)
+        ],
+    )
+
+
+@endpoint(
+    "/documents/<int:document_id>/catalogue-changes",
+    "PUT",
+    summary="Set the changes a catalogue amendment proposes, while it is drafted",
+    description=(
+        "Each change is checked against the edition in force: one naming an area or a measure "
+        "that does not exist (or no longer does) is refused with 422 naming it."
+    ),
+    tag="catalogue",
+    body=schemas.CatalogueChanges,
+    response=schemas.CatalogueChangeList,
+    errors=(*ERRORS_OF_A_CHANGE, 412),
+    if_match=True,
+    etag=True,
+)
+def propose_changes(user: User, document_id: int, body: schemas.CatalogueChanges) -> Reply:
+    session = db.session()
+    document = document_or_404(session, user, document_id)
+    with precondition(session, document) as expected:
+        checked = operations.propose_changes(
+            session, user, document.id, body.changes, expected_lock_version=expected
+        )
+    return Reply(schemas.CatalogueChangeList(changes=checked), headers=etag_header(document))
