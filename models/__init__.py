@@ -4,8 +4,8 @@ from models.audit import AuditEvent, AuditHead
 from models.base import Base, utcnow
 from models.body import Body, BodySeat
 from models.catalogue import CatalogueEdition, Dimension, Measure, PriorityArea, PriorityAreaRole
-from models.decision import Confirmation, Decision
 from models.deadline import DueAction
+from models.decision import Confirmation, Decision
 from models.document import Document, Version, VersionText
 from models.enums import (
     AffiliationRole,

@@ -7,7 +7,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
 
-
 DEFAULT_DECISION_SYMBOL = "{body}.DEC/{number}/{yy}"
 
 

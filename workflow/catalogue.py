@@ -290,29 +290,27 @@ def apply_changes(session: Session, changes: list[dict], edition_number: int) ->
         op = change["op"]
         if op == "add_area":
             dimension = session.scalar(select(Dimension).where(Dimension.code == change["dimension"]))
-            area = PriorityArea(
-                code=change["code"],
-                dimension=dimension,
-                name_en=change["name_en"],
-                name_ru=change["name_ru"],
-                note="",
-            )
+            states = change["coordinators"] + change["co_coordinators"]
             by_code = {
-                p.code: p
-                for p in session.scalars(
-                    select(Participant).where(
-                        Participant.code.in_(change["coordinators"] + change["co_coordinators"])
-                    )
-                )
+                p.code: p for p in session.scalars(select(Participant).where(Participant.code.in_(states)))
             }
-            area.roles = [
+            roles = [
                 PriorityAreaRole(participant=by_code[c], role=CoordinatorRole.COORDINATOR)
                 for c in change["coordinators"]
             ] + [
                 PriorityAreaRole(participant=by_code[c], role=CoordinatorRole.CO_COORDINATOR)
                 for c in change["co_coordinators"]
             ]
-            session.add(area)
+            session.add(
+                PriorityArea(
+                    code=change["code"],
+                    dimension=dimension,
+                    name_en=change["name_en"],
+                    name_ru=change["name_ru"],
+                    note="",
+                    roles=roles,
+                )
+            )
         elif op in ("rename_area", "retire_area"):
             area = session.scalar(select(PriorityArea).where(PriorityArea.code == change["code"]))
             if op == "rename_area":

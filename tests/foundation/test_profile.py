@@ -10,8 +10,8 @@ from config.settings import DEFAULT_PROFILE
 from models import (
     AuditEvent,
     Base,
-    CatalogueEdition,
     Body,
+    CatalogueEdition,
     Forum,
     Participant,
     ParticipantKind,
