@@ -8,7 +8,7 @@ and the 2010 Convention with a few instruments deposited.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -206,4 +206,37 @@ def create_demo_documents(session: Session) -> list[Document]:
             kind=kind,
             deposited_on=today - timedelta(days=400 - offset * 60),
         )
-    return [concept, application, amendment, convention]
+    volunteerism = _catalogue_update_of_2024(session, secretariat)
+    return [concept, application, amendment, convention, volunteerism]
+
+
+VOLUNTEERISM_EN = """Promote cooperation among the Member States in the field of volunteerism,
+as an important aspect of civic engagement, including exchanges among youth and volunteer
+organisations."""
+
+VOLUNTEERISM_RU = """Содействовать сотрудничеству государств-членов в области волонтерства как
+важного аспекта гражданской активности, включая обмены между молодежными и волонтерскими
+организациями."""
+
+
+def _catalogue_update_of_2024(session: Session, secretariat: User) -> Document:
+    """The 2024 update of the Catalogue (a volunteerism measure), entered after the fact: the
+    MC adopted it on 17 December 2024. The earlier dates are illustrative."""
+    update = operations.create_document(
+        session,
+        secretariat,
+        kind="catalogue_amendment",
+        title="A measure on cooperation in the field of volunteerism",
+        proposer="KAZ",
+        priority_area="HUM-1",
+        texts={"en": VOLUNTEERISM_EN, "ru": VOLUNTEERISM_RU},
+        taken_on=date(2024, 6, 3),
+    )
+    change = {"op": "add_measure", "area": "HUM-1", "text_en": VOLUNTEERISM_EN,
+              "text_ru": VOLUNTEERISM_RU}
+    operations.propose_changes(session, secretariat, update.id, [change])
+    operations.fire_trigger(session, secretariat, update.id, "submit", taken_on=date(2024, 6, 3))
+    for held_on in (date(2024, 10, 8), date(2024, 11, 14), date(2024, 12, 17)):
+        meeting = operations.open_round(session, secretariat, update.id, mode=RoundMode.MEETING)
+        operations.close_round(session, secretariat, meeting.id, taken_on=held_on)
+    return update

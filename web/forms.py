@@ -48,6 +48,13 @@ class TokenForm(FlaskForm):
     name = StringField("Name (what the token is for)", validators=[Optional(), Length(max=100)])
 
 
+def plausible_date(_form, field) -> None:
+    """A date of an act: the engine checks it against the forum's calendar and the document's
+    earlier acts; here only that it is a plausible date."""
+    if field.data is not None and field.data.year < 1900:
+        raise ValidationError("Give a date of the act after 1900.")
+
+
 class ActionForm(FlaskForm):
     """A button: only the CSRF token (and the version of the page it was shown on)."""
 
@@ -55,10 +62,19 @@ class ActionForm(FlaskForm):
     note = TextAreaField("Note", validators=[Optional(), Length(max=4000)])
 
 
+class CloseRoundForm(FlaskForm):
+    note = TextAreaField("Chair's note", validators=[Optional(), Length(max=4000)])
+    taken_on = DateField(
+        "Date of the meeting", validators=[Optional(), plausible_date], default=None
+    )
+    on_consensus = SelectField("What the body decided", validators=[Optional()])
+
+
 class TriggerForm(FlaskForm):
     trigger = HiddenField(validators=[DataRequired()])
     lock_version = HiddenField()
     comment = TextAreaField("Comment", validators=[Optional(), Length(max=4000)])
+    taken_on = DateField("Date of the act", validators=[Optional(), plausible_date])
 
 
 class PositionForm(FlaskForm):
@@ -103,6 +119,7 @@ class ApplicationForm(FlaskForm):
     kind = SelectField("Application", validators=[DataRequired()])
     applicant = SelectField("Applicant", validators=[DataRequired("Choose the applicant.")])
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    received_on = DateField("Received on", validators=[Optional(), plausible_date])
     text_en = TextAreaField("Letter of application, English (Markdown)")
     text_ru = TextAreaField("Letter of application, Russian (Markdown)")
 
@@ -120,6 +137,7 @@ class VersionForm(FlaskForm):
 
 class OpenRoundForm(FlaskForm):
     lock_version = HiddenField()
+    on_consensus = SelectField("The question put to the body", validators=[Optional()])
     mode = SelectField(
         "Procedure", choices=[(m.value, m.value) for m in RoundMode], validators=[DataRequired()]
     )
@@ -153,3 +171,48 @@ class InstrumentForm(FlaskForm):
         validators=[DataRequired()],
     )
     deposited_on = DateField("Deposited on", validators=[DataRequired("Give the date.")])
+
+
+class ParticipantForm(FlaskForm):
+    kind = SelectField(
+        "A state or an organisation",
+        choices=[("state", "A state"), ("organisation", "An organisation")],
+        validators=[DataRequired()],
+    )
+    code = StringField(
+        "Code", validators=[DataRequired("Give its code."), Length(min=2, max=12)]
+    )
+    name_en = StringField("Name in English", validators=[DataRequired(), Length(max=200)])
+    name_ru = StringField("Name in Russian", validators=[DataRequired(), Length(max=200)])
+    received_on = DateField("Application received on", validators=[Optional(), plausible_date])
+
+
+class ConfirmationForm(FlaskForm):
+    participant = HiddenField(validators=[DataRequired()])
+    answer = RadioField(
+        "The capital's answer",
+        choices=[("confirm", "Confirms the consent"), ("withdraw", "Withdraws the consent")],
+        validators=[InputRequired("Choose the answer.")],
+    )
+    text = TextAreaField("Reasons of a withdrawal", validators=[Length(max=20000)])
+    reference = StringField("Note verbale reference", validators=[Optional(), Length(max=200)])
+
+    def validate_text(self, field) -> None:
+        if self.answer.data == "withdraw" and not (field.data or "").strip():
+            raise ValidationError("Give the reasons of the withdrawal.")
+
+
+class CatalogueChangeForm(FlaskForm):
+    """One change to add to an amendment's list; which fields count depends on the operation."""
+
+    op = SelectField("Change", validators=[DataRequired()])
+    code = StringField("Code of the area or measure", validators=[Optional(), Length(max=30)])
+    area = StringField("Priority area (for a new measure)", validators=[Optional(), Length(max=30)])
+    dimension = StringField("Dimension (for a new area)", validators=[Optional(), Length(max=20)])
+    name_en = StringField("Name in English", validators=[Optional(), Length(max=200)])
+    name_ru = StringField("Name in Russian", validators=[Optional(), Length(max=200)])
+    text_en = TextAreaField("Text in English", validators=[Optional(), Length(max=20000)])
+    text_ru = TextAreaField("Text in Russian", validators=[Optional(), Length(max=20000)])
+    coordinators = StringField(
+        "Coordinator states (codes, comma-separated)", validators=[Optional(), Length(max=200)]
+    )

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from models import EntryChannel, OutcomeKind, PositionKind, RoundMode
+from models import (
+    ConfirmationStatus,
+    DecisionStatus,
+    EntryChannel,
+    OutcomeKind,
+    PositionKind,
+    RoundMode,
+)
 
 POSITION_LABELS = {
     PositionKind.CONSENT: "Consent",
@@ -10,6 +17,7 @@ POSITION_LABELS = {
     PositionKind.RESERVATION: "Reservation",
     PositionKind.STAND_ASIDE: "Stands aside",
     PositionKind.OBJECTION: "Objection",
+    PositionKind.CONSENT_AD_REFERENDUM: "Consent ad referendum",
 }
 # What a delegate chooses on the position form.
 POSITION_CHOICES = {
@@ -18,6 +26,7 @@ POSITION_CHOICES = {
     PositionKind.RESERVATION: "Consent with a formal reservation",
     PositionKind.STAND_ASIDE: "Stand aside",
     PositionKind.OBJECTION: "Object",
+    PositionKind.CONSENT_AD_REFERENDUM: "Consent ad referendum (subject to confirmation by the capital)",
 }
 # The text a position of this kind needs.
 TEXT_LABELS = {
@@ -27,6 +36,7 @@ TEXT_LABELS = {
 }
 OUTCOME_LABELS = {
     OutcomeKind.CONSENSUS: "Consensus",
+    OutcomeKind.AD_REFERENDUM: "Adopted ad referendum",
     OutcomeKind.NO_CONSENSUS: "No consensus",
     OutcomeKind.SILENCE_BROKEN: "Silence broken",
     OutcomeKind.LAPSED: "Lapsed",
@@ -46,4 +56,23 @@ TEXT_REQUIRED = {
     PositionKind.CONSENT_WITH_STATEMENT: "An interpretative statement is required.",
     PositionKind.RESERVATION: "The text of the reservation is required.",
     PositionKind.OBJECTION: "The grounds of the objection are required.",
+}
+DECISION_STATUS_LABELS = {
+    DecisionStatus.FINAL: "Final",
+    DecisionStatus.AD_REFERENDUM: "Ad referendum: awaiting confirmations",
+    DecisionStatus.FAILED: "Failed: a consent was withdrawn",
+}
+CONFIRMATION_LABELS = {
+    ConfirmationStatus.PENDING: "Awaited",
+    ConfirmationStatus.CONFIRMED: "Confirmed",
+    ConfirmationStatus.WITHDRAWN: "Withdrawn",
+    ConfirmationStatus.LAPSED: "Stands (period lapsed)",
+}
+CATALOGUE_CHANGE_LABELS = {
+    "add_area": "Add a priority area",
+    "rename_area": "Rename a priority area",
+    "retire_area": "Retire a priority area",
+    "add_measure": "Add a measure",
+    "amend_measure": "Amend a measure",
+    "retire_measure": "Retire a measure",
 }

@@ -86,3 +86,11 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def secretariat_user(session: Session, email: str) -> User:
+    """The active Secretariat officer with this e-mail, for commands that act as one."""
+    user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None or not user.active or not user.is_secretariat:
+        raise InvalidInput(f"{email!r} is not an active Secretariat officer")
+    return user

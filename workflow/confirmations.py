@@ -71,6 +71,8 @@ def begin(change: Change, round_: Round, positions: list[Position], decided_on: 
                 due_at=due_at,
             )
         )
+    session.flush()
+    session.expire(round_, ["confirmations"])  # the round's view of them, read anew
     session.add(
         DueAction(
             kind=DueActionKind.CONFIRMATION_LAPSE,

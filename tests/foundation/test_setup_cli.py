@@ -98,3 +98,17 @@ def test_bad_settings_fail_with_one_line(run):
     )
     assert bad.returncode == 1
     assert bad.stderr.strip() == "error: setting 'timezone': unknown time zone 'Nowhere/Town'"
+
+
+def test_participants_register_and_list(initialised):
+    officer = "secretariat@concord.example"
+    args = ("participants", "register", "--code", "omn", "--name-en", "Oman", "--name-ru", "Оман")
+    result = initialised(*args, "--received-on", "2025-02-01", "--as", officer)
+    assert result.returncode == 0, result.stderr
+    listed = initialised("participants", "list", "--status", "applicant").stdout
+    assert "OMN          applicant  2025-02-01  Oman" in listed and "MAR" in listed
+    again = initialised(*args, "--as", officer)
+    assert again.returncode == 1
+    assert again.stderr.strip() == "error: code: a participant OMN is already registered"
+    refused = initialised(*args, "--as", "kaz@concord.example")
+    assert refused.returncode == 1 and "not an active Secretariat officer" in refused.stderr

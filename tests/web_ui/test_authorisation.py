@@ -45,6 +45,18 @@ PAGES = [
     ("/secretariat/grid", only(SEC)),
     ("/secretariat/applications/new", only(SEC)),
     ("/account", everyone(200)),
+    ("/decisions", everyone(200)),
+    ("/decisions?body=SOC&year=2025", everyone(200)),
+    ("/decisions.csv", everyone(200)),
+    ("/decisions/999999", everyone(404)),
+    ("/catalogue", everyone(200)),
+    ("/catalogue/editions/1", everyone(200)),
+    ("/catalogue/editions/99", everyone(404)),
+    ("/catalogue/compare?from=1&to=1", everyone(200)),
+    ("/documents/{amendment}/catalogue-changes", everyone(200)),
+    ("/secretariat/participants/new", only(SEC)),
+    # No confirmation is awaited in this round: nobody has one to give.
+    ("/rounds/{meeting}/confirm", everyone(403)),
 ]
 
 
@@ -70,6 +82,7 @@ def _path(template: str, world) -> str:
         convention=world.convention.id,
         silence=world.silence.id,
         meeting=world.meeting.id,
+        amendment=world.amendment.id,
     )
 
 
@@ -129,6 +142,10 @@ def _forms(world):
             f"/rounds/{world.silence.id}/on-behalf",
             {"participant": "CHN", "kind": "consent", "reference": "NV 12/25"},
         ),
+        "register an applicant": (
+            "/secretariat/participants/new",
+            {"kind": "state", "code": "OMN", "name_en": "Oman", "name_ru": "Оман"},
+        ),
     }
 
 
@@ -146,6 +163,7 @@ ACTIONS = {
     "record an instrument": only(SEC, DONE),
     "register an application": only(SEC, DONE),
     "note verbale": only(SEC, DONE),
+    "register an applicant": only(SEC, DONE),
 }
 
 

@@ -1,5 +1,10 @@
 // Concord: small progressive enhancements; every page works without them.
 document.addEventListener("DOMContentLoaded", () => {
+  // "Print this decision" buttons (no inline scripts: the page's policy forbids them).
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
+
   // The process diagram, drawn by the vendored Mermaid (no outside server).
   const diagram = document.querySelector("pre.mermaid");
   if (diagram) {
@@ -19,6 +24,7 @@ document.addEventListener("DOMContentLoaded", () => {
     reservation: "Text of the reservation (required)",
     stand_aside: "Comment (optional)",
     objection: "Grounds of the objection (required)",
+    consent_ad_referendum: "Comment (optional)",
   };
   document.querySelectorAll("form.position-form").forEach((form) => {
     const textLabel = form.querySelector('label[for="text"]');

@@ -12,6 +12,7 @@ from web.views import (  # noqa: E402,F401
     headers,
     home,
     positions,
+    record,
     rounds,
     secretariat,
 )

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from models import Body, Document, Participant, PriorityArea
 from web import db
-from web.forms import ActionForm, DocumentForm, TriggerForm, VersionForm
+from web.forms import ActionForm, CloseRoundForm, DocumentForm, TriggerForm, VersionForm
 from web.views import bp
 from web.views.access import require_document
 from web.views.common import lock_version, refused
 from web.views.text import diff_summary, line_diff
-from workflow import operations, queries
+from workflow import operations, queries, register
 from workflow.diagram import mermaid
 from workflow.errors import ConcordError, InvalidInput
 from workflow.permissions import document_roles
@@ -90,6 +90,17 @@ def trigger_specs(document: Document, triggers: list[str]) -> list[dict]:
     return buttons
 
 
+def close_form(definition, document: Document) -> CloseRoundForm:
+    """The chair's close form, offering what the body may decide where it may decide several."""
+    form = CloseRoundForm()
+    spec = definition.round_spec(document.state)
+    choices = spec.consensus_triggers if spec else ()
+    form.on_consensus.choices = [
+        (t, definition.trigger_title(document.state, t)) for t in choices
+    ]
+    return form
+
+
 def document_actions(document: Document) -> dict:
     """What the page offers this viewer; the operations check everything again on submit."""
     definition = registry().get(document.kind)
@@ -104,6 +115,9 @@ def document_actions(document: Document) -> dict:
             instruments and document.state in instruments.states and roles & instruments.allowed
         ),
         "secretariat": current_user.is_secretariat,
+        "catalogue_changes": "catalogue_changes" in definition.document.fields
+        and bool(roles & definition.document.revise)
+        and document.state == definition.initial,
     }
 
 
@@ -122,6 +136,8 @@ def document_show(document_id: int):
         definition=definition,
         page=page,
         rounds=rounds,
+        decisions=register.document_decisions(session, current_user, document.id),
+        close_form=close_form(definition, document),
         buttons=trigger_specs(document, triggers),
         actions=document_actions(document),
         diagram=mermaid(definition, document.state),
@@ -297,6 +313,7 @@ def document_fire(document_id: int):
         comment=form.comment.data or "",
         expected_lock_version=lock_version(form.lock_version.data),
         params={k: v for k, v in params.items() if v} or None,
+        taken_on=form.taken_on.data,
     )
     flash(f"{title}: done. {document.symbol} is now {state_label(document)}.", "success")
     return redirect(url_for("views.document_show", document_id=document.id))

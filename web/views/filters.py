@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from markupsafe import Markup, escape
@@ -36,11 +36,19 @@ def localtime(moment: datetime | None, with_zone: bool = True) -> str:
 
 @bp.app_template_filter("localdate")
 def localdate(moment) -> str:
-    if moment is None:
+    """A date (or an instant, in the viewer's zone; or an ISO date as the record keeps it)."""
+    if moment is None or moment == "":
         return "—"
-    if isinstance(moment, datetime):
+    if isinstance(moment, str):
+        moment = date.fromisoformat(moment)
+    elif isinstance(moment, datetime):
         moment = moment.astimezone(viewer_zone()).date()
     return moment.strftime("%-d %b %Y")
+
+
+def today_iso() -> str:
+    """Today at the forum's seat, for date inputs' `max`."""
+    return clock.now().astimezone(ZoneInfo(forum_zone_name())).date().isoformat()
 
 
 def _span(delta: timedelta) -> str:
@@ -134,6 +142,7 @@ def template_globals() -> dict:
         "trigger_title": trigger_title,
         "time_left": time_left,
         "forum_zone_name": forum_zone_name,
+        "today_iso": today_iso,
         "viewer_zone_name": viewer_zone_name,
         "POSITION_LABELS": POSITION_LABELS,
         "TEXT_LABELS": TEXT_LABELS,

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from models import RoundMode
 from web import db
-from web.forms import ActionForm, ExtendDeadlineForm, InstrumentForm, OpenRoundForm
+from web.forms import CloseRoundForm, ExtendDeadlineForm, InstrumentForm, OpenRoundForm
 from web.labels import MODE_LABELS, OUTCOME_LABELS
 from web.views import bp
 from web.views.access import require_document, require_round, require_secretariat_page
@@ -33,6 +33,10 @@ def round_open(document_id: int):
         abort(409, "The document's current state does not hold a decision round.")
     form = OpenRoundForm()
     form.mode.choices = [(m.value, MODE_LABELS[m]) for m in spec.modes]
+    definition = registry().get(document.kind)
+    form.on_consensus.choices = [
+        (t, definition.trigger_title(document.state, t)) for t in spec.consensus_triggers
+    ]
     if request.method == "GET":
         form.lock_version.data = str(document.lock_version)
         form.timezone.data = viewer_zone_name()
@@ -48,6 +52,7 @@ def round_open(document_id: int):
                 deadline=form.deadline.data if form.mode.data != "meeting" else None,
                 timezone=form.timezone.data,
                 expected_lock_version=lock_version(form.lock_version.data),
+                on_consensus=form.on_consensus.data or None,
             )
         except ConcordError as error:
             status = refused(error)
@@ -67,10 +72,18 @@ def round_open(document_id: int):
 def round_close(round_id: int):
     require_secretariat_page()
     round_ = require_round(queries.load_round(db.session(), round_id))
-    form = ActionForm()
+    form = CloseRoundForm()
+    form.on_consensus.validate_choice = False  # the engine checks it against the definition
     if not form.validate_on_submit():
-        raise InvalidInput("the form was incomplete")
-    operations.close_round(db.session(), current_user, round_.id, note=form.note.data or "")
+        raise InvalidInput("; ".join(e for errors in form.errors.values() for e in errors))
+    operations.close_round(
+        db.session(),
+        current_user,
+        round_.id,
+        note=form.note.data or "",
+        taken_on=form.taken_on.data,
+        on_consensus=form.on_consensus.data or None,
+    )
     flash(f"Round closed: {OUTCOME_LABELS[round_.outcome]}.", "success")
     return _back_to(round_.document_id, f"round-{round_.id}")
 

@@ -17,7 +17,7 @@ from web.views import bp
 from web.views.access import require_secretariat_page
 from web.views.common import refused
 from web.views.filters import time_left
-from workflow import operations, queries
+from workflow import operations, queries, register
 from workflow.errors import ConcordError
 from workflow.registry import registry
 
@@ -50,6 +50,7 @@ def tracker():
         by=by,
         closed=queries.recently_closed(session),
         awaiting_round=queries.documents_awaiting_round(session),
+        confirmations=register.awaiting_confirmations(session, current_user),
     )
 
 
@@ -136,6 +137,8 @@ def application_new():
     form.applicant.choices = [("", "— choose the applicant —")] + [
         (p.code, f"{p.name_en} ({p.status.value})") for p in queries.applicants(session)
     ]
+    if request.method == "GET" and request.args.get("applicant"):
+        form.applicant.data = request.args["applicant"]  # just registered
     status = 200
     if form.validate_on_submit():
         texts = {
@@ -151,6 +154,7 @@ def application_new():
                 title=form.title.data,
                 applicant=form.applicant.data,
                 texts=texts or None,
+                taken_on=form.received_on.data,
             )
         except ConcordError as error:
             status = refused(error)
