@@ -184,3 +184,8 @@ def round_confirmations(session: Session, round_ids: list[int]) -> dict[int, lis
             by_round[confirmation.round_id].append(confirmation)
     return by_round
 
+
+
+def decision_symbols(session: Session) -> dict[int, str]:
+    """Decision id -> symbol, for naming the decision that adopted each Catalogue edition."""
+    return dict(session.execute(select(Decision.id, Decision.symbol)).tuples().all())

@@ -10,7 +10,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from models import Body, Decision
+from models import Body
 from web import db
 from web.forms import CatalogueChangeForm, ConfirmationForm, ParticipantForm
 from web.labels import CATALOGUE_CHANGE_LABELS, DECISION_STATUS_LABELS
@@ -107,9 +107,6 @@ def decision_sheet(decision_id: int):
 # ---------------------------------------------------------------- the Catalogue
 
 
-def _decision_symbols(session) -> dict[int, str]:
-    return dict(session.execute(select(Decision.id, Decision.symbol)).tuples().all())
-
 
 @bp.route("/catalogue")
 @login_required
@@ -122,7 +119,7 @@ def catalogue_page():
         "record/catalogue.html",
         edition=current,
         editions=catalogue.editions(session),
-        symbols=_decision_symbols(session),
+        symbols=register.decision_symbols(session),
         in_force=True,
     )
 
@@ -139,7 +136,7 @@ def catalogue_edition(number: int):
         "record/catalogue.html",
         edition=found,
         editions=catalogue.editions(session),
-        symbols=_decision_symbols(session),
+        symbols=register.decision_symbols(session),
         in_force=found.number == current.number,
     )
 

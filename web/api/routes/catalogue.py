@@ -3,19 +3,13 @@ changes a catalogue amendment proposes."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from models import Decision, User
+from models import User
 from web import db
 from web.api import schemas, serializers
 from web.api.blueprint import ERRORS_OF_A_CHANGE, Reply, endpoint
 from web.api.resources import document_or_404, etag_header, precondition
 from web.problems import ApiProblem
-from workflow import catalogue, operations
-
-
-def _decision_symbols(session) -> dict[int, str]:
-    return dict(session.execute(select(Decision.id, Decision.symbol)).tuples().all())
+from workflow import catalogue, operations, register
 
 
 def _edition_or_404(session, number: int):
@@ -37,7 +31,7 @@ def get_catalogue(user: User) -> schemas.Catalogue:
     current = catalogue.in_force(session)
     if current is None:
         raise ApiProblem(404, "the forum has no Catalogue", slug="not-found")
-    symbols = _decision_symbols(session)
+    symbols = register.decision_symbols(session)
     return schemas.Catalogue(
         **serializers.edition(current, symbols).model_dump(),
         editions=[serializers.edition_summary(e, symbols) for e in catalogue.editions(session)],
@@ -52,7 +46,7 @@ def get_catalogue(user: User) -> schemas.Catalogue:
 )
 def get_edition(user: User, number: int) -> schemas.CatalogueEdition:
     session = db.session()
-    return serializers.edition(_edition_or_404(session, number), _decision_symbols(session))
+    return serializers.edition(_edition_or_404(session, number), register.decision_symbols(session))
 
 
 @endpoint(
