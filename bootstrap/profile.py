@@ -37,6 +37,7 @@ from workflow import audit, catalogue
 from workflow.change import Change, forum_change
 from workflow.errors import DefinitionError
 from workflow.participants import set_status
+from workflow.registry import registry
 
 SECTIONS = {"forum", "participants", "bodies", "catalogue", "dimensions", "priority_areas", "measures"}
 PARTICIPANT_KEYS = {"code", "kind", "status", "since", "name_en", "name_ru"}
@@ -102,6 +103,17 @@ class _Checker:
             if entry["code"] in seen:
                 raise self.fail(f"{section}[{index}].code", f"duplicate code {entry['code']!r}")
             seen.add(entry["code"])
+
+
+def working_languages(path: str | Path) -> tuple[str, ...]:
+    """The profile's working languages, or none when the file cannot be read (its loading
+    reports that)."""
+    try:
+        with open(path, "rb") as handle:
+            languages = tomllib.load(handle).get("forum", {}).get("languages", [])
+    except (OSError, tomllib.TOMLDecodeError):
+        return ()
+    return tuple(language for language in languages if isinstance(language, str))
 
 
 def read_profile(path: str | Path) -> dict:
@@ -360,6 +372,7 @@ def _write_catalogue(session: Session, profile: dict, participants: dict) -> lis
 def load_profile(session: Session, path: str | Path) -> LoadReport:
     """Validate and load a profile; all or nothing, idempotent."""
     profile = read_profile(path)
+    registry().check_languages(profile["forum"]["languages"])  # a label in each of them
     try:
         with session.begin_nested(), forum_change(
             session, None, actor_label=audit.PROFILE

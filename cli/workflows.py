@@ -8,7 +8,7 @@ import click
 from sqlalchemy import select
 
 from cli.context import open_session, runtime
-from models import Body, Document
+from models import Body, Document, Forum
 from workflow import audit
 from workflow.diagram import mermaid
 from workflow.errors import DefinitionError, NotFound
@@ -48,13 +48,13 @@ def workflows_list() -> None:
     """Every loaded definition: kind, version, title, states and triggers."""
     for definition in _registry():
         click.echo(
-            f"{definition.kind:24} v{definition.version:<3} {definition.title:28} "
+            f"{definition.kind:24} v{definition.version:<3} {definition.title():28} "
             f"{len(definition.states):2} states  {len(definition.triggers):2} triggers"
         )
 
 
 def _table(definition: Definition) -> str:
-    lines = [f"{definition.title} ({definition.kind}, version {definition.version})", "", "States:"]
+    lines = [f"{definition.title()} ({definition.kind}, version {definition.version})", "", "States:"]
     for state in definition.states.values():
         notes = []
         if state.name == definition.initial:
@@ -86,7 +86,8 @@ def _table(definition: Definition) -> str:
 @click.argument("kind")
 @click.option("--format", "output", type=click.Choice(["table", "mermaid"]), default="table")
 @click.option("--document", "document_id", type=int, help="Mark this document's current state.")
-def workflows_show(kind: str, output: str, document_id: int | None) -> None:
+@click.option("--language", default="en", show_default=True, help="The diagram's labels' language.")
+def workflows_show(kind: str, output: str, document_id: int | None, language: str) -> None:
     """One definition as a table, or as a Mermaid diagram."""
     definition = _registry().get(kind)
     current = None
@@ -101,7 +102,7 @@ def workflows_show(kind: str, output: str, document_id: int | None) -> None:
     if output == "mermaid":
         if current is not None and current not in definition.states:
             raise click.UsageError(f"state {current!r} is not in the current definition")
-        click.echo(mermaid(definition, current))
+        click.echo(mermaid(definition, current, language))
     else:
         click.echo(_table(definition))
         if current is not None:
@@ -116,6 +117,9 @@ def workflows_check() -> None:
     with open_session() as session:
         try:
             definitions.check_bodies(set(session.scalars(select(Body.code))))
+            forum = session.scalar(select(Forum))
+            if forum is not None:
+                definitions.check_languages(forum.languages)
         except DefinitionError as error:
             problems.append(str(error))
         rows = session.execute(

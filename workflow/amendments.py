@@ -35,7 +35,7 @@ def propose_changes(
         document = change.document
         definition = definition_for(document)
         if FIELD not in definition.document.fields:
-            raise InvalidInput(f"a {definition.title.lower()} proposes no changes to the Catalogue")
+            raise InvalidInput(f"a {definition.title().lower()} proposes no changes to the Catalogue")
         require(
             document_roles(actor, document),
             definition.document.revise,

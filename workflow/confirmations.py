@@ -91,7 +91,7 @@ def begin(change: Change, round_: Round, positions: list[Position], decided_on: 
             session,
             round_,
             trigger=trigger,
-            title=spec.title or definition.state_title(spec.dest),
+            title=spec.titles() or definition.state_title(spec.dest),
             taken_on=decided_on,
             entered_by=change.actor,
             status=DecisionStatus.AD_REFERENDUM,

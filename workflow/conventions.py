@@ -31,7 +31,7 @@ from workflow.spec import ActivityRules, Definition
 def _rules(definition: Definition, section: str) -> ActivityRules:
     rules = getattr(definition, section)
     if rules is None:
-        raise InvalidInput(f"a {definition.title.lower()} takes no {section}")
+        raise InvalidInput(f"a {definition.title().lower()} takes no {section}")
     return rules
 
 

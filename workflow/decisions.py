@@ -96,7 +96,7 @@ def record_for_transition(ctx: TransitionContext) -> dict:
     round_ = ctx.round
     decision = for_round(ctx.session, round_.id) if round_ is not None else None
     if decision is None:
-        title = ctx.taken.title or ctx.definition.state_title(ctx.taken.dest)
+        title = ctx.taken.titles() or ctx.definition.state_title(ctx.taken.dest)
         body_code = ctx.definition.round_spec(ctx.state_before).body
         decision = record(
             ctx.session,

@@ -139,9 +139,9 @@ def create_document(
     }
     for name in given:
         if name not in definition.document.fields:
-            raise InvalidInput(f"a {definition.title.lower()} has no {name.replace('_', ' ')}")
+            raise InvalidInput(f"a {definition.title().lower()} has no {name.replace('_', ' ')}")
     for name in sorted(definition.document.requires - set(given)):
-        raise InvalidInput(f"a {definition.title.lower()} needs a {name.replace('_', ' ')}")
+        raise InvalidInput(f"a {definition.title().lower()} needs a {name.replace('_', ' ')}")
 
     area = (
         _by_code(session, PriorityArea, priority_area, "priority area") if priority_area else None
@@ -173,7 +173,7 @@ def create_document(
         raise InvalidInput("the threshold must be a whole number of instruments, at least 1")
 
     roles = roles_for(actor, priority_area=area, proposer=proposing, applicant=applying)
-    require(roles, definition.document.create, f"create a {definition.title.lower()}")
+    require(roles, definition.document.create, f"create a {definition.title().lower()}")
 
     submitted_on = act_date(session, actor, None, taken_on)
     with new_document_change(session, actor) as change:

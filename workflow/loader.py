@@ -22,7 +22,9 @@ from workflow.spec import (
     DocumentRules,
     RoundSpec,
     StateSpec,
+    Titles,
     TransitionSpec,
+    humanize,
 )
 
 DOCUMENT_FIELDS = (
@@ -35,6 +37,7 @@ DOCUMENT_FIELDS = (
     "catalogue_changes",  # structured changes to the Catalogue (workflow.catalogue)
 )
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9]{2,8})?$")  # en, ru, zh, zh_Hant
 
 TOP_KEYS = {
     "kind",
@@ -74,6 +77,20 @@ class _Reader:
             raise self.fail(path, "must be a non-empty string" if required else "must be a string")
         return value
 
+    def titles(self, data: dict, path: str, fallback: str, *, required: bool = False) -> Titles:
+        """`title = { en = "…", ru = "…" }`: a label per language (see check_languages)."""
+        value = data.get("title", {})
+        if not isinstance(value, dict):
+            raise self.fail(path, 'must be a table of titles by language: { en = "…", ru = "…" }')
+        for language, text in value.items():
+            if not LANGUAGE.match(language):
+                raise self.fail(f"{path}.{language}", "not a language code (en, ru, zh, …)")
+            if not isinstance(text, str) or not text.strip():
+                raise self.fail(f"{path}.{language}", "must be a non-empty string")
+        if required and not value:
+            raise self.fail(path, "must give a title in at least one language")
+        return Titles.of(value, fallback)
+
     def names(self, data: dict, key: str, path: str, *, required: bool = False) -> tuple[str, ...]:
         value = data.get(key, [])
         if isinstance(value, str):
@@ -94,8 +111,11 @@ class _Reader:
         return frozenset(roles)
 
 
-def load_definition(path: str | Path, bodies: set[str] | None = None) -> Definition:
-    """Read and validate one definition file; `bodies` (codes) is checked when given."""
+def load_definition(
+    path: str | Path, bodies: set[str] | None = None, languages: tuple[str, ...] = ()
+) -> Definition:
+    """Read and validate one definition file; `bodies` (codes) is checked when given, and
+    every title must be given in each of `languages` (the forum's working languages)."""
     path = Path(path)
     read = _Reader(str(path))
     try:
@@ -122,7 +142,7 @@ def load_definition(path: str | Path, bodies: set[str] | None = None) -> Definit
     definition = Definition(
         kind=kind,
         version=version,
-        title=read.text(raw, "title", "title"),
+        titles=read.titles(raw, "title", humanize(kind), required=True),
         symbol=read.text(raw, "symbol", "symbol"),
         initial=initial,
         states=states,
@@ -136,6 +156,8 @@ def load_definition(path: str | Path, bodies: set[str] | None = None) -> Definit
     _check_graph(read, definition)
     if bodies is not None:
         check_bodies(definition, bodies)
+    if languages:
+        check_languages(definition, languages)
     return definition
 
 
@@ -156,8 +178,8 @@ def _read_states(read: _Reader, raw: object) -> dict[str, StateSpec]:
             round_spec = _read_round(read, data["round"], f"{key}.round")
             if final:
                 raise read.fail(f"{key}.round", "a final state cannot hold a round")
-        title = data.get("title", name.replace("_", " ").capitalize())
-        states[name] = StateSpec(name=name, title=title, final=final, round=round_spec)
+        titles = read.titles(data, f"{key}.title", humanize(name))
+        states[name] = StateSpec(name=name, titles=titles, final=final, round=round_spec)
     return states
 
 
@@ -232,7 +254,7 @@ def _read_transitions(
                 guards=spec_guards,
                 effects=spec_effects,
                 params=read.names(data, "params", f"{key}.params"),
-                title=read.text(data, "title", f"{key}.title", required=False),
+                titles=read.titles(data, f"{key}.title", ""),
                 irreversible=irreversible,
                 decision=decision,
             )
@@ -364,14 +386,32 @@ def check_bodies(definition: Definition, bodies: set[str]) -> None:
                 )
 
 
-def load_folder(path: str | Path, bodies: set[str] | None = None) -> dict[str, Definition]:
+def check_languages(definition: Definition, languages: tuple[str, ...] | list[str]) -> None:
+    """The definition, each state and each transition has a title in every working language."""
+    labelled = [("title", definition.titles)]
+    labelled += [(f"states.{s.name}.title", s.titles) for s in definition.states.values()]
+    labelled += [
+        (f"transitions[{index}] ({t.trigger}).title", t.titles)
+        for index, t in enumerate(definition.transitions)
+    ]
+    for key, titles in labelled:
+        for language in languages:
+            if language not in titles.languages:
+                raise DefinitionError(
+                    definition.path, key, f"no title in {language!r}, a working language of the forum"
+                )
+
+
+def load_folder(
+    path: str | Path, bodies: set[str] | None = None, languages: tuple[str, ...] = ()
+) -> dict[str, Definition]:
     """Every *.toml under `path` by kind; stops at the first invalid file."""
     folder = Path(path)
     if not folder.is_dir():
         raise DefinitionError(str(folder), "(folder)", "no such folder of workflow definitions")
     definitions: dict[str, Definition] = {}
     for file in sorted(folder.glob("*.toml")):
-        definition = load_definition(file, bodies)
+        definition = load_definition(file, bodies, languages)
         if definition.kind in definitions:
             first = definitions[definition.kind].path
             raise DefinitionError(

@@ -239,11 +239,11 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-def filter_choices(session: Session) -> dict:
-    """What the filter bar offers (kinds and states from the definitions)."""
+def filter_choices(session: Session, language: str = "en") -> dict:
+    """What the filter bar offers (kinds and states from the definitions, in `language`)."""
     reg = registry()
-    kinds = [(d.kind, d.title) for d in reg]
-    states = sorted({(s.name, s.title) for d in reg for s in d.states.values()})
+    kinds = [(d.kind, d.title(language)) for d in reg]
+    states = sorted({(s.name, s.title(language)) for d in reg for s in d.states.values()})
     return {
         "kinds": kinds,
         "states": states,

@@ -14,7 +14,7 @@ from pathlib import Path
 from config.settings import DEFAULT_WORKFLOWS
 from workflow import machine
 from workflow.errors import InvalidInput
-from workflow.loader import check_bodies, load_folder
+from workflow.loader import check_bodies, check_languages, load_folder
 from workflow.spec import Definition
 
 
@@ -48,6 +48,10 @@ class Registry:
         for definition in self:
             check_bodies(definition, bodies)
 
+    def check_languages(self, languages: list[str]) -> None:
+        for definition in self:
+            check_languages(definition, languages)
+
     def states_holding_rounds(self, body_code: str | None = None) -> list[tuple[str, str]]:
         """(kind, state) of every state that holds a round (of `body_code`, when given)."""
         return [
@@ -58,9 +62,11 @@ class Registry:
         ]
 
 
-def load_registry(path: str | Path, bodies: set[str] | None = None) -> Registry:
+def load_registry(
+    path: str | Path, bodies: set[str] | None = None, languages: tuple[str, ...] = ()
+) -> Registry:
     """Load every *.toml under `path` (a folder); stop at the first invalid file."""
-    return Registry(load_folder(path, bodies), str(path))
+    return Registry(load_folder(path, bodies, languages), str(path))
 
 
 _lock = threading.Lock()
@@ -68,11 +74,12 @@ _path: str | None = None
 _registry: Registry | None = None
 
 
-def configure(path: str | Path | None) -> Registry:
-    """Use the definitions in `path` (None: the bundled folder); loads and validates now."""
+def configure(path: str | Path | None, languages: tuple[str, ...] = ()) -> Registry:
+    """Use the definitions in `path` (None: the bundled folder); loads and validates now,
+    each title in every one of `languages` (the forum's working languages) when given."""
     global _path, _registry
     folder = str(path or DEFAULT_WORKFLOWS)
-    loaded = load_registry(folder)
+    loaded = load_registry(folder, languages=languages)
     with _lock:
         _path, _registry = folder, loaded
     return loaded

@@ -12,6 +12,37 @@ from dataclasses import dataclass
 from models.enums import RoundMode
 
 
+def humanize(name: str) -> str:
+    """An internal name as a last-resort label: `swg_review` -> "Swg review"."""
+    return name.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class Titles:
+    """A label in each language it is given in, e.g. {"en": "Drafting", "ru": "Подготовка"}.
+
+    A language missing falls back to English, then to any given, then to `fallback`.
+    """
+
+    pairs: tuple[tuple[str, str], ...] = ()
+    fallback: str = ""
+
+    @classmethod
+    def of(cls, titles: dict[str, str], fallback: str = "") -> Titles:
+        return cls(tuple(sorted(titles.items())), fallback)
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset(language for language, _ in self.pairs)
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.pairs)
+
+    def __call__(self, language: str = "en") -> str:
+        given = dict(self.pairs)
+        return given.get(language) or given.get("en") or next(iter(given.values()), self.fallback)
+
+
 @dataclass(frozen=True)
 class RoundSpec:
     body: str
@@ -29,9 +60,12 @@ class RoundSpec:
 @dataclass(frozen=True)
 class StateSpec:
     name: str
-    title: str
+    titles: Titles
     final: bool = False
     round: RoundSpec | None = None
+
+    def title(self, language: str = "en") -> str:
+        return self.titles(language)
 
 
 @dataclass(frozen=True)
@@ -43,11 +77,14 @@ class TransitionSpec:
     guards: tuple[str, ...] = ()
     effects: tuple[str, ...] = ()
     params: tuple[str, ...] = ()
-    title: str = ""
+    titles: Titles = Titles()
     # Cannot be undone (withdraw, record a refusal): interfaces ask before firing it.
     irreversible: bool = False
     # A decision of the body whose round's consensus fires it: numbered, on the register.
     decision: bool = False
+
+    def title(self, language: str = "en") -> str:
+        return self.titles(language) or humanize(self.trigger)
 
 
 @dataclass(frozen=True)
@@ -81,7 +118,7 @@ class ActivityRules:
 class Definition:
     kind: str
     version: int
-    title: str
+    titles: Titles
     symbol: str
     initial: str
     states: dict[str, StateSpec]
@@ -91,6 +128,9 @@ class Definition:
     instruments: ActivityRules | None = None
     description: str = ""
     path: str = ""
+
+    def title(self, language: str = "en") -> str:
+        return self.titles(language)
 
     @property
     def triggers(self) -> list[str]:
@@ -120,10 +160,26 @@ class Definition:
         spec = self.states.get(state)
         return spec.round if spec else None
 
-    def state_title(self, state: str) -> str:
+    def state_title(self, state: str, language: str = "en") -> str:
         spec = self.states.get(state)
-        return spec.title if spec else state
+        return spec.title(language) if spec else humanize(state)
 
-    def trigger_title(self, state: str, trigger: str) -> str:
-        titled = next((t.title for t in self.transitions_from(state, trigger) if t.title), "")
-        return titled or trigger.replace("_", " ").capitalize()
+    def state_titles(self, state: str) -> dict[str, str]:
+        """The state's label in every language the definition gives."""
+        spec = self.states.get(state)
+        if spec is None:
+            return {"en": humanize(state)}
+        return {language: spec.title(language) for language in sorted(self.languages)}
+
+    def trigger_title(self, state: str, trigger: str, language: str = "en") -> str:
+        spec = self.transitions_from(state, trigger) or [
+            t for t in self.transitions if t.trigger == trigger
+        ]
+        return spec[0].title(language) if spec else humanize(trigger)
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """The languages the definition's labels are given in (English at least)."""
+        labelled = [self.titles, *(s.titles for s in self.states.values())]
+        labelled += [t.titles for t in self.transitions]
+        return frozenset({"en"}).union(*(t.languages for t in labelled))

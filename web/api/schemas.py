@@ -293,6 +293,10 @@ class Me(BaseModel):
     affiliations: list[Affiliation]
 
 
+def _labels(what: str):
+    return Field(description=f"{what} in each working language, by language code (en, ru, …)")
+
+
 class StatusPeriod(BaseModel):
     status: ParticipantStatus
     since: date | None
@@ -357,6 +361,7 @@ class RoundRule(BaseModel):
 class WorkflowState(BaseModel):
     name: str
     title: str
+    titles: dict[str, str] = _labels("the state's title")
     final: bool
     round: RoundRule | None
 
@@ -364,6 +369,7 @@ class WorkflowState(BaseModel):
 class WorkflowTransition(BaseModel):
     trigger: str
     title: str
+    titles: dict[str, str] = _labels("the step's title")
     sources: list[str]
     dest: str
     allowed: list[str]
@@ -390,6 +396,7 @@ class WorkflowSummary(BaseModel):
     kind: str
     version: int
     title: str
+    titles: dict[str, str] = _labels("the process's title")
     description: str
     initial: str
     final_states: list[str]
@@ -414,7 +421,8 @@ class DocumentSummary(BaseModel):
     kind: str
     title: str
     state: str
-    state_title: str
+    state_title: str = Field(description="the state's title in the request's language")
+    state_titles: dict[str, str] = _labels("the state's title")
     priority_area: str | None
     proposer: str | None
     applicant: str | None
@@ -448,6 +456,7 @@ class Version(BaseModel):
 class Position(BaseModel):
     id: int
     participant: str
+    participant_names: dict[str, str] = _labels("the participant's name")
     kind: PositionKind
     text: str
     amendment: str
@@ -497,7 +506,9 @@ class Round(BaseModel):
     document_id: int
     version: int
     body: str
+    body_names: dict[str, str] = _labels("the body's name")
     document_state: str
+    document_state_titles: dict[str, str] = _labels("the title of the state it decides in")
     mode: RoundMode
     status: RoundStatus
     opened_at: datetime
@@ -551,7 +562,9 @@ class HistoryEvent(BaseModel):
     actor: str
     action: str
     from_state: str | None
+    from_state_titles: dict[str, str] | None = _labels("the state left")
     to_state: str | None
+    to_state_titles: dict[str, str] | None = _labels("the state reached")
     version_number: int | None
     comment: str
     data: dict[str, Any]

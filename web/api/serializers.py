@@ -20,6 +20,7 @@ from models import PriorityArea as PriorityAreaRow
 from models import Round as RoundRow
 from models import Version as VersionRow
 from web.api import schemas
+from web.language import current_language
 from workflow import operations
 from workflow.diagram import mermaid
 from workflow.queries import document_page
@@ -31,6 +32,17 @@ from workflow.summaries import summarise
 
 def _code(participant) -> str | None:
     return participant.code if participant is not None else None
+
+
+def _names(row) -> dict[str, str]:
+    """A participant's or a body's name in both working languages."""
+    return {"en": row.name_en, "ru": row.name_ru}
+
+
+def _state_titles(kind: str, state: str | None) -> dict[str, str] | None:
+    if state is None:
+        return None
+    return registry().get(kind).state_titles(state) if kind in registry() else {"en": state}
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -98,7 +110,8 @@ def workflow_summary(definition: Definition) -> schemas.WorkflowSummary:
     return schemas.WorkflowSummary(
         kind=definition.kind,
         version=definition.version,
-        title=definition.title,
+        title=definition.title(),
+        titles={language: definition.title(language) for language in sorted(definition.languages)},
         description=definition.description,
         initial=definition.initial,
         final_states=definition.final_states,
@@ -118,7 +131,8 @@ def workflow(definition: Definition) -> schemas.Workflow:
         states=[
             schemas.WorkflowState(
                 name=s.name,
-                title=s.title,
+                title=s.title(),
+                titles={lang: s.title(lang) for lang in sorted(definition.languages)},
                 final=s.final,
                 round=schemas.RoundRule(
                     body=s.round.body,
@@ -135,7 +149,8 @@ def workflow(definition: Definition) -> schemas.Workflow:
         transitions=[
             schemas.WorkflowTransition(
                 trigger=t.trigger,
-                title=t.title,
+                title=t.title(),
+                titles={lang: t.title(lang) for lang in sorted(definition.languages)},
                 sources=list(t.sources),
                 dest=t.dest,
                 allowed=sorted(t.allowed),
@@ -160,7 +175,8 @@ def workflow(definition: Definition) -> schemas.Workflow:
 
 
 def _state_title(row: DocumentRow) -> str:
-    return registry().get(row.kind).state_title(row.state) if row.kind in registry() else row.state
+    titles = _state_titles(row.kind, row.state) or {}
+    return titles.get(current_language()) or titles.get("en", row.state)
 
 
 def document_summary(row: DocumentRow) -> schemas.DocumentSummary:
@@ -172,6 +188,7 @@ def document_summary(row: DocumentRow) -> schemas.DocumentSummary:
         title=row.title,
         state=row.state,
         state_title=_state_title(row),
+        state_titles=_state_titles(row.kind, row.state),
         priority_area=row.priority_area.code if row.priority_area else None,
         proposer=_code(row.proposer),
         applicant=_code(row.applicant),
@@ -202,6 +219,7 @@ def position(row: PositionRow) -> schemas.Position:
     return schemas.Position(
         id=row.id,
         participant=row.participant.code,
+        participant_names=_names(row.participant),
         kind=row.kind,
         text=row.text,
         amendment=row.amendment,
@@ -234,7 +252,9 @@ def round_(row: RoundRow) -> schemas.Round:
         document_id=row.document_id,
         version=row.version.number,
         body=row.body.code,
+        body_names=_names(row.body),
         document_state=row.document_state,
+        document_state_titles=_state_titles(row.document.kind, row.document_state),
         mode=row.mode,
         status=row.status,
         opened_at=row.opened_at,
@@ -286,7 +306,7 @@ def pledge(row: PledgeRow) -> schemas.Pledge:
     )
 
 
-def history_event(row: AuditEvent) -> schemas.HistoryEvent:
+def history_event(row: AuditEvent, kind: str) -> schemas.HistoryEvent:
     return schemas.HistoryEvent(
         id=row.id,
         at=row.at,
@@ -294,7 +314,9 @@ def history_event(row: AuditEvent) -> schemas.HistoryEvent:
         actor=row.actor_label,
         action=row.action,
         from_state=row.from_state,
+        from_state_titles=_state_titles(kind, row.from_state),
         to_state=row.to_state,
+        to_state_titles=_state_titles(kind, row.to_state),
         version_number=row.version_number,
         comment=row.comment,
         data=row.data or {},
@@ -318,7 +340,7 @@ def document(session: Session, row: DocumentRow, user: User) -> schemas.Document
         outcome=latest_outcome,
         instruments=[instrument(i) for i in page.instruments],
         pledges=[pledge(p) for p in page.pledges],
-        history=[history_event(e) for e in sorted(page.events, key=lambda e: e.id)],
+        history=[history_event(e, row.kind) for e in sorted(page.events, key=lambda e: e.id)],
     )
 
 

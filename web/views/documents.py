@@ -11,6 +11,7 @@ from sqlalchemy import select
 from models import Body, Document, Participant, PriorityArea
 from web import db
 from web.forms import ActionForm, CloseRoundForm, DocumentForm, TriggerForm, VersionForm
+from web.language import current_language
 from web.views import bp
 from web.views.access import require_document
 from web.views.common import lock_version, refused
@@ -47,7 +48,7 @@ def document_list():
         "documents/list.html",
         listing=listing,
         filters=filters,
-        choices=queries.filter_choices(session),
+        choices=queries.filter_choices(session, current_language()),
     )
 
 
@@ -81,7 +82,7 @@ def trigger_specs(document: Document, triggers: list[str]) -> list[dict]:
         buttons.append(
             {
                 "trigger": trigger,
-                "title": definition.trigger_title(document.state, trigger),
+                "title": definition.trigger_title(document.state, trigger, current_language()),
                 "params": sorted({p for s in specs for p in s.params}),
                 "needs_comment": any("comment_given" in s.guards for s in specs),
                 "danger": any(s.irreversible for s in specs),
@@ -96,7 +97,7 @@ def close_form(definition, document: Document) -> CloseRoundForm:
     spec = definition.round_spec(document.state)
     choices = spec.consensus_triggers if spec else ()
     form.on_consensus.choices = [
-        (t, definition.trigger_title(document.state, t)) for t in choices
+        (t, definition.trigger_title(document.state, t, current_language())) for t in choices
     ]
     return form
 
@@ -140,7 +141,7 @@ def document_show(document_id: int):
         close_form=close_form(definition, document),
         buttons=trigger_specs(document, triggers),
         actions=document_actions(document),
-        diagram=mermaid(definition, document.state),
+        diagram=mermaid(definition, document.state, current_language()),
         languages=LANGUAGES,
         trigger_form=TriggerForm(),
         action_form=ActionForm(),
@@ -191,7 +192,7 @@ def creatable_kinds() -> list[tuple[str, str]]:
     )
     if current_user.is_secretariat:
         roles.add("secretariat")
-    return [(d.kind, d.title) for d in registry() if d.document.create & roles]
+    return [(d.kind, d.title(current_language())) for d in registry() if d.document.create & roles]
 
 
 def _texts(form) -> dict[str, str]:
@@ -304,7 +305,7 @@ def document_fire(document_id: int):
         for spec in specs
         for name in spec.params
     }
-    title = definition.trigger_title(document.state, form.trigger.data)
+    title = definition.trigger_title(document.state, form.trigger.data, current_language())
     operations.fire_trigger(
         session,
         current_user,
@@ -320,4 +321,4 @@ def document_fire(document_id: int):
 
 
 def state_label(document: Document) -> str:
-    return registry().get(document.kind).state_title(document.state)
+    return registry().get(document.kind).state_title(document.state, current_language())

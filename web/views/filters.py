@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from models import EntryChannel, OutcomeKind, PositionKind, RoundMode
 from models.document import revision_label
 from web.labels import CHANNEL_LABELS, MODE_LABELS, OUTCOME_LABELS, POSITION_LABELS, TEXT_LABELS
+from web.language import current_language
 from web.views import bp
 from web.views.common import forum_zone_name, viewer_zone_name
 from web.views.text import render_markdown
@@ -119,19 +120,24 @@ def humanize(name: str | None) -> str:
     return (name or "").replace("_", " ").capitalize()
 
 
-def kind_title(kind: str) -> str:
+# Labels from the definitions, in the reader's language unless another is asked for.
+def kind_title(kind: str, language: str | None = None) -> str:
     reg = registry()
-    return reg.get(kind).title if kind in reg else humanize(kind)
+    return reg.get(kind).title(language or current_language()) if kind in reg else humanize(kind)
 
 
-def state_title(kind: str, state: str) -> str:
+def state_title(kind: str, state: str, language: str | None = None) -> str:
     reg = registry()
-    return reg.get(kind).state_title(state) if kind in reg else humanize(state)
+    if kind not in reg:
+        return humanize(state)
+    return reg.get(kind).state_title(state, language or current_language())
 
 
-def trigger_title(kind: str, state: str, trigger: str) -> str:
+def trigger_title(kind: str, state: str, trigger: str, language: str | None = None) -> str:
     reg = registry()
-    return reg.get(kind).trigger_title(state, trigger) if kind in reg else humanize(trigger)
+    if kind not in reg:
+        return humanize(trigger)
+    return reg.get(kind).trigger_title(state, trigger, language or current_language())
 
 
 @bp.app_context_processor

@@ -9,6 +9,7 @@ from models import RoundMode
 from web import db
 from web.forms import CloseRoundForm, ExtendDeadlineForm, InstrumentForm, OpenRoundForm
 from web.labels import MODE_LABELS, OUTCOME_LABELS
+from web.language import current_language
 from web.views import bp
 from web.views.access import require_document, require_round, require_secretariat_page
 from web.views.common import lock_version, refused, viewer_zone_name
@@ -35,7 +36,8 @@ def round_open(document_id: int):
     form.mode.choices = [(m.value, MODE_LABELS[m]) for m in spec.modes]
     definition = registry().get(document.kind)
     form.on_consensus.choices = [
-        (t, definition.trigger_title(document.state, t)) for t in spec.consensus_triggers
+        (t, definition.trigger_title(document.state, t, current_language()))
+        for t in spec.consensus_triggers
     ]
     if request.method == "GET":
         form.lock_version.data = str(document.lock_version)

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from web import db
 from web.forms import ApplicationForm
 from web.labels import MODE_LABELS
+from web.language import current_language
 from web.views import bp
 from web.views.access import require_secretariat_page
 from web.views.common import refused
@@ -133,7 +134,9 @@ def application_new():
     session = db.session()
     reg = registry()
     form = ApplicationForm()
-    form.kind.choices = [(d.kind, d.title) for d in reg if d.document.is_application]
+    form.kind.choices = [
+        (d.kind, d.title(current_language())) for d in reg if d.document.is_application
+    ]
     form.applicant.choices = [("", "— choose the applicant —")] + [
         (p.code, f"{p.name_en} ({p.status.value})") for p in queries.applicants(session)
     ]

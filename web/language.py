@@ -1,0 +1,15 @@
+"""The language the interface speaks to the reader of this request."""
+
+from __future__ import annotations
+
+DEFAULT_LANGUAGE = "en"
+
+
+def current_language() -> str:
+    """The request's locale as Flask-Babel chose it (its language part); English without it."""
+    try:
+        from flask_babel import get_locale  # the interface's translation, when installed
+    except ImportError:
+        return DEFAULT_LANGUAGE
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
