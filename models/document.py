@@ -57,7 +57,10 @@ class Document(Base):
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Indexed: lists show the newest change first.
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, index=True
+    )
     # Dates of acts (the forum's calendar): when it was submitted or received, and its latest act.
     submitted_on: Mapped[date | None] = mapped_column(Date)
     acted_on: Mapped[date | None] = mapped_column(Date)

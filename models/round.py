@@ -41,6 +41,16 @@ class Round(Base):
         CheckConstraint(
             "mode = 'meeting' OR deadline_at IS NOT NULL", name="deadline_unless_meeting"
         ),
+        # Open work in the order it falls due (workflow.queries.OPEN_ORDER), whatever the
+        # number of closed rounds: lists of open rounds walk it and stop at their page's end.
+        Index(
+            "ix_consensus_round_open_order",
+            "deadline_at",
+            "opened_at",
+            "id",
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Generic, TypeVar
 
 from sqlalchemy import case, exists, false, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -36,6 +37,65 @@ from workflow.summaries import summary_options
 from workflow.visibility import documents_visible_to, events_visible_to, rounds_visible_to
 
 PAGE_SIZE = 50
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of a list, without counting the whole list: `has_next` says whether more follow
+    (one row past the page is asked for), so its cost is the page's, not the list's."""
+
+    items: list[T]
+    page: int
+    per_page: int
+    has_next: bool
+
+
+def _page(rows: list, page: int, per_page: int) -> Page:
+    return Page(rows[:per_page], page, per_page, len(rows) > per_page)
+
+
+def _window(query, page: int, per_page: int):
+    return query.limit(per_page + 1).offset((page - 1) * per_page)
+
+
+# What lists of open work may be narrowed to by deadline.
+DUE_CHOICES = {
+    "overdue": "Overdue",
+    "week": "Due within seven days",
+    "session": "In session (meetings)",
+}
+
+
+@dataclass
+class OpenWorkFilters:
+    """What lists of open rounds may be narrowed by: a body's code, a member state's code
+    (whose answer is awaited), the deadline (`DUE_CHOICES`); and the page."""
+
+    body: str = ""
+    state: str = ""
+    due: str = ""
+    page: int = 1
+    per_page: int = PAGE_SIZE
+
+
+def _open_round_conditions(filters: OpenWorkFilters) -> list:
+    conditions = [Round.status == RoundStatus.OPEN]
+    if filters.body:
+        conditions.append(Round.body_id.in_(select(Body.id).where(Body.code == filters.body)))
+    now = clock.now()
+    if filters.due == "overdue":
+        conditions.append(Round.deadline_at <= now)
+    elif filters.due == "week":
+        conditions.append(Round.deadline_at <= now + timedelta(days=7))
+    elif filters.due == "session":
+        conditions.append(Round.deadline_at.is_(None))
+    return conditions
+
+
+# Open work in the order it falls due, meetings (no deadline) last; an index serves it.
+OPEN_ORDER = (Round.deadline_at.asc().nulls_last(), Round.opened_at, Round.id)
+
 
 def _round_page_options():
     return (
@@ -54,59 +114,64 @@ class AwaitedAnswer:
     state: Participant
 
 
+# Conditions on `Position.is_current` are written bare (not `IS TRUE`), so that PostgreSQL
+# recognises the partial index `uq_position_current` (WHERE is_current) for them.
+
+
 def awaiting_answers(
-    session: Session, user: User, *, every_state: bool = False
-) -> list[AwaitedAnswer]:
-    """Open rounds where a state has no position yet, soonest deadline first: the user's
-    states', or with `every_state` (the Secretariat's view) every state's."""
+    session: Session,
+    user: User,
+    filters: OpenWorkFilters | None = None,
+    *,
+    every_state: bool = False,
+) -> Page[AwaitedAnswer]:
+    """Open rounds where a state has no position yet, soonest deadline first, a page at a
+    time: the user's states', or with `every_state` (the Secretariat's view) every state's."""
+    filters = filters or OpenWorkFilters()
     answered = exists().where(
         Position.round_id == Round.id,
         Position.participant_id == RoundElector.participant_id,
-        Position.is_current.is_(True),
+        Position.is_current,
     )
     query = (
         select(Round, Participant)
         .join(RoundElector, RoundElector.round_id == Round.id)
         .join(Participant, Participant.id == RoundElector.participant_id)
-        .where(Round.status == RoundStatus.OPEN, ~answered)
+        .where(*_open_round_conditions(filters), ~answered)
         .options(*_round_page_options())
-        .order_by(
-            Round.deadline_at.is_(None),
-            Round.deadline_at,
-            Round.opened_at,
-            Round.id,
-            Participant.code,
-        )
+        .order_by(*OPEN_ORDER, Participant.code)
     )
+    if filters.state:
+        query = query.where(Participant.code == filters.state.strip().upper())
     if not every_state:
         state_ids = [p.id for p in user.represented_states]
         if not state_ids:
-            return []
+            return Page([], filters.page, filters.per_page, False)
         query = query.where(RoundElector.participant_id.in_(state_ids))
-    return [AwaitedAnswer(round=r, state=p) for r, p in session.execute(query)]
+    rows = session.execute(_window(query, filters.page, filters.per_page)).all()
+    return _page([AwaitedAnswer(round=r, state=p) for r, p in rows], filters.page, filters.per_page)
 
 
-def answered_open_rounds(session: Session, user: User) -> list[Position]:
+def answered_open_rounds(session: Session, user: User, page: int = 1) -> Page[Position]:
     """The user's states' current positions in rounds still open (they can still change)."""
     state_ids = [p.id for p in user.represented_states]
     if not state_ids:
-        return []
-    return list(
-        session.scalars(
-            select(Position)
-            .join(Round, Round.id == Position.round_id)
-            .where(
-                Round.status == RoundStatus.OPEN,
-                Position.participant_id.in_(state_ids),
-                Position.is_current.is_(True),
-            )
-            .options(
-                joinedload(Position.participant),
-                joinedload(Position.round).options(*_round_page_options()),
-            )
-            .order_by(Round.deadline_at.is_(None), Round.deadline_at, Round.id)
+        return Page([], page, PAGE_SIZE, False)
+    query = (
+        select(Position)
+        .join(Round, Round.id == Position.round_id)
+        .where(
+            Round.status == RoundStatus.OPEN,
+            Position.participant_id.in_(state_ids),
+            Position.is_current,
         )
+        .options(
+            joinedload(Position.participant),
+            joinedload(Position.round).options(*_round_page_options()),
+        )
+        .order_by(*OPEN_ORDER, Position.id)
     )
+    return _page(list(session.scalars(_window(query, page, PAGE_SIZE))), page, PAGE_SIZE)
 
 
 def recent_outcomes(session: Session, user: User, limit: int = 10) -> list[Round]:
@@ -239,6 +304,10 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
+def bodies(session: Session) -> list[Body]:
+    return list(session.scalars(select(Body).order_by(Body.id)))
+
+
 def filter_choices(session: Session, language: str = "en") -> dict:
     """What the filter bar offers (kinds and states from the definitions, in `language`)."""
     reg = registry()
@@ -247,7 +316,7 @@ def filter_choices(session: Session, language: str = "en") -> dict:
     return {
         "kinds": kinds,
         "states": states,
-        "bodies": list(session.scalars(select(Body).order_by(Body.id))),
+        "bodies": bodies(session),
         "areas": list(session.scalars(select(PriorityArea).order_by(PriorityArea.code))),
     }
 
@@ -255,11 +324,15 @@ def filter_choices(session: Session, language: str = "en") -> dict:
 # ---------------------------------------------------------------- one document
 
 
+ROUNDS_PER_PAGE = 3  # a document's rounds, newest first, each with its electorate's positions
+HISTORY_PER_PAGE = 50  # a document's history events, newest first
+
+
 @dataclass
 class DocumentPage:
     document: Document
-    rounds: list[Round]
-    events: list[AuditEvent]
+    rounds: Page[Round]
+    events: Page[AuditEvent]
     instruments: list[Instrument]
     pledges: list[Pledge]
     actors: dict[int, User] = field(default_factory=dict)
@@ -281,29 +354,32 @@ def load_document(session: Session, document_id: int) -> Document | None:
     )
 
 
-def document_page(session: Session, document: Document, user: User) -> DocumentPage:
-    """The rounds (with electors and positions), history, instruments and pledges the user may
-    see of a document the user may see."""
-    rounds = list(
-        session.scalars(
-            select(Round)
-            .where(Round.document_id == document.id, rounds_visible_to(user))
-            .options(
-                joinedload(Round.body),
-                joinedload(Round.version),
-                joinedload(Round.closed_by),
-                *summary_options(),
-            )
-            .order_by(Round.opened_at.desc(), Round.id.desc())
-        ).unique()
-    )
-    events = list(
-        session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.document_id == document.id, events_visible_to(user))
-            .order_by(AuditEvent.id.desc())
+def document_page(
+    session: Session,
+    document: Document,
+    user: User,
+    *,
+    rounds_page: int = 1,
+    history_page: int = 1,
+    rounds_per_page: int = ROUNDS_PER_PAGE,
+    history_per_page: int = HISTORY_PER_PAGE,
+) -> DocumentPage:
+    """A page of the rounds (with electors and positions) and a page of the history the user
+    may see of a document the user may see, newest first; its instruments and pledges."""
+    rounds = _window(
+        select(Round)
+        .where(Round.document_id == document.id, rounds_visible_to(user))
+        .options(
+            joinedload(Round.body),
+            joinedload(Round.version),
+            joinedload(Round.closed_by),
+            *summary_options(),
         )
+        .order_by(Round.opened_at.desc(), Round.id.desc()),
+        rounds_page,
+        rounds_per_page,
     )
+    events = document_history(session, document, user, history_page, history_per_page)
     instruments = list(
         session.scalars(
             select(Instrument)
@@ -320,7 +396,29 @@ def document_page(session: Session, document: Document, user: User) -> DocumentP
             .order_by(Pledge.id)
         )
     )
-    return DocumentPage(document, rounds, events, instruments, pledges)
+    return DocumentPage(
+        document,
+        _page(list(session.scalars(rounds).unique()), rounds_page, rounds_per_page),
+        events,
+        instruments,
+        pledges,
+    )
+
+
+def document_history(
+    session: Session,
+    document: Document,
+    user: User,
+    page: int = 1,
+    per_page: int = HISTORY_PER_PAGE,
+) -> Page[AuditEvent]:
+    """A page of the history the user may see of a document the user may see, newest first."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.document_id == document.id, events_visible_to(user))
+        .order_by(AuditEvent.id.desc())
+    )
+    return _page(list(session.scalars(_window(query, page, per_page))), page, per_page)
 
 
 def load_round(session: Session, round_id: int) -> Round | None:
@@ -377,32 +475,62 @@ class TrackedRound:
         return deadline is not None and deadline <= clock.now()
 
 
-def open_rounds_tracked(session: Session) -> list[TrackedRound]:
-    """Every open round with its counts, overdue first, then by deadline; meetings last."""
-    electorate = (
-        select(RoundElector.round_id, func.count().label("n"))
-        .group_by(RoundElector.round_id)
-        .subquery()
+def open_rounds_tracked(
+    session: Session, filters: OpenWorkFilters | None = None, *, by_body: bool = False
+) -> Page[TrackedRound]:
+    """A page of open rounds with their counts, by deadline (overdue first, meetings last),
+    or by body then deadline. The counts are taken for the page's rounds only, so neither
+    closed history nor the other open rounds add to the cost."""
+    filters = filters or OpenWorkFilters()
+    query = select(Round).where(*_open_round_conditions(filters)).options(*_round_page_options())
+    if by_body:
+        query = query.join(Body, Body.id == Round.body_id).order_by(Body.code, *OPEN_ORDER)
+    else:
+        query = query.order_by(*OPEN_ORDER)
+    page = _page(
+        list(session.scalars(_window(query, filters.page, filters.per_page))),
+        filters.page,
+        filters.per_page,
     )
-    answers = (
-        select(
-            Position.round_id,
-            func.count().label("n"),
-            func.sum(case((Position.kind == PositionKind.OBJECTION, 1), else_=0)).label("obj"),
+    ids = [r.id for r in page.items]
+    electorate = dict(
+        session.execute(
+            select(RoundElector.round_id, func.count())
+            .where(RoundElector.round_id.in_(ids))
+            .group_by(RoundElector.round_id)
+        ).all()
+    ) if ids else {}
+    answers = {
+        round_id: (n, objections)
+        for round_id, n, objections in session.execute(
+            select(
+                Position.round_id,
+                func.count(),
+                func.sum(case((Position.kind == PositionKind.OBJECTION, 1), else_=0)),
+            )
+            .where(Position.round_id.in_(ids), Position.is_current)
+            .group_by(Position.round_id)
         )
-        .where(Position.is_current.is_(True))
-        .group_by(Position.round_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Round, electorate.c.n, answers.c.n, answers.c.obj)
-        .outerjoin(electorate, electorate.c.round_id == Round.id)
-        .outerjoin(answers, answers.c.round_id == Round.id)
-        .where(Round.status == RoundStatus.OPEN)
-        .options(*_round_page_options())
-        .order_by(Round.deadline_at.is_(None), Round.deadline_at, Round.opened_at, Round.id)
-    ).all()
-    return [TrackedRound(r, e or 0, a or 0, int(o or 0)) for r, e, a, o in rows]
+    } if ids else {}
+    items = []
+    for round_ in page.items:
+        answered, objections = answers.get(round_.id, (0, 0))
+        items.append(
+            TrackedRound(round_, electorate.get(round_.id, 0), answered, int(objections or 0))
+        )
+    return Page(items, page.page, page.per_page, page.has_next)
+
+
+def open_round_counts(session: Session, filters: OpenWorkFilters) -> tuple[int, int]:
+    """How many open rounds the filters leave, and how many of them are overdue (the open
+    rounds only: an index on the status reaches them)."""
+    total, overdue = session.execute(
+        select(
+            func.count(Round.id),
+            func.sum(case((Round.deadline_at <= clock.now(), 1), else_=0)),
+        ).where(*_open_round_conditions(filters))
+    ).one()
+    return total or 0, int(overdue or 0)
 
 
 def recently_closed(session: Session, days: int = 14, limit: int = 50) -> list[Round]:
@@ -418,8 +546,9 @@ def recently_closed(session: Session, days: int = 14, limit: int = 50) -> list[R
     )
 
 
-def documents_awaiting_round(session: Session) -> list[Document]:
-    """Documents in a state that holds a round, with no round open: the Secretariat's cue."""
+def documents_awaiting_round(session: Session, limit: int = PAGE_SIZE) -> list[Document]:
+    """Documents in a state that holds a round, with no round open, the longest waiting
+    first (at most `limit`): the Secretariat's cue."""
     pairs = registry().states_holding_rounds()
     if not pairs:
         return []
@@ -430,29 +559,33 @@ def documents_awaiting_round(session: Session) -> list[Document]:
             .where(tuple_(Document.kind, Document.state).in_(pairs), ~open_round)
             .options(joinedload(Document.priority_area))
             .order_by(Document.updated_at, Document.id)
+            .limit(limit)
         )
     )
 
 
 @dataclass
 class Grid:
-    rounds: list[TrackedRound]
+    rounds: Page[TrackedRound]
     states: list[Participant]
     cells: dict[tuple[int, int], str]  # (participant id, round id) -> answered|objected|pending
 
 
-def answer_grid(session: Session) -> Grid:
-    """States against open rounds: who answered, who objected, who has not answered."""
-    rounds = open_rounds_tracked(session)
+def answer_grid(session: Session, filters: OpenWorkFilters | None = None) -> Grid:
+    """States against a page of open rounds: who answered, who objected, who has not."""
+    rounds = open_rounds_tracked(session, filters)
+    ids = [t.round.id for t in rounds.items]
+    if not ids:
+        return Grid(rounds, [], {})
     electors = session.execute(
-        select(RoundElector.participant_id, RoundElector.round_id)
-        .join(Round, Round.id == RoundElector.round_id)
-        .where(Round.status == RoundStatus.OPEN)
+        select(RoundElector.participant_id, RoundElector.round_id).where(
+            RoundElector.round_id.in_(ids)
+        )
     ).all()
     positions = session.execute(
-        select(Position.participant_id, Position.round_id, Position.kind)
-        .join(Round, Round.id == Position.round_id)
-        .where(Round.status == RoundStatus.OPEN, Position.is_current.is_(True))
+        select(Position.participant_id, Position.round_id, Position.kind).where(
+            Position.round_id.in_(ids), Position.is_current
+        )
     ).all()
     cells = {(p, r): "pending" for p, r in electors}
     for participant_id, round_id, kind in positions:
@@ -460,15 +593,9 @@ def answer_grid(session: Session) -> Grid:
             "objected" if kind is PositionKind.OBJECTION else "answered"
         )
     state_ids = {p for p, _r in electors}
-    states = (
-        list(
-            session.scalars(
-                select(Participant)
-                .where(Participant.id.in_(state_ids))
-                .order_by(Participant.name_en)
-            )
+    states = list(
+        session.scalars(
+            select(Participant).where(Participant.id.in_(state_ids)).order_by(Participant.name_en)
         )
-        if state_ids
-        else []
     )
     return Grid(rounds, states, cells)

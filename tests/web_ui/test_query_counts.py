@@ -238,7 +238,15 @@ def test_tracker_for_193_states_and_200_open_rounds_stays_in_budget(
         )
     tracker = client.get("/secretariat/tracker").get_data(as_text=True)
     assert tracker.count('<tr class="overdue"') == 10
-    grid = client.get("/secretariat/grid").get_data(as_text=True)
+    # The grid shows 20 rounds a page; its pages together show every open round.
+    pages = []
+    while not pages or 'rel="next"' in pages[-1]:
+        pages.append(client.get(f"/secretariat/grid?page={len(pages) + 1}").get_data(as_text=True))
+    assert len(pages) == 11  # 202 open rounds
+    assert pages[0].count('<th class="col">') == 20
+    grid = "".join(pages)
     assert grid.count('<td class="cell objected">') == 200
     # the bulk rounds, and the world's two open rounds (28 states, none answered yet)
     assert grid.count('<td class="cell pending">') == 200 * (193 - 96) + 2 * 28
+    csv_rows = client.get("/secretariat/tracker.csv").get_data(as_text=True).splitlines()
+    assert len(csv_rows) == 1 + 202

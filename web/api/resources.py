@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlencode
 
 from flask import request
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from models import Document, Round, User
 from web.problems import ApiProblem
 from workflow import locking
 from workflow.errors import StaleChange
-from workflow.queries import load_document, load_round
+from workflow.queries import Page, load_document, load_round
 from workflow.visibility import can_see_document, can_see_round
 
 
@@ -88,3 +89,12 @@ def precondition(session: Session, document: Document) -> Iterator[int | None]:
         if expected is None:
             raise
         raise ApiProblem(412, str(error), slug="precondition-failed") from None
+
+
+def next_page_url(page: Page) -> str | None:
+    """The URL of the page after `page` (the request's other arguments kept), if there is one."""
+    if not page.has_next:
+        return None
+    args = request.args.to_dict()
+    args["page"] = str(page.page + 1)
+    return f"{request.base_url}?{urlencode(args)}"

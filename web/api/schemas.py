@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
@@ -253,6 +253,28 @@ class DocumentQuery(BaseModel):
     q: _text(200, 1, "words in the title or the symbol") | None = None
     page: Annotated[QueryInt, Field(ge=1, le=100_000)] = 1
     per_page: Annotated[QueryInt, Field(ge=1, le=200)] = 50
+
+
+Page = Annotated[QueryInt, Field(ge=1, le=100_000)]
+PerPage = Annotated[QueryInt, Field(ge=1, le=200)]
+
+
+class PendingQuery(BaseModel):
+    body: BodyCode | None = None
+    state: ParticipantCode | None = Field(
+        default=None, description="only the positions awaited from this state"
+    )
+    due: Literal["overdue", "week", "session"] | None = Field(
+        default=None,
+        description="overdue; falling due within seven days; or meetings (no deadline)",
+    )
+    page: Page = 1
+    per_page: PerPage = 50
+
+
+class PageQuery(BaseModel):
+    page: Page = 1
+    per_page: PerPage = 20
 
 
 class DecisionQuery(BaseModel):
@@ -528,6 +550,9 @@ class Round(BaseModel):
 
 class RoundList(BaseModel):
     items: list[Round]
+    page: int
+    per_page: int
+    next: str | None = Field(description="the next page's URL; null on the last page")
 
 
 class Instrument(BaseModel):
@@ -570,6 +595,15 @@ class HistoryEvent(BaseModel):
     data: dict[str, Any]
 
 
+class HistoryPage(BaseModel):
+    """A document's history, newest first, a page at a time."""
+
+    items: list[HistoryEvent]
+    page: int
+    per_page: int
+    next: str | None = Field(description="the next page's URL; null on the last page")
+
+
 class DecisionSummary(BaseModel):
     id: int
     symbol: str
@@ -608,11 +642,15 @@ class Document(DocumentSummary):
     attributes: dict[str, Any]
     permitted_triggers: list[str] = Field(description="what the caller may fire now")
     versions: list[Version]
-    rounds: list[Round]
+    rounds: list[Round] = Field(
+        description="the newest rounds, newest first; every round: /documents/{id}/rounds"
+    )
     outcome: Outcome | None = Field(description="how the latest closed round ended")
     instruments: list[Instrument]
     pledges: list[Pledge]
-    history: list[HistoryEvent]
+    history: list[HistoryEvent] = Field(
+        description="the latest events, oldest first; the whole history: /documents/{id}/history"
+    )
 
 
 class VersionList(BaseModel):
@@ -676,7 +714,12 @@ class PendingDecision(BaseModel):
 
 
 class PendingDecisionList(BaseModel):
+    """One page, soonest deadline first; the list is not counted: follow `next` while given."""
+
     items: list[PendingDecision]
+    page: int
+    per_page: int
+    next: str | None = Field(description="the next page's URL; null on the last page")
 
 
 class Problem(BaseModel):

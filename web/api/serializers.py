@@ -325,7 +325,7 @@ def history_event(row: AuditEvent, kind: str) -> schemas.HistoryEvent:
 
 def document(session: Session, row: DocumentRow, user: User) -> schemas.Document:
     page = document_page(session, row, user)
-    rounds = [round_(r) for r in page.rounds]  # newest first
+    rounds = [round_(r) for r in page.rounds.items]  # the newest, first
     latest_outcome = next((r.outcome for r in rounds if r.outcome is not None), None)
     return schemas.Document(
         **document_summary(row).model_dump(),
@@ -340,7 +340,9 @@ def document(session: Session, row: DocumentRow, user: User) -> schemas.Document
         outcome=latest_outcome,
         instruments=[instrument(i) for i in page.instruments],
         pledges=[pledge(p) for p in page.pledges],
-        history=[history_event(e, row.kind) for e in sorted(page.events, key=lambda e: e.id)],
+        history=[
+            history_event(e, row.kind) for e in sorted(page.events.items, key=lambda e: e.id)
+        ],
     )
 
 

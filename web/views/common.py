@@ -8,7 +8,7 @@ from flask_login import current_user
 from web import db
 from web.errors import describe_error
 from web.problems import status_of
-from workflow import times
+from workflow import queries, times
 from workflow.errors import ConcordError
 
 
@@ -34,3 +34,20 @@ def refused(error: ConcordError) -> int:
     db.session().rollback()
     flash(describe_error(error), "error")
     return status_of(error)
+
+
+def page_number(value: str | None) -> int:
+    """A `page` argument; 1 when absent or not a number (a page past the last is empty)."""
+    return int(value) if value and value.isascii() and value.isdigit() and int(value) > 0 else 1
+
+
+def open_work_filters(args, **fixed) -> queries.OpenWorkFilters:
+    """The filters of a list of open rounds from the query string (unknown values ignored)."""
+    due = args.get("due", "")
+    return queries.OpenWorkFilters(
+        body=args.get("body", "")[:20],
+        state=args.get("state", "")[:12],
+        due=due if due in queries.DUE_CHOICES else "",
+        page=page_number(args.get("page")),
+        **fixed,
+    )

@@ -14,7 +14,7 @@ from web.forms import ActionForm, CloseRoundForm, DocumentForm, TriggerForm, Ver
 from web.language import current_language
 from web.views import bp
 from web.views.access import require_document
-from web.views.common import lock_version, refused
+from web.views.common import lock_version, page_number, refused
 from web.views.text import diff_summary, line_diff
 from workflow import operations, queries, register
 from workflow.diagram import mermaid
@@ -127,10 +127,16 @@ def document_actions(document: Document) -> dict:
 def document_show(document_id: int):
     session = db.session()
     document = require_document(queries.load_document(session, document_id))
-    page = queries.document_page(session, document, current_user)
+    page = queries.document_page(
+        session,
+        document,
+        current_user,
+        rounds_page=page_number(request.args.get("rounds_page")),
+        history_page=page_number(request.args.get("history_page")),
+    )
     definition = registry().get(document.kind)
     triggers = operations.permitted_triggers(session, current_user, document)
-    rounds = [round_view(r) for r in page.rounds]
+    rounds = [round_view(r) for r in page.rounds.items]
     return render_template(
         "documents/show.html",
         document=document,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user, login_required
 
 from web import db
 from web.views import bp
+from web.views.common import open_work_filters, page_number
 from workflow import queries
+
+SHORT = 8  # rows of the Secretariat's lists on the home page; the tracker has the rest
 
 
 @bp.route("/")
@@ -15,14 +18,22 @@ from workflow import queries
 def home():
     session = db.session()
     user = current_user
+    filters = open_work_filters(request.args)
     context = {
-        "awaiting": queries.awaiting_answers(session, user),
-        "answered": queries.answered_open_rounds(session, user),
-        "outcomes": queries.recent_outcomes(session, user, limit=8),
+        "filters": filters,
+        "awaiting": queries.awaiting_answers(session, user, filters),
+        "answered": queries.answered_open_rounds(
+            session, user, page_number(request.args.get("answered_page"))
+        ),
+        "outcomes": queries.recent_outcomes(session, user, limit=SHORT),
         "tracked": [],
         "awaiting_round": [],
+        "bodies": queries.bodies(session) if user.represented_states else [],
+        "due_choices": queries.DUE_CHOICES,
     }
     if user.is_secretariat:
-        context["tracked"] = queries.open_rounds_tracked(session)[:8]
-        context["awaiting_round"] = queries.documents_awaiting_round(session)[:8]
+        context["tracked"] = queries.open_rounds_tracked(
+            session, queries.OpenWorkFilters(per_page=SHORT)
+        ).items
+        context["awaiting_round"] = queries.documents_awaiting_round(session, limit=SHORT)
     return render_template("home.html", **context)

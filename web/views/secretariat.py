@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from dataclasses import replace
 from itertools import groupby
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -16,7 +26,7 @@ from web.labels import MODE_LABELS
 from web.language import current_language
 from web.views import bp
 from web.views.access import require_secretariat_page
-from web.views.common import refused
+from web.views.common import open_work_filters, refused
 from web.views.filters import time_left
 from workflow import operations, queries, register
 from workflow.errors import ConcordError
@@ -33,36 +43,46 @@ def spreadsheet_safe(text: str) -> str:
 def tracker():
     require_secretariat_page()
     session = db.session()
-    tracked = queries.open_rounds_tracked(session)
-    overdue = [t for t in tracked if t.overdue]
-    ordered = overdue + [t for t in tracked if not t.overdue]
-    by = request.args.get("by", "deadline")
-    groups = []
-    if by == "body":
-        keyed = sorted(ordered, key=lambda t: t.round.body.code)
-        groups = [
-            (code, list(items)) for code, items in groupby(keyed, lambda t: t.round.body.code)
-        ]
+    filters = open_work_filters(request.args)
+    by = "body" if request.args.get("by") == "body" else "deadline"
+    tracked = queries.open_rounds_tracked(session, filters, by_body=by == "body")
+    total, overdue = queries.open_round_counts(session, filters)
+    groups = [
+        (code, list(items))
+        for code, items in groupby(tracked.items, lambda t: t.round.body.code)
+    ] if by == "body" else []
     return render_template(
         "secretariat/tracker.html",
-        tracked=ordered,
-        overdue=len(overdue),
+        tracked=tracked,
+        total=total,
+        overdue=overdue,
         groups=groups,
         by=by,
+        filters=filters,
+        bodies=queries.bodies(session),
+        due_choices=queries.DUE_CHOICES,
         closed=queries.recently_closed(session),
         awaiting_round=queries.documents_awaiting_round(session),
         confirmations=register.awaiting_confirmations(session, current_user),
     )
 
 
-@bp.route("/secretariat/tracker.csv")
-@login_required
-def tracker_csv():
-    require_secretariat_page()
-    tracked = queries.open_rounds_tracked(db.session())
+CSV_BATCH = 500  # open rounds read per query while the CSV streams
+
+
+def tracker_lines(filters: queries.OpenWorkFilters) -> Iterator[str]:
+    """The tracker as CSV lines, read a batch of rounds at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(
+
+    def line(row) -> str:
+        writer.writerow(row)
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    yield line(
         [
             "symbol",
             "title",
@@ -76,28 +96,47 @@ def tracker_csv():
             "objections",
         ]
     )
-    for item in sorted(tracked, key=lambda t: (not t.overdue,)):
-        round_ = item.round
-        writer.writerow(
-            [
-                round_.document.symbol,
-                spreadsheet_safe(round_.document.title),
-                round_.body.code,
-                MODE_LABELS[round_.mode],
-                round_.deadline_at.isoformat() if round_.deadline_at else "",
-                time_left(round_.deadline_at)[1] if round_.deadline_at else "",
-                item.electorate,
-                item.answered,
-                item.pending,
-                item.objections,
-            ]
+    session = db.session()
+    page = 1
+    while True:
+        batch = queries.open_rounds_tracked(
+            session, replace(filters, page=page, per_page=CSV_BATCH)
         )
+        for item in batch.items:
+            round_ = item.round
+            yield line(
+                [
+                    round_.document.symbol,
+                    spreadsheet_safe(round_.document.title),
+                    round_.body.code,
+                    MODE_LABELS[round_.mode],
+                    round_.deadline_at.isoformat() if round_.deadline_at else "",
+                    time_left(round_.deadline_at)[1] if round_.deadline_at else "",
+                    item.electorate,
+                    item.answered,
+                    item.pending,
+                    item.objections,
+                ]
+            )
+        if not batch.has_next:
+            return
+        session.expunge_all()  # what was written is not kept
+        page += 1
+
+
+@bp.route("/secretariat/tracker.csv")
+@login_required
+def tracker_csv():
+    """Streamed: the worker holds one batch of rounds at a time, whatever their number."""
+    require_secretariat_page()
     return Response(
-        buffer.getvalue(),
+        stream_with_context(tracker_lines(open_work_filters(request.args))),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=pending-decisions.csv"},
     )
 
+
+GRID_ROUNDS = 20  # columns of the answer grid a page (every member state is a row)
 
 CELLS = {
     "answered": '<td class="cell answered">✓</td>',
@@ -110,7 +149,7 @@ CELLS = {
 def grid_rows(grid: queries.Grid) -> list[tuple]:
     """(state, cells as HTML, pending count) per state; joined here, as 193 x 200 cells
     rendered one by one in the template take a second and a half."""
-    round_ids = [t.round.id for t in grid.rounds]
+    round_ids = [t.round.id for t in grid.rounds.items]
     rows = []
     for state in grid.states:
         marks = [grid.cells.get((state.id, round_id)) for round_id in round_ids]
@@ -123,8 +162,17 @@ def grid_rows(grid: queries.Grid) -> list[tuple]:
 @login_required
 def answer_grid():
     require_secretariat_page()
-    grid = queries.answer_grid(db.session())
-    return render_template("secretariat/grid.html", grid=grid, rows=grid_rows(grid))
+    session = db.session()
+    filters = open_work_filters(request.args, per_page=GRID_ROUNDS)
+    grid = queries.answer_grid(session, filters)
+    return render_template(
+        "secretariat/grid.html",
+        grid=grid,
+        rows=grid_rows(grid),
+        filters=filters,
+        bodies=queries.bodies(session),
+        due_choices=queries.DUE_CHOICES,
+    )
 
 
 @bp.route("/secretariat/applications/new", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ from models import User
 from web import db
 from web.api import schemas, serializers
 from web.api.blueprint import endpoint
+from web.api.resources import next_page_url
 from web.problems import ApiProblem
 from workflow import queries, register
 from workflow.errors import NotPermitted
@@ -15,17 +16,28 @@ from workflow.visibility import can_see_decision
 @endpoint(
     "/decisions/pending",
     summary="Positions still awaited: a delegate's states', or every state's for the Secretariat",
+    description="A page at a time, soonest deadline first, meetings last; narrowed by body, "
+    "state or deadline.",
     tag="rounds",
+    query=schemas.PendingQuery,
     response=schemas.PendingDecisionList,
-    errors=(401, 403),
+    errors=(400, 401, 403),
 )
-def pending_decisions(user: User) -> schemas.PendingDecisionList:
+def pending_decisions(user: User, query: schemas.PendingQuery) -> schemas.PendingDecisionList:
     if not user.is_secretariat and not user.represented_states:
         raise NotPermitted(
             "pending decisions are for delegates of member states and the Secretariat"
         )
-    awaited = queries.awaiting_answers(db.session(), user, every_state=user.is_secretariat)
+    awaited = queries.awaiting_answers(
+        db.session(),
+        user,
+        queries.OpenWorkFilters(**query.model_dump(exclude_none=True)),
+        every_state=user.is_secretariat,
+    )
     return schemas.PendingDecisionList(
+        page=awaited.page,
+        per_page=awaited.per_page,
+        next=next_page_url(awaited),
         items=[
             schemas.PendingDecision(
                 participant=item.state.code,
@@ -38,7 +50,7 @@ def pending_decisions(user: User) -> schemas.PendingDecisionList:
                 version=item.round.version.number,
                 deadline_at=item.round.deadline_at,
             )
-            for item in awaited
+            for item in awaited.items
         ]
     )
 

@@ -6,7 +6,7 @@ from models import User, Version
 from web import db
 from web.api import schemas, serializers
 from web.api.blueprint import ERRORS_OF_A_CHANGE, Reply, bp, endpoint
-from web.api.resources import document_or_404, etag_header, precondition
+from web.api.resources import document_or_404, etag_header, next_page_url, precondition
 from web.problems import ApiProblem
 from workflow import operations, queries
 from workflow.queries import document_page
@@ -71,6 +71,26 @@ def get_document(user: User, document_id: int) -> Reply:
     session = db.session()
     document = document_or_404(session, user, document_id)
     return Reply(serializers.document(session, document, user), headers=etag_header(document))
+
+
+@endpoint(
+    "/documents/<int:document_id>/history",
+    summary="The document's history as the caller may see it, newest first, a page at a time",
+    tag="documents",
+    query=schemas.PageQuery,
+    response=schemas.HistoryPage,
+    errors=(400, 401),
+)
+def document_history(user: User, document_id: int, query: schemas.PageQuery) -> schemas.HistoryPage:
+    session = db.session()
+    document = document_or_404(session, user, document_id)
+    events = queries.document_history(session, document, user, query.page, query.per_page)
+    return schemas.HistoryPage(
+        items=[serializers.history_event(e, document.kind) for e in events.items],
+        page=events.page,
+        per_page=events.per_page,
+        next=next_page_url(events),
+    )
 
 
 @endpoint(

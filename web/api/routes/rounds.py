@@ -6,7 +6,13 @@ from models import User
 from web import db
 from web.api import schemas, serializers
 from web.api.blueprint import ERRORS_OF_A_CHANGE, Reply, bp, endpoint
-from web.api.resources import document_or_404, etag_header, precondition, round_or_404
+from web.api.resources import (
+    document_or_404,
+    etag_header,
+    next_page_url,
+    precondition,
+    round_or_404,
+)
 from workflow import operations
 from workflow.queries import document_page
 
@@ -25,15 +31,24 @@ def _round_reply(round_id: int, user: User, status: int | None = None, **headers
 
 @endpoint(
     "/documents/<int:document_id>/rounds",
-    summary="The document's rounds, newest first",
+    summary="The document's rounds, newest first, a page at a time",
     tag="rounds",
+    query=schemas.PageQuery,
     response=schemas.RoundList,
+    errors=(400, 401),
 )
-def list_rounds(user: User, document_id: int) -> schemas.RoundList:
+def list_rounds(user: User, document_id: int, query: schemas.PageQuery) -> schemas.RoundList:
     session = db.session()
     document = document_or_404(session, user, document_id)
-    page = document_page(session, document, user)
-    return schemas.RoundList(items=[serializers.round_(r) for r in page.rounds])
+    rounds = document_page(
+        session, document, user, rounds_page=query.page, rounds_per_page=query.per_page
+    ).rounds
+    return schemas.RoundList(
+        items=[serializers.round_(r) for r in rounds.items],
+        page=rounds.page,
+        per_page=rounds.per_page,
+        next=next_page_url(rounds),
+    )
 
 
 @endpoint(
