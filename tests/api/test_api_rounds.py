@@ -313,3 +313,38 @@ def test_if_match_guards_round_changes_too(roles, concept_paper, swg_round):
         roles.secretariat.post(f"{path}/close", {}, headers={"If-Match": current}).status_code
         == 200
     )
+
+
+def test_pending_decisions_come_a_page_at_a_time_with_filters(roles, swg_round):
+    first = roles.secretariat.ok("GET", "/decisions/pending?per_page=10")
+    assert len(first["items"]) == 10 and first["page"] == 1 and first["per_page"] == 10
+    assert first["next"].endswith("page=2")
+    seen = list(first["items"])
+    url = first["next"]
+    while url:
+        page = roles.secretariat.ok("GET", url[url.index("/decisions"):])
+        seen += page["items"]
+        url = page["next"]
+    assert len(seen) == 28 and len({d["participant"] for d in seen}) == 28
+    only = roles.secretariat.ok("GET", f"/decisions/pending?state={STATE}")
+    assert [d["participant"] for d in only["items"]] == [STATE] and only["next"] is None
+    assert roles.secretariat.ok("GET", "/decisions/pending?body=SOC")["items"] == []
+    assert len(roles.secretariat.ok("GET", "/decisions/pending?body=SWG")["items"]) == 28
+    # a meeting has no deadline: it is "in session", never overdue
+    assert roles.secretariat.ok("GET", "/decisions/pending?due=overdue")["items"] == []
+    assert len(roles.secretariat.ok("GET", "/decisions/pending?due=session")["items"]) == 28
+    assert roles.secretariat.get("/decisions/pending?due=soon").status_code == 400
+    assert roles.secretariat.get("/decisions/pending?per_page=201").status_code == 400
+
+
+def test_a_documents_rounds_and_history_come_a_page_at_a_time(roles, concept_paper, swg_round):
+    document_id = concept_paper["id"]
+    rounds = roles.state_delegate.ok("GET", f"/documents/{document_id}/rounds?per_page=1")
+    assert [r["id"] for r in rounds["items"]] == [swg_round["id"]] and rounds["next"] is None
+    history = roles.state_delegate.ok("GET", f"/documents/{document_id}/history?per_page=2")
+    assert len(history["items"]) == 2 and history["next"].endswith("page=2")
+    newest_first = [e["id"] for e in history["items"]]
+    assert newest_first == sorted(newest_first, reverse=True)
+    rest = roles.state_delegate.ok("GET", f"/documents/{document_id}/history?per_page=2&page=2")
+    assert max(e["id"] for e in rest["items"]) < min(newest_first)
+    assert roles.state_delegate.get(f"/documents/{document_id}/history?page=0").status_code == 400
