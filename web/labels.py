@@ -47,6 +47,12 @@ MODE_LABELS = {
     RoundMode.SILENCE: "Silence procedure",
     RoundMode.WRITTEN: "Written procedure",
 }
+# The deadline filter of lists of open rounds (workflow.queries.DUE_CHOICES).
+DUE_LABELS = {
+    "overdue": "Overdue",
+    "week": "Due within seven days",
+    "session": "In session (meetings)",
+}
 CHANNEL_LABELS = {
     EntryChannel.DELEGATE: "delegate",
     EntryChannel.NOTE_VERBALE: "note verbale",

@@ -59,12 +59,9 @@ def _window(query, page: int, per_page: int):
     return query.limit(per_page + 1).offset((page - 1) * per_page)
 
 
-# What lists of open work may be narrowed to by deadline.
-DUE_CHOICES = {
-    "overdue": "Overdue",
-    "week": "Due within seven days",
-    "session": "In session (meetings)",
-}
+# What lists of open work may be narrowed to by deadline: overdue, falling due within
+# seven days, or meetings (in session, no deadline).
+DUE_CHOICES = ("overdue", "week", "session")
 
 
 @dataclass

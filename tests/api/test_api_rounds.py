@@ -348,3 +348,14 @@ def test_a_documents_rounds_and_history_come_a_page_at_a_time(roles, concept_pap
     rest = roles.state_delegate.ok("GET", f"/documents/{document_id}/history?per_page=2&page=2")
     assert max(e["id"] for e in rest["items"]) < min(newest_first)
     assert roles.state_delegate.get(f"/documents/{document_id}/history?page=0").status_code == 400
+
+
+def test_the_deadline_filter_offers_the_same_choices_everywhere():
+    from typing import get_args
+
+    from web.api.schemas import PendingQuery
+    from web.labels import DUE_LABELS
+    from workflow.queries import DUE_CHOICES
+
+    offered = get_args(get_args(PendingQuery.model_fields["due"].annotation)[0])
+    assert set(offered) == set(DUE_CHOICES) == set(DUE_LABELS)

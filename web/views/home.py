@@ -6,6 +6,7 @@ from flask import render_template, request
 from flask_login import current_user, login_required
 
 from web import db
+from web.labels import DUE_LABELS
 from web.views import bp
 from web.views.common import open_work_filters, page_number
 from workflow import queries
@@ -29,7 +30,7 @@ def home():
         "tracked": [],
         "awaiting_round": [],
         "bodies": queries.bodies(session) if user.represented_states else [],
-        "due_choices": queries.DUE_CHOICES,
+        "due_choices": DUE_LABELS,
     }
     if user.is_secretariat:
         context["tracked"] = queries.open_rounds_tracked(

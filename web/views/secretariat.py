@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from web import db
 from web.forms import ApplicationForm
-from web.labels import MODE_LABELS
+from web.labels import DUE_LABELS, MODE_LABELS
 from web.language import current_language
 from web.views import bp
 from web.views.access import require_secretariat_page
@@ -60,7 +60,7 @@ def tracker():
         by=by,
         filters=filters,
         bodies=queries.bodies(session),
-        due_choices=queries.DUE_CHOICES,
+        due_choices=DUE_LABELS,
         closed=queries.recently_closed(session),
         awaiting_round=queries.documents_awaiting_round(session),
         confirmations=register.awaiting_confirmations(session, current_user),
@@ -171,7 +171,7 @@ def answer_grid():
         rows=grid_rows(grid),
         filters=filters,
         bodies=queries.bodies(session),
-        due_choices=queries.DUE_CHOICES,
+        due_choices=DUE_LABELS,
     )
 
 
