@@ -102,6 +102,7 @@ def seed(runtime: Runtime, count: int, batch: int = 200) -> None:
                         coordinator,
                         kind="concept_paper",
                         title=f"Paper {number}",
+                        title_ru="Документ",
                         priority_area="MIL-1",
                         proposer="KAZ",
                         texts=TEXTS,

@@ -164,6 +164,7 @@ def new_proposal(session: Session, secretariat: User):
         secretariat,
         kind="project_proposal",
         title="Benchmark proposal",
+        title_ru="Документ",
         proposer="KAZ",
         budget=10000,
         texts={"en": "Rev.1"},

@@ -45,7 +45,8 @@ class Document(Base):
     kind: Mapped[str] = mapped_column(String(40), index=True)
     definition_version: Mapped[int] = mapped_column(Integer)
     symbol: Mapped[str] = mapped_column(String(80), unique=True)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(300))  # in English
+    title_ru: Mapped[str] = mapped_column(String(300), default="", server_default="")
     state: Mapped[str] = mapped_column(String(60), index=True)
     priority_area_id: Mapped[int | None] = mapped_column(ForeignKey("priority_area.id"), index=True)
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), index=True)
@@ -76,6 +77,10 @@ class Document(Base):
     versions: Mapped[list[Version]] = relationship(
         back_populates="document", order_by="Version.number", cascade="all, delete-orphan"
     )
+
+    def title_in(self, language: str) -> str:
+        """The title in `language`, or in English where there is none in it."""
+        return (self.title_ru if language == "ru" else "") or self.title
 
     @property
     def current_version(self) -> Version | None:

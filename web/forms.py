@@ -103,6 +103,7 @@ class OnBehalfPositionForm(PositionForm):
 class DocumentForm(FlaskForm):
     kind = SelectField("Kind of document", validators=[DataRequired()])
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title_ru = StringField("Title in Russian", validators=[Length(max=300)])
     priority_area = SelectField("Priority area", validators=[Optional()])
     proposer = SelectField("Proposing state", validators=[Optional()])
     target_body = SelectField("Body that adopts it", validators=[Optional()])
@@ -119,6 +120,7 @@ class ApplicationForm(FlaskForm):
     kind = SelectField("Application", validators=[DataRequired()])
     applicant = SelectField("Applicant", validators=[DataRequired("Choose the applicant.")])
     title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title_ru = StringField("Title in Russian", validators=[Length(max=300)])
     received_on = DateField("Received on", validators=[Optional(), plausible_date])
     text_en = TextAreaField("Letter of application, English (Markdown)")
     text_ru = TextAreaField("Letter of application, Russian (Markdown)")

@@ -97,12 +97,25 @@ def _new_version(
     return version
 
 
+def _title(value: str | None, what: str, *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        reason = " (Russian is a working language of the forum)" if what != "title" else ""
+        raise InvalidInput(f"a {what} is required{reason}")
+    if len(value) > TITLE_MAX:
+        raise InvalidInput(f"the {what} is longer than {TITLE_MAX} characters")
+    if "\x00" in value:
+        raise InvalidInput(f"the {what} contains a NUL character")
+    return value
+
+
 def create_document(
     session: Session,
     actor: User | None,
     *,
     kind: str,
     title: str,
+    title_ru: str = "",
     priority_area: str | None = None,
     proposer: str | None = None,
     applicant: str | None = None,
@@ -113,18 +126,14 @@ def create_document(
     texts: dict[str, str] | None = None,
     taken_on: date | str | None = None,
 ) -> Document:
-    """A new document in its workflow's first state. `taken_on`: the day it was submitted or
+    """A new document in its workflow's first state, titled in English and, where Russian is
+    a working language of the forum, in Russian. `taken_on`: the day it was submitted or
     received, when the Secretariat registers it afterwards (its symbol's year follows)."""
     if actor is None:
         raise NotPermitted("documents are created by a user")
     definition = registry().get(kind)
-    title = (title or "").strip()
-    if not title:
-        raise InvalidInput("a title is required")
-    if len(title) > TITLE_MAX:
-        raise InvalidInput(f"the title is longer than {TITLE_MAX} characters")
-    if "\x00" in title:
-        raise InvalidInput("the title contains a NUL character")
+    title = _title(title, "title")
+    title_ru = _title(title_ru, "Russian title", required="ru" in times.forum(session).languages)
     given = {
         name: value
         for name, value in (
@@ -184,6 +193,7 @@ def create_document(
             definition_version=definition.version,
             symbol=next_symbol(session, forum, definition, submitted_on),
             title=title,
+            title_ru=title_ru,
             state=definition.initial,
             priority_area=area,
             proposer=proposing,
@@ -207,7 +217,12 @@ def create_document(
         change.record(
             "document_created",
             from_state=None,
-            data={"kind": document.kind, "symbol": document.symbol, "title": title},
+            data={
+                "kind": document.kind,
+                "symbol": document.symbol,
+                "title": title,
+                "title_ru": title_ru,
+            },
         )
     return document
 

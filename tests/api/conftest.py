@@ -122,7 +122,13 @@ def concept_paper(roles) -> dict:
     return roles.coordinator.ok(
         "POST",
         "/documents",
-        {"kind": "concept_paper", "title": "Water security", "priority_area": AREA, "texts": TEXTS},
+        {
+            "kind": "concept_paper",
+            "title": "Water security",
+            "title_ru": "Документ",
+            "priority_area": AREA,
+            "texts": TEXTS,
+        },
         status=201,
     )
 

@@ -26,6 +26,7 @@ def application(roles, received_on="2025-01-15") -> dict:
         {
             "kind": "observer_application",
             "title": "EEC",
+            "title_ru": "Документ",
             "applicant": "EEC",
             "texts": TEXTS,
             "taken_on": received_on,
@@ -98,7 +99,9 @@ def test_a_delegate_may_not_date_an_act(roles, concept_paper):
 def test_registering_an_applicant(roles):
     body = {"code": "OMN", "kind": "state", "name_en": "Oman", "name_ru": "Оман"}
     created = roles.secretariat.ok("POST", "/participants", body, status=201)
-    assert created["status"] == "applicant" and created["status_history"][0]["since"] == "2025-03-10"
+    assert (
+        created["status"] == "applicant" and created["status_history"][0]["since"] == "2025-03-10"
+    )
     again = roles.secretariat.post("/participants", body)
     assert again.status_code == 409 and "already registered" in again.get_json()["detail"]
     assert roles.state_delegate.post("/participants", {**body, "code": "YEM"}).status_code == 403
@@ -121,7 +124,13 @@ def test_an_amendment_naming_an_unknown_area_is_refused(roles):
     amendment = roles.state_delegate.ok(
         "POST",
         "/documents",
-        {"kind": "catalogue_amendment", "title": "A", "proposer": STATE, "texts": TEXTS},
+        {
+            "kind": "catalogue_amendment",
+            "title": "A",
+            "title_ru": "Документ",
+            "proposer": STATE,
+            "texts": TEXTS,
+        },
         status=201,
     )
     change = {"op": "retire_area", "code": "ZZZ-1"}

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from api_helpers import AREA, TEXTS
 
-PAPER = {"kind": "concept_paper", "title": "Water security", "priority_area": AREA, "texts": TEXTS}
+PAPER = {
+    "kind": "concept_paper",
+    "title": "Water security",
+    "title_ru": "Документ",
+    "priority_area": AREA,
+    "texts": TEXTS,
+}
 
 
 @pytest.mark.parametrize(
@@ -264,7 +270,13 @@ def test_a_transition_can_open_the_next_round_in_the_same_change(roles, concept_
     outcome_doc = roles.secretariat.ok(
         "POST",
         "/documents",
-        {"kind": "outcome_document", "title": "Statement", "target_body": "MC", "texts": TEXTS},
+        {
+            "kind": "outcome_document",
+            "title": "Statement",
+            "title_ru": "Документ",
+            "target_body": "MC",
+            "texts": TEXTS,
+        },
         status=201,
     )
     moved = roles.secretariat.ok(

@@ -53,7 +53,13 @@ def test_concept_paper(roles):
     paper = roles.coordinator.ok(
         "POST",
         "/documents",
-        {"kind": "concept_paper", "title": "Water", "priority_area": AREA, "texts": TEXTS},
+        {
+            "kind": "concept_paper",
+            "title": "Water",
+            "title_ru": "Документ",
+            "priority_area": AREA,
+            "texts": TEXTS,
+        },
         status=201,
     )
     assert paper["state"] == "drafting" and paper["permitted_triggers"] == ["submit", "withdraw"]
@@ -71,11 +77,22 @@ def test_catalogue_amendment(roles):
     amendment = roles.state_delegate.ok(
         "POST",
         "/documents",
-        {"kind": "catalogue_amendment", "title": "A new CBM", "proposer": STATE, "texts": TEXTS},
+        {
+            "kind": "catalogue_amendment",
+            "title": "A new CBM",
+            "title_ru": "Документ",
+            "proposer": STATE,
+            "texts": TEXTS,
+        },
         status=201,
     )
     changes = [
-        {"op": "add_measure", "area": "HUM-1", "text_en": "Volunteerism.", "text_ru": "Волонтерство."}
+        {
+            "op": "add_measure",
+            "area": "HUM-1",
+            "text_en": "Volunteerism.",
+            "text_ru": "Волонтерство.",
+        }
     ]
     proposed = roles.state_delegate.ok(
         "PUT", f"/documents/{amendment['id']}/catalogue-changes", {"changes": changes}
@@ -95,7 +112,13 @@ def test_observer_application(roles):
     application = roles.secretariat.ok(
         "POST",
         "/documents",
-        {"kind": "observer_application", "title": "EEC", "applicant": "EEC", "texts": TEXTS},
+        {
+            "kind": "observer_application",
+            "title": "EEC",
+            "title_ru": "Документ",
+            "applicant": "EEC",
+            "texts": TEXTS,
+        },
         status=201,
     )
     fire(roles.secretariat, application["id"], "begin_check")
@@ -111,7 +134,13 @@ def test_admission(roles):
     admission = roles.secretariat.ok(
         "POST",
         "/documents",
-        {"kind": "admission", "title": "Admission of Malaysia", "applicant": "MYS", "texts": TEXTS},
+        {
+            "kind": "admission",
+            "title": "Admission of Malaysia",
+            "title_ru": "Документ",
+            "applicant": "MYS",
+            "texts": TEXTS,
+        },
         status=201,
     )
     dates = {"declaration_signed_on": "2024-05-02", "almaty_act_signed_on": "2024-05-03"}
@@ -131,6 +160,7 @@ def test_project_proposal(roles):
         {
             "kind": "project_proposal",
             "title": "Training centre",
+            "title_ru": "Документ",
             "proposer": STATE,
             "budget": "100000.00",
             "texts": TEXTS,
@@ -167,7 +197,13 @@ def test_outcome_document(roles, target, last_body):
     document = roles.secretariat.ok(
         "POST",
         "/documents",
-        {"kind": "outcome_document", "title": "Declaration", "target_body": target, "texts": TEXTS},
+        {
+            "kind": "outcome_document",
+            "title": "Declaration",
+            "title_ru": "Документ",
+            "target_body": target,
+            "texts": TEXTS,
+        },
         status=201,
     )
     fire(roles.secretariat, document["id"], "submit")
@@ -184,6 +220,7 @@ def test_convention(roles, session):
         {
             "kind": "convention",
             "title": "Privileges and immunities",
+            "title_ru": "Документ",
             "threshold": 3,
             "texts": TEXTS,
         },

@@ -258,7 +258,14 @@ def test_project_rounds_are_not_shown_to_observers(roles):
     project = roles.secretariat.ok(
         "POST",
         "/documents",
-        {"kind": "project_proposal", "title": "P", "proposer": STATE, "budget": 10, "texts": TEXTS},
+        {
+            "kind": "project_proposal",
+            "title": "P",
+            "title_ru": "Документ",
+            "proposer": STATE,
+            "budget": 10,
+            "texts": TEXTS,
+        },
         status=201,
     )
     for trigger in ("screen", "forward_to_prc"):

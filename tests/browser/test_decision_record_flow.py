@@ -31,6 +31,7 @@ def test_a_past_meeting_s_decision_the_register_and_the_catalogue(open_page):
     assert "Oman is registered as an applicant." in officer.inner_text(".flash-success")
     officer.select_option("select[name=kind]", "observer_application")
     officer.fill("input[name=title]", "Application of Oman for observer status")
+    officer.fill("input[name=title_ru]", "Заявка Омана на получение статуса наблюдателя")
     officer.fill("input[name=received_on]", "2024-03-01")
     officer.fill("textarea[name=text_en]", "Oman requests observer status.")
     officer.click("form.form-card button[type=submit]")

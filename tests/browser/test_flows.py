@@ -72,6 +72,7 @@ def test_concept_paper_from_drafting_to_approved_by_consensus(open_page):
     coordinator.click("text=New draft")
     coordinator.select_option("select[name=kind]", "concept_paper")
     coordinator.fill("input[name=title]", "Seminar on early warning of natural disasters")
+    coordinator.fill("input[name=title_ru]", "Семинар по раннему предупреждению стихийных бедствий")
     coordinator.select_option("select[name=priority_area]", "MIL-1")
     coordinator.fill("textarea[name=text_en]", "# Seminar\n\n1. The seminar shall meet in Astana.")
     coordinator.fill("textarea[name=text_ru]", "# Семинар\n\n1. Семинар пройдёт в Астане.")

@@ -65,6 +65,7 @@ def soc_paper(session, cast, frozen_clock):
         cast.coordinator,
         kind="concept_paper",
         title="Concept paper on deadlines",
+        title_ru="Документ",
         priority_area="MIL-1",
         proposer="KAZ",
         texts=TEXTS,

@@ -52,6 +52,7 @@ def seed_silence_rounds(
                         coordinator,
                         kind="concept_paper",
                         title=f"Concept paper {tag}-{number}",
+                        title_ru="Документ",
                         priority_area="MIL-1",
                         proposer="KAZ",
                         texts=TEXTS,

@@ -165,6 +165,7 @@ def test_a_convention_enters_into_force_on_its_date_once(session, cast, frozen_c
         cast.secretariat,
         kind="convention",
         title="Convention",
+        title_ru="Документ",
         threshold=2,
         texts={"en": "Text.", "ru": "Текст."},
     )

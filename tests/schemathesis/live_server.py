@@ -52,6 +52,7 @@ def seed(session) -> None:
         kaz,
         kind="concept_paper",
         title="Fuzzing paper",
+        title_ru="Документ",
         priority_area="MIL-1",
         texts=TEXTS,
     )
@@ -62,6 +63,7 @@ def seed(session) -> None:
         kaz,
         kind="project_proposal",
         title="Fuzzing project",
+        title_ru="Документ",
         proposer="KAZ",
         budget=Decimal("1000"),
         texts=TEXTS,
@@ -77,6 +79,7 @@ def seed(session) -> None:
         secretariat,
         kind="convention",
         title="Fuzzing convention",
+        title_ru="Документ",
         threshold=14,
         texts=TEXTS,
     )
@@ -93,6 +96,7 @@ def seed(session) -> None:
         secretariat,
         kind="observer_application",
         title="Fuzzing application",
+        title_ru="Документ",
         applicant="EEC",
         texts=TEXTS,
     )

@@ -64,7 +64,13 @@ def build_world(session, make_user) -> World:
     kaz, officer = users["coordinator"], users["secretariat"]
     texts = {"en": "# Paper\n\n1. First.", "ru": "# Документ\n\n1. Первое."}
     concept = operations.create_document(
-        session, kaz, kind="concept_paper", title="Paper A", priority_area="MIL-1", texts=texts
+        session,
+        kaz,
+        kind="concept_paper",
+        title="Paper A",
+        title_ru="Документ",
+        priority_area="MIL-1",
+        texts=texts,
     )
     operations.add_version(session, kaz, concept.id, texts={"en": "# Paper\n\n1. First, amended."})
     operations.fire_trigger(session, kaz, concept.id, "submit")
@@ -81,7 +87,13 @@ def build_world(session, make_user) -> World:
     )
     tur = make_user(session, delegate_of=["TUR"])
     amendment = operations.create_document(
-        session, tur, kind="catalogue_amendment", title="Measure B", proposer="TUR", texts=texts
+        session,
+        tur,
+        kind="catalogue_amendment",
+        title="Measure B",
+        title_ru="Документ",
+        proposer="TUR",
+        texts=texts,
     )
     operations.propose_changes(session, tur, amendment.id, [VOLUNTEERISM])
     operations.fire_trigger(session, tur, amendment.id, "submit")
@@ -91,18 +103,26 @@ def build_world(session, make_user) -> World:
         kaz,
         kind="concept_paper",
         title="Restricted paper",
+        title_ru="Документ",
         priority_area="MIL-1",
         restricted=True,
         texts=texts,
     )
     convention = operations.create_document(
-        session, officer, kind="convention", title="Convention C", threshold=3, texts=texts
+        session,
+        officer,
+        kind="convention",
+        title="Convention C",
+        title_ru="Документ",
+        threshold=3,
+        texts=texts,
     )
     application = operations.create_document(
         session,
         officer,
         kind="observer_application",
         title="Application D",
+        title_ru="Документ",
         applicant="ECO",
         texts=texts,
     )

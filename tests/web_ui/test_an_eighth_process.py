@@ -50,7 +50,12 @@ def test_an_eighth_process_runs_from_a_toml_file_and_one_effect(
     delegates = {code: make_user(session, delegate_of=[code]) for code in ("KAZ", "CHN")}
 
     statement = operations.create_document(
-        session, officer, kind="chair_statement", title="Statement on the SOC retreat", texts=TEXTS
+        session,
+        officer,
+        kind="chair_statement",
+        title="Statement on the SOC retreat",
+        title_ru="Документ",
+        texts=TEXTS,
     )
     assert statement.symbol.split("/")[1] == "CHS"
     operations.fire_trigger(session, officer, statement.id, "circulate")
@@ -84,7 +89,7 @@ def test_an_eighth_process_runs_from_a_toml_file_and_one_effect(
 def test_its_guards_and_irreversible_step_come_from_the_file(eight_processes, session, make_user):
     officer = make_user(session, secretariat=True)
     statement = operations.create_document(
-        session, officer, kind="chair_statement", title="A second statement"
+        session, officer, kind="chair_statement", title="A second statement", title_ru="Документ"
     )
     with pytest.raises(GuardFailed, match="no text yet"):
         operations.fire_trigger(session, officer, statement.id, "circulate")

@@ -119,7 +119,13 @@ def _forms(world):
         ),
         "new concept paper": (
             "/documents/new",
-            {"kind": "concept_paper", "title": "New", "priority_area": "MIL-1", "text_en": "x"},
+            {
+                "kind": "concept_paper",
+                "title": "New",
+                "title_ru": "Документ",
+                "priority_area": "MIL-1",
+                "text_en": "x",
+            },
         ),
         "close the meeting round": (f"/rounds/{world.meeting.id}/close", {"note": "agreed"}),
         "extend the deadline": (
@@ -136,7 +142,12 @@ def _forms(world):
         ),
         "register an application": (
             "/secretariat/applications/new",
-            {"kind": "observer_application", "applicant": "SCO", "title": "SCO application"},
+            {
+                "kind": "observer_application",
+                "applicant": "SCO",
+                "title": "SCO application",
+                "title_ru": "Документ",
+            },
         ),
         "note verbale": (
             f"/rounds/{world.silence.id}/on-behalf",

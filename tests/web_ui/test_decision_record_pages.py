@@ -21,8 +21,14 @@ def test_a_past_meeting_entered_through_the_page(client, world, session):
     enters both on 3 March."""
     officer = world.users["secretariat"]
     application = operations.create_document(
-        session, officer, kind="observer_application", title="SCO", applicant="SCO",
-        texts={"en": "Letter."}, taken_on="2025-02-01",
+        session,
+        officer,
+        kind="observer_application",
+        title="SCO",
+        title_ru="Документ",
+        applicant="SCO",
+        texts={"en": "Letter."},
+        taken_on="2025-02-01",
     )
     for trigger in ("begin_check", "forward_to_soc"):
         operations.fire_trigger(session, officer, application.id, trigger, taken_on="2025-02-05")
@@ -65,6 +71,7 @@ def approve_the_concept_paper(session, world, *, taken_on=None):
         world.users["coordinator"],
         kind="concept_paper",
         title="Paper E",
+        title_ru="Документ",
         priority_area="MIL-1",
         texts={"en": "# Paper\n\nText.", "ru": "# Документ\n\nТекст."},
     )
@@ -101,8 +108,13 @@ def test_the_register_the_sheet_and_the_csv(client, world, session):
 
 def test_registering_an_applicant_and_its_application(client, world, session):
     as_secretariat(client, world)
-    data = {"kind": "state", "code": "omn", "name_en": "Oman", "name_ru": "Оман",
-            "received_on": "2025-02-01"}
+    data = {
+        "kind": "state",
+        "code": "omn",
+        "name_en": "Oman",
+        "name_ru": "Оман",
+        "received_on": "2025-02-01",
+    }
     response = client.post("/secretariat/participants/new", data=data)
     assert response.status_code == 302 and "applicant=OMN" in response.headers["Location"]
     oman = session.scalar(select(Participant).where(Participant.code == "OMN"))
@@ -120,18 +132,26 @@ def test_an_amendment_s_changes_are_edited_on_their_page(client, world, session)
         world.users["secretariat"],
         kind="catalogue_amendment",
         title="New measures",
+        title_ru="Документ",
         proposer="TUR",
         texts={"en": "Text.", "ru": "Текст."},
     )
     session.commit()
     as_secretariat(client, world)
     path = f"/documents/{amendment.id}/catalogue-changes"
-    bad = client.post(path, data={"op": "add_measure", "area": "ZZZ-1", "text_en": "x",
-                                  "text_ru": "х"})
+    bad = client.post(
+        path, data={"op": "add_measure", "area": "ZZZ-1", "text_en": "x", "text_ru": "х"}
+    )
     assert bad.status_code == 422 and "no priority area ZZZ-1" in bad.get_data(as_text=True)
-    good = client.post(path, data={"op": "add_measure", "area": "HUM-1",
-                                   "text_en": VOLUNTEERISM["text_en"],
-                                   "text_ru": VOLUNTEERISM["text_ru"]})
+    good = client.post(
+        path,
+        data={
+            "op": "add_measure",
+            "area": "HUM-1",
+            "text_en": VOLUNTEERISM["text_en"],
+            "text_ru": VOLUNTEERISM["text_ru"],
+        },
+    )
     assert good.status_code == 302
     assert amendment.attributes["catalogue_changes"][0]["code"] == "HUM-1.1"
     assert "HUM-1.1" in client.get(f"/documents/{amendment.id}").get_data(as_text=True)
@@ -140,7 +160,12 @@ def test_an_amendment_s_changes_are_edited_on_their_page(client, world, session)
 def test_the_catalogue_its_editions_and_their_comparison(client, world, session):
     officer = world.users["secretariat"]
     amendment = operations.create_document(
-        session, officer, kind="catalogue_amendment", title="Volunteerism", proposer="TUR",
+        session,
+        officer,
+        kind="catalogue_amendment",
+        title="Volunteerism",
+        title_ru="Документ",
+        proposer="TUR",
         texts={"en": "Text."},
     )
     operations.propose_changes(session, officer, amendment.id, [VOLUNTEERISM])
@@ -174,10 +199,12 @@ def test_a_capital_confirms_through_the_page(client, world, session):
     assert "Adopted ad referendum" in page and "Record a capital" in page
     form = client.get(f"/rounds/{round_.id}/confirm")
     assert form.status_code == 200
-    missing = client.post(f"/rounds/{round_.id}/confirm", data={"participant": "CHN",
-                                                                "answer": "withdraw"})
+    missing = client.post(
+        f"/rounds/{round_.id}/confirm", data={"participant": "CHN", "answer": "withdraw"}
+    )
     assert missing.status_code == 422
-    done = client.post(f"/rounds/{round_.id}/confirm", data={"participant": "CHN",
-                                                             "answer": "confirm"})
+    done = client.post(
+        f"/rounds/{round_.id}/confirm", data={"participant": "CHN", "answer": "confirm"}
+    )
     assert done.status_code == 302
     assert world.amendment.state == "soc_consideration"  # the SWG agreed, now final

@@ -23,6 +23,7 @@ def prc_round(session, make_user):
         kaz,
         kind="project_proposal",
         title="Fund project",
+        title_ru="Документ",
         proposer="KAZ",
         budget=1000,
         texts={"en": "# Project"},

@@ -92,6 +92,7 @@ def grow(session, world, make_user, copies: int = 12) -> None:
             kaz,
             kind="concept_paper",
             title=f"Paper {number}",
+            title_ru="Документ",
             priority_area="MIL-1",
             texts={"en": f"Text {number}", "ru": f"Текст {number}"},
         )

@@ -117,7 +117,7 @@ def new_document(session, cast):
         args = {**CREATE_ARGS[kind], **overrides}
         creator = cast.by_role(CREATOR[kind])
         return operations.create_document(
-            session, creator, kind=kind, title=f"A {kind}", texts=texts, **args
+            session, creator, kind=kind, title=f"A {kind}", title_ru="Документ", texts=texts, **args
         )
 
     return make

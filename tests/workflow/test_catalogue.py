@@ -26,14 +26,23 @@ NEW_MEASURE = {
     "text_en": "Annual rally of volunteer movement leaders.",
     "text_ru": "Ежегодный слет лидеров волонтерского движения.",
 }
-RENAME = {"op": "rename_area", "code": "ECO-4", "name_en": "Tourism and travel",
-          "name_ru": "Туризм и путешествия"}
+RENAME = {
+    "op": "rename_area",
+    "code": "ECO-4",
+    "name_en": "Tourism and travel",
+    "name_ru": "Туризм и путешествия",
+}
 
 
 def adopt(session, cast, changes):
     amendment = ops.create_document(
-        session, cast.secretariat, kind="catalogue_amendment", title="Amendment",
-        proposer="CHN", texts=TEXTS,
+        session,
+        cast.secretariat,
+        kind="catalogue_amendment",
+        title="Amendment",
+        title_ru="Документ",
+        proposer="CHN",
+        texts=TEXTS,
     )
     ops.propose_changes(session, cast.secretariat, amendment.id, changes)
     ops.fire_trigger(session, cast.secretariat, amendment.id, "submit")
@@ -47,11 +56,41 @@ def adopt(session, cast, changes):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ([{"op": "rename_area", "code": "ZZZ-9", "name_en": "x", "name_ru": "х"}], "no priority area ZZZ-9"),
+        (
+            [{"op": "rename_area", "code": "ZZZ-9", "name_en": "x", "name_ru": "х"}],
+            "no priority area ZZZ-9",
+        ),
         ([{"op": "amend_measure", "code": "HUM-1.7", "text_en": "x"}], "no measure HUM-1.7"),
-        ([{"op": "add_area", **{k: v for k, v in NEW_AREA.items() if k != "op"}, "dimension": "SPACE"}], "no dimension"),
-        ([{"op": "add_area", **{k: v for k, v in NEW_AREA.items() if k != "op"}, "code": "ECO-1"}], "exists already"),
-        ([{"op": "add_area", **{k: v for k, v in NEW_AREA.items() if k != "op"}, "coordinators": ["JPN"]}], "not a member state"),
+        (
+            [
+                {
+                    "op": "add_area",
+                    **{k: v for k, v in NEW_AREA.items() if k != "op"},
+                    "dimension": "SPACE",
+                }
+            ],
+            "no dimension",
+        ),
+        (
+            [
+                {
+                    "op": "add_area",
+                    **{k: v for k, v in NEW_AREA.items() if k != "op"},
+                    "code": "ECO-1",
+                }
+            ],
+            "exists already",
+        ),
+        (
+            [
+                {
+                    "op": "add_area",
+                    **{k: v for k, v in NEW_AREA.items() if k != "op"},
+                    "coordinators": ["JPN"],
+                }
+            ],
+            "not a member state",
+        ),
         ([{"op": "merge_areas", "code": "ECO-1"}], "one of add_area"),
         ([NEW_MEASURE], "no priority area HUM-2"),  # the area is added by another change first
         ([], "non-empty list"),
@@ -61,7 +100,12 @@ def test_a_change_naming_what_does_not_exist_is_refused_at_proposal(
     session, cast, changes, message
 ):
     amendment = ops.create_document(
-        session, cast.secretariat, kind="catalogue_amendment", title="A", proposer="CHN",
+        session,
+        cast.secretariat,
+        kind="catalogue_amendment",
+        title="A",
+        title_ru="Документ",
+        proposer="CHN",
         texts=TEXTS,
     )
     with pytest.raises(InvalidInput, match=message):
@@ -71,7 +115,12 @@ def test_a_change_naming_what_does_not_exist_is_refused_at_proposal(
 
 def test_changes_are_proposed_by_who_may_revise_and_only_while_drafted(session, cast):
     amendment = ops.create_document(
-        session, cast.proposer, kind="catalogue_amendment", title="A", proposer="CHN",
+        session,
+        cast.proposer,
+        kind="catalogue_amendment",
+        title="A",
+        title_ru="Документ",
+        proposer="CHN",
         texts=TEXTS,
     )
     with pytest.raises(NotPermitted):
@@ -93,8 +142,12 @@ def test_adoption_applies_the_changes_and_makes_the_next_edition(session, cast):
     assert [p.code for p in new_area.coordinators] == ["KAZ"]
     measure = session.scalar(select(Measure).where(Measure.code == "HUM-2.1"))
     assert measure.since == after.number
-    assert {"code": "HUM-2.1", "area": "HUM-2", "text_en": NEW_MEASURE["text_en"],
-            "text_ru": NEW_MEASURE["text_ru"]} in after.content["measures"]
+    assert {
+        "code": "HUM-2.1",
+        "area": "HUM-2",
+        "text_en": NEW_MEASURE["text_en"],
+        "text_ru": NEW_MEASURE["text_ru"],
+    } in after.content["measures"]
     differences = catalogue.compare(before.content, after.content)
     assert {(d["what"], d["code"], d["change"]) for d in differences} == {
         ("area", "HUM-2", "added"),
@@ -113,13 +166,23 @@ def test_retiring_an_area_takes_it_out_of_the_catalogue_in_force(session, cast):
     assert "HUM-2" not in [a["code"] for a in catalogue.snapshot(session)["areas"]]
     with pytest.raises(InvalidInput, match="left the Catalogue"):
         ops.create_document(
-            session, cast.coordinator, kind="concept_paper", title="x", priority_area="HUM-2"
+            session,
+            cast.coordinator,
+            kind="concept_paper",
+            title="x",
+            title_ru="Документ",
+            priority_area="HUM-2",
         )
 
 
 def test_changes_gone_stale_stop_the_adoption(session, cast):
     first = ops.create_document(
-        session, cast.secretariat, kind="catalogue_amendment", title="A", proposer="CHN",
+        session,
+        cast.secretariat,
+        kind="catalogue_amendment",
+        title="A",
+        title_ru="Документ",
+        proposer="CHN",
         texts=TEXTS,
     )
     ops.propose_changes(session, cast.secretariat, first.id, [RENAME])

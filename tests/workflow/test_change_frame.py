@@ -14,7 +14,13 @@ from workflow.change import document_change
 @pytest.fixture
 def paper(session, cast):
     return operations.create_document(
-        session, cast.coordinator, kind="concept_paper", title="P", priority_area="MIL-1", texts=TEXTS
+        session,
+        cast.coordinator,
+        kind="concept_paper",
+        title="P",
+        title_ru="Документ",
+        priority_area="MIL-1",
+        texts=TEXTS,
     )
 
 

@@ -125,6 +125,7 @@ def proposal_in(race_engine: Engine, users: dict[str, int], state: str) -> int:
             secretariat,
             kind="project_proposal",
             title="Maritime incident hotline",
+            title_ru="Документ",
             proposer="KAZ",
             budget=25000,
             texts={"en": "Rev.1"},

@@ -39,9 +39,7 @@ def meeting_on(session, cast, document, day: date, *, on_consensus=None, consent
         ops.record_position(
             session, consent_from, round_.id, participant="KAZ", kind=PositionKind.CONSENT
         )
-    ops.close_round(
-        session, cast.secretariat, round_.id, taken_on=day, on_consensus=on_consensus
-    )
+    ops.close_round(session, cast.secretariat, round_.id, taken_on=day, on_consensus=on_consensus)
     return round_
 
 
@@ -63,6 +61,7 @@ def test_a_past_meeting_s_decision_dates_everything_derived_from_it(session, cas
         cast.secretariat,
         kind="catalogue_amendment",
         title="Update of the Catalogue",
+        title_ru="Документ",
         proposer="CHN",
         texts=TEXTS,
         taken_on=date(2021, 6, 1),
@@ -122,6 +121,7 @@ def test_a_grant_dates_the_status_history_by_the_act(session, cast):
         cast.secretariat,
         kind="observer_application",
         title="Application of Oman",
+        title_ru="Документ",
         applicant="OMN",
         texts=TEXTS,
         taken_on=date(2023, 1, 12),
@@ -140,7 +140,9 @@ def test_a_grant_dates_the_status_history_by_the_act(session, cast):
         (ParticipantStatus.OBSERVER, date(2023, 6, 15), None),
     ]
     decision = session.scalar(select(Decision).where(Decision.document_id == application.id))
-    assert decision.symbol == "SOC.DEC/1/23" and decision.title == "Observer status granted by the SOC"
+    assert (
+        decision.symbol == "SOC.DEC/1/23" and decision.title == "Observer status granted by the SOC"
+    )
 
 
 def test_the_other_road_goes_through_the_mc(session, cast, new_document):
@@ -164,7 +166,11 @@ def test_only_the_roads_the_definition_offers(session, cast, new_document):
     ops.fire_trigger(session, cast.secretariat, application.id, "forward_to_soc")
     with pytest.raises(InvalidInput, match="on_consensus"):
         ops.open_round(
-            session, cast.secretariat, application.id, mode=RoundMode.MEETING, on_consensus="mc_grant"
+            session,
+            cast.secretariat,
+            application.id,
+            mode=RoundMode.MEETING,
+            on_consensus="mc_grant",
         )
 
 
@@ -172,8 +178,14 @@ def test_decisions_are_numbered_per_body_and_year(session, cast):
     def approved(day):
         """A catalogue amendment submitted a month before `day`, approved by the SOC on it."""
         amendment = ops.create_document(
-            session, cast.secretariat, kind="catalogue_amendment", title="A", proposer="CHN",
-            texts=TEXTS, taken_on=day - timedelta(days=30),
+            session,
+            cast.secretariat,
+            kind="catalogue_amendment",
+            title="A",
+            title_ru="Документ",
+            proposer="CHN",
+            texts=TEXTS,
+            taken_on=day - timedelta(days=30),
         )
         ops.propose_changes(session, cast.secretariat, amendment.id, [MEASURE])
         ops.fire_trigger(session, cast.secretariat, amendment.id, "submit", taken_on=day)
@@ -202,6 +214,7 @@ def test_a_bad_date_of_act_is_refused_and_nothing_written(
         cast.secretariat,
         kind="catalogue_amendment",
         title="A",
+        title_ru="Документ",
         proposer="CHN",
         texts=TEXTS,
         taken_on=date(2024, 5, 1),
@@ -270,7 +283,12 @@ def test_an_applicant_is_in_no_electorate(session, cast, new_document):
 
 def test_the_original_and_its_revisions_keep_their_symbols_in_the_decision(session, cast):
     paper = ops.create_document(
-        session, cast.coordinator, kind="concept_paper", title="P", priority_area="MIL-1",
+        session,
+        cast.coordinator,
+        kind="concept_paper",
+        title="P",
+        title_ru="Документ",
+        priority_area="MIL-1",
         texts=TEXTS,
     )
     ops.add_version(session, cast.coordinator, paper.id, texts=TEXTS)

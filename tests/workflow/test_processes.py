@@ -48,16 +48,30 @@ def test_concept_paper_from_drafting_to_approved(session, cast, new_document):
 def test_concept_paper_needs_its_coordinator(session, cast):
     with pytest.raises(NotPermitted):
         ops.create_document(
-            session, cast.proposer, kind="concept_paper", title="x", priority_area="MIL-1"
+            session,
+            cast.proposer,
+            kind="concept_paper",
+            title="x",
+            title_ru="Документ",
+            priority_area="MIL-1",
         )
     with pytest.raises(InvalidInput, match="priority area"):
-        ops.create_document(session, cast.coordinator, kind="concept_paper", title="x")
+        ops.create_document(
+            session, cast.coordinator, kind="concept_paper", title="x", title_ru="Документ"
+        )
 
 
 def test_catalogue_amendment_adoption_makes_a_new_edition(session, cast, new_document):
     before = session.scalar(select(func.count()).select_from(CatalogueEdition))
     amendment = new_document("catalogue_amendment")
-    changes = [{"op": "add_measure", "area": "HUM-1", "text_en": "Volunteerism.", "text_ru": "Волонтерство."}]
+    changes = [
+        {
+            "op": "add_measure",
+            "area": "HUM-1",
+            "text_en": "Volunteerism.",
+            "text_ru": "Волонтерство.",
+        }
+    ]
     ops.propose_changes(session, cast.proposer, amendment.id, changes)
     ops.fire_trigger(session, cast.proposer, amendment.id, "submit")
     for _ in range(3):
@@ -195,6 +209,7 @@ def test_outcome_document_target_must_be_mc_or_summit(session, cast):
             cast.proposer,
             kind="outcome_document",
             title="x",
+            title_ru="Документ",
             proposer="CHN",
             target_body="SOC",
         )

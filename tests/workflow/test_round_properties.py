@@ -289,6 +289,7 @@ class Run:
                 secretariat,
                 kind=KIND,
                 title="Early warning network",
+                title_ru="Документ",
                 proposer=PROPOSER,
                 budget=50000,
                 texts={"en": "Rev.1 text"},

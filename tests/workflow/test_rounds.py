@@ -455,9 +455,20 @@ def test_withdrawing_voids_the_open_round(session, cast, meeting, swg_paper):
 )
 def test_values_the_database_cannot_hold_are_refused_first(session, make_user, fields, message):
     officer = make_user(session, secretariat=True)
-    values = {"kind": "project_proposal", "title": "Hotline", "proposer": "KAZ", "budget": 100}
+    values = {
+        "kind": "project_proposal",
+        "title": "Hotline",
+        "title_ru": "Документ",
+        "proposer": "KAZ",
+        "budget": 100,
+    }
     if "threshold" in fields:
-        values = {"kind": "convention", "title": "Convention", "threshold": 14}
+        values = {
+            "kind": "convention",
+            "title": "Convention",
+            "title_ru": "Документ",
+            "threshold": 14,
+        }
     values |= fields
     with pytest.raises(InvalidInput, match=message):
         ops.create_document(session, officer, texts=values.pop("texts", {"en": "x"}), **values)

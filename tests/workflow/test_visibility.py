@@ -23,7 +23,12 @@ def record(session, cast):
     """A shared paper with SWG and SOC rounds, a restricted one, and a project before the PRC
     (a body observers do not attend)."""
     shared = operations.create_document(
-        session, cast.coordinator, kind="concept_paper", title="Shared", priority_area="MIL-1",
+        session,
+        cast.coordinator,
+        kind="concept_paper",
+        title="Shared",
+        title_ru="Документ",
+        priority_area="MIL-1",
         texts=TEXTS,
     )
     operations.fire_trigger(session, cast.coordinator, shared.id, "submit")
@@ -33,12 +38,24 @@ def record(session, cast):
     )
     operations.close_round(session, cast.secretariat, swg.id)
     restricted = operations.create_document(
-        session, cast.coordinator, kind="concept_paper", title="Restricted",
-        priority_area="MIL-1", restricted=True, texts=TEXTS,
+        session,
+        cast.coordinator,
+        kind="concept_paper",
+        title="Restricted",
+        title_ru="Документ",
+        priority_area="MIL-1",
+        restricted=True,
+        texts=TEXTS,
     )
     project = operations.create_document(
-        session, cast.proposer, kind="project_proposal", title="Project", proposer="CHN",
-        budget="1000", texts=TEXTS,
+        session,
+        cast.proposer,
+        kind="project_proposal",
+        title="Project",
+        title_ru="Документ",
+        proposer="CHN",
+        budget="1000",
+        texts=TEXTS,
     )
     operations.fire_trigger(session, cast.secretariat, project.id, "screen")
     operations.fire_trigger(session, cast.secretariat, project.id, "forward_to_prc")

@@ -113,6 +113,9 @@ class Request(BaseModel):
 class DocumentCreate(Request):
     kind: Name = Field(description="the workflow, see GET /workflows")
     title: _text(300, 1)
+    title_ru: _text(300) = Field(
+        default="", description="required where Russian is a working language of the forum"
+    )
     priority_area: AreaCode | None = None
     proposer: ParticipantCode | None = None
     applicant: ParticipantCode | None = None
@@ -442,6 +445,7 @@ class DocumentSummary(BaseModel):
     symbol: str
     kind: str
     title: str
+    title_ru: str
     state: str
     state_title: str = Field(description="the state's title in the request's language")
     state_titles: dict[str, str] = _labels("the state's title")

@@ -186,6 +186,7 @@ def document_summary(row: DocumentRow) -> schemas.DocumentSummary:
         symbol=row.symbol,
         kind=row.kind,
         title=row.title,
+        title_ru=row.title_ru,
         state=row.state,
         state_title=_state_title(row),
         state_titles=_state_titles(row.kind, row.state),

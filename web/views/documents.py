@@ -240,6 +240,7 @@ def document_new():
                 current_user,
                 kind=form.kind.data,
                 title=form.title.data,
+                title_ru=form.title_ru.data,
                 priority_area=form.priority_area.data or None,
                 proposer=form.proposer.data or None,
                 target_body=form.target_body.data or None,

@@ -140,10 +140,19 @@ def trigger_title(kind: str, state: str, trigger: str, language: str | None = No
     return reg.get(kind).trigger_title(state, trigger, language or current_language())
 
 
+def document_titles(document) -> tuple[str, list[tuple[str, str]]]:
+    """A document's title in the reader's language, and its other titles (language, text)."""
+    language = current_language()
+    given = {"en": document.title, "ru": document.title_ru}
+    shown = document.title_in(language)
+    return shown, [(lang, text) for lang, text in given.items() if text and text != shown]
+
+
 @bp.app_context_processor
 def template_globals() -> dict:
     return {
         "kind_title": kind_title,
+        "document_titles": document_titles,
         "state_title": state_title,
         "trigger_title": trigger_title,
         "time_left": time_left,

@@ -203,6 +203,7 @@ def application_new():
                 current_user,
                 kind=form.kind.data,
                 title=form.title.data,
+                title_ru=form.title_ru.data,
                 applicant=form.applicant.data,
                 texts=texts or None,
                 taken_on=form.received_on.data,
