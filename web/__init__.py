@@ -42,8 +42,9 @@ def create_app(
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from web import api, auth, errors, views
+    from web import api, auth, errors, i18n, views
 
+    i18n.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)

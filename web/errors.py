@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from web import db
+from web.i18n import translate_error
 from web.problems import (
     Problem,
     from_domain_error,
@@ -65,7 +66,7 @@ def describe(problem: Problem) -> tuple[str, list[str]]:
     if isinstance(error, RoundClosed):
         return "The round is closed: positions can no longer be recorded or changed.", [str(error)]
     if isinstance(error, ConcordError):
-        return str(error) or DEFAULT_MESSAGES.get(problem.status, ""), []
+        return translate_error(error) or DEFAULT_MESSAGES.get(problem.status, ""), []
     if isinstance(error, HTTPException) and not _custom(error):
         return DEFAULT_MESSAGES.get(problem.status, "") or error.name, []
     if problem.status >= 500:

@@ -1,10 +1,26 @@
-"""The one family of domain errors. The interfaces (web, API, CLI) decide how each is shown."""
+"""The one family of domain errors. The interfaces (web, API, CLI) decide how each is shown.
+
+A message is English, marked with `N_` so the catalogues can translate it, with its
+values apart (`%(name)s` placeholders): the web translates the message, then fills
+the values in. `str(error)` is the English message, for the CLI and the logs.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation (extracted by pybabel); the web translates it when shown."""
+    return message
 
 
 class ConcordError(Exception):
     """Base of every domain error; `str(error)` is a message for a person."""
+
+    def __init__(self, message: str = "", **params: Any):
+        self.message, self.params = message, params
+        super().__init__(message % params if params else message)
 
 
 class InvalidInput(ConcordError):
@@ -24,18 +40,21 @@ class TriggerNotAllowed(ConcordError):
 
     def __init__(self, trigger: str, state: str, allowed: list[str]):
         self.trigger, self.state, self.allowed = trigger, state, sorted(allowed)
-        allowed_text = ", ".join(self.allowed) or "none"
         super().__init__(
-            f"'{trigger}' is not possible in state '{state}'; possible here: {allowed_text}"
+            N_("'%(trigger)s' is not possible in state '%(state)s'; possible here: %(allowed)s"),
+            trigger=trigger,
+            state=state,
+            allowed=", ".join(self.allowed) or "—",
         )
 
 
 class GuardFailed(ConcordError):
     """A condition of the transition is not met."""
 
-    def __init__(self, guard: str, reason: str):
-        self.guard, self.reason = guard, reason
-        super().__init__(reason)
+    def __init__(self, guard: str, reason: str, **params: Any):
+        self.guard = guard
+        super().__init__(reason, **params)
+        self.reason = str(self)
 
 
 class Conflict(ConcordError):
@@ -49,8 +68,8 @@ class StaleChange(ConcordError):
 class RoundClosed(ConcordError):
     """The round is no longer open."""
 
-    def __init__(self, message: str = "round closed"):
-        super().__init__(message)
+    def __init__(self, message: str = N_("round closed"), **params: Any):
+        super().__init__(message, **params)
 
 
 class DefinitionError(ConcordError):
