@@ -14,6 +14,7 @@ takes the engine's audit-chain lock, so firings are serial by design.
 from __future__ import annotations
 
 import argparse
+import secrets
 import tempfile
 import time
 import uuid
@@ -159,6 +160,7 @@ def main() -> None:
     parser.add_argument("--baseline-transactions", type=int, default=1_000)
     args = parser.parse_args()
     configure(None)
+    audit.configure_keys(secrets.token_hex(32))
     with tempfile.TemporaryDirectory() as workdir:
         runtime, drop = isolated_runtime(args.database_url, Path(workdir))
         try:

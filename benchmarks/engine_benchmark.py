@@ -2,6 +2,11 @@
 
     python benchmarks/engine_benchmark.py [--database-url URL] [--n 200]
 
+On PostgreSQL it also runs 8 concurrent writers, each recording positions in a round of
+its own document, against 8 writers all recording in one document's round, and prints
+the throughput of each and their ratio (writers of different documents should not wait
+for each other).
+
 Runs on a temporary SQLite file, and on PostgreSQL when --database-url (or
 CONCORD_BENCH_DATABASE_URL) names a database: there it creates a schema of its
 own and drops it at the end. Each measured operation is one transaction, as a
@@ -15,9 +20,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -32,7 +39,7 @@ from bootstrap.profile import load_profile
 from config.settings import DEFAULT_PROFILE
 from models import Base, Participant, ParticipantStatus, PositionKind, RoundMode, User
 from models.db import make_engine
-from workflow import operations
+from workflow import audit, operations
 from workflow.accounts import create_user
 
 PASSWORD = "bench-password-1"
@@ -158,6 +165,63 @@ def bench_triggers(engine: Engine, counter: StatementCounter, n: int, people) ->
     return measure("fire a trigger", counter, n, prepare, run)
 
 
+def open_meeting_round(session: Session, secretariat: User) -> int:
+    document = new_proposal(session, secretariat)
+    operations.fire_trigger(session, secretariat, document.id, "screen")
+    operations.fire_trigger(session, secretariat, document.id, "forward_to_prc")
+    return operations.open_round(session, secretariat, document.id, mode=RoundMode.MEETING).id
+
+
+WRITERS = 8
+
+
+def concurrent_writers(engine: Engine, people, rounds: list[int], per_writer: int) -> float:
+    """Positions per second when writer i records `per_writer` positions in rounds[i]."""
+    codes = sorted(people["delegates"])[:WRITERS]
+    start_line = threading.Barrier(WRITERS + 1)
+
+    def writer(i: int) -> None:
+        code = codes[i]
+        with Session(engine, expire_on_commit=False) as session:
+            delegate = session.get(User, people["delegates"][code])
+            session.commit()
+            start_line.wait()
+            for j in range(per_writer):
+                kind = KINDS[j % 2]  # consent / consent with statement: the round stays open
+                operations.record_position(
+                    session,
+                    delegate,
+                    rounds[i],
+                    participant=code,
+                    kind=kind,
+                    text=f"statement {j}" if kind.requires_text else "",
+                )
+                session.commit()
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    start_line.wait()
+    start = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return WRITERS * per_writer / (time.perf_counter() - start)
+
+
+def bench_parallel_documents(engine: Engine, people, per_writer: int) -> None:
+    with Session(engine, expire_on_commit=False) as session:
+        secretariat = session.get(User, people["secretariat"])
+        own = [open_meeting_round(session, secretariat) for _ in range(WRITERS)]
+        shared = open_meeting_round(session, secretariat)
+        session.commit()
+    apart = concurrent_writers(engine, people, own, per_writer)
+    together = concurrent_writers(engine, people, [shared] * WRITERS, per_writer)
+    print(f"\n  {WRITERS} concurrent writers, {per_writer} positions each")
+    print(f"  {'on ' + str(WRITERS) + ' documents (positions/s)':<36} {apart:>10.1f}")
+    print(f"  {'on one document (positions/s)':<36} {together:>10.1f}")
+    print(f"  {'ratio':<36} {apart / together:>10.2f}")
+
+
 def new_proposal(session: Session, secretariat: User):
     return operations.create_document(
         session,
@@ -247,6 +311,8 @@ def run_backend(label: str, engine: Engine, n: int) -> list[Measure]:
         print(
             f"  {m.name:<36} {m.statements:>10.1f} {m.median_ms:>10.3f} {m.ratio(baseline):>11.1f}"
         )
+    if engine.dialect.name == "postgresql":
+        bench_parallel_documents(engine, people, max(n // 4, 10))
     return results
 
 
@@ -271,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.database_url and not args.database_url.startswith("postgresql"):
         parser.error("--database-url must be a PostgreSQL URL (SQLite always runs)")
 
+    audit.configure_keys(secrets.token_hex(32))
     with sqlite_engine() as engine:
         run_backend("SQLite", engine, args.n)
     if args.database_url:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bootstrap.profile import working_languages
 from config.settings import Settings, load_settings
 from models.db import make_engine, make_session_factory
-from workflow import registry
+from workflow import audit, registry
 
 
 @dataclass
@@ -47,4 +47,5 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.sqlalchemy_url)
     registry.configure(settings.workflows_path, working_languages(settings.profile))
+    audit.configure_keys(settings.audit_key, settings.audit_keys_retired.split(","))
     return Runtime(settings=settings, engine=engine, sessions=make_session_factory(engine))

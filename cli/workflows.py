@@ -28,13 +28,16 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 def audit_verify() -> None:
-    """Check the hash chain; exit 1 naming the first altered or removed event."""
+    """Check every chain; name the key that verified each span, or exit 1 naming the first
+    altered, removed or reordered event."""
     with open_session() as session:
-        found = audit.find_break(session)
-        if found is None:
+        report = audit.check(session)
+        for span in report.spans:
+            click.echo(f"verified {span}")
+        if report.broken is None:
             click.echo("audit trail intact")
             return
-        click.echo(f"audit trail broken: {found}", err=True)
+        click.echo(f"audit trail broken: {report.broken}", err=True)
     sys.exit(1)
 
 

@@ -29,6 +29,8 @@ class Settings:
     env: str = "development"
     database_url: str = ""  # empty: a SQLite file in the instance folder
     secret_key: str = ""  # required outside development
+    audit_key: str = ""  # signs the audit trail; required outside development, never in the DB
+    audit_keys_retired: str = ""  # earlier audit keys, comma-separated, to verify old events
     instance_path: str = "instance"
     timezone: str = ""  # shown times' default zone; empty: the forum's (the profile's)
     profile: str = str(DEFAULT_PROFILE)
@@ -126,10 +128,10 @@ def _validate(settings: Settings) -> None:
         raise SettingsError("setting 'login_attempts' must be at least 1")
 
 
-def _development_secret(instance_dir: Path) -> str:
+def _development_secret(instance_dir: Path, name: str = "secret_key") -> str:
     """A secret generated once and kept in the instance folder."""
     instance_dir.mkdir(parents=True, exist_ok=True)
-    key_file = instance_dir / "secret_key"
+    key_file = instance_dir / name
     if not key_file.exists():
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
@@ -148,13 +150,15 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         values[key] = value
     settings = Settings(**values)
     _validate(settings)
-    if not settings.secret_key:
+    for key in ("secret_key", "audit_key"):
+        if getattr(settings, key):
+            continue
         if settings.env == "production":
             raise SettingsError(
-                "setting 'secret_key' is required in production (CONCORD_SECRET_KEY)"
+                f"setting '{key}' is required in production (CONCORD_{key.upper()})"
             )
         settings = dataclasses.replace(
-            settings, secret_key=_development_secret(settings.instance_dir)
+            settings, **{key: _development_secret(settings.instance_dir, key)}
         )
     return settings
 

@@ -1,6 +1,6 @@
 """The data model: one module per aggregate, all on one metadata."""
 
-from models.audit import AuditEvent, AuditHead
+from models.audit import AuditChainHead, AuditEvent, AuditHead
 from models.base import Base, utcnow
 from models.body import Body, BodySeat
 from models.catalogue import CatalogueEdition, Dimension, Measure, PriorityArea, PriorityAreaRole
@@ -34,6 +34,7 @@ __all__ = [
     "Affiliation",
     "ApiToken",
     "AuditEvent",
+    "AuditChainHead",
     "AuditHead",
     "Base",
     "Body",

@@ -19,7 +19,7 @@ from bootstrap.profile import load_profile
 from config.settings import DEFAULT_PROFILE, load_settings
 from models import Base, User
 from models.db import make_engine
-from workflow import clock
+from workflow import audit, clock
 from workflow.accounts import create_user
 
 TEST_PASSWORD = "test-password-1"
@@ -128,6 +128,9 @@ def make_user(session: Session):
     return factory
 
 
+audit.configure_keys("test-audit-key")  # what build_runtime does from the settings
+
+
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str):
     """Settings for an app or CLI under test, with its own instance folder."""
@@ -137,4 +140,5 @@ def settings(tmp_path: Path, database_url: str):
         database_url=database_url,
         instance_path=str(tmp_path / "instance"),
         secret_key="test-secret-key",
+        audit_key="test-audit-key",
     )

@@ -164,7 +164,7 @@ def round_change(
 @contextmanager
 def new_document_change(session: Session, actor: User | None) -> Iterator[Change]:
     """A change that creates a document: the operation sets `change.document` once added."""
-    locking.serialize(session, locking.AUDIT_CHAIN)  # also serialises symbol numbering
+    locking.serialize(session, locking.DOCUMENT_SYMBOLS)
     change = Change(session, actor, touches_document=False)
     yield change
     change.finish()
@@ -175,7 +175,7 @@ def forum_change(
     session: Session, actor: User | None, *, actor_label: str | None = None
 ) -> Iterator[Change]:
     """A change of the forum's own record (participants, the profile), with no document."""
-    locking.serialize(session, locking.AUDIT_CHAIN)
+    locking.serialize(session, locking.FORUM_CHAIN)
     change = Change(session, actor, actor_label=actor_label)
     yield change
     change.finish()

@@ -45,8 +45,7 @@ def version_symbol(document: Document, version: Version | None = None) -> str:
 def next_symbol(session: Session, forum: Forum, definition: Definition, day: date) -> str:
     """`PREFIX/CODE/n/yy`: numbered per kind and year of `day` (the document's submission).
 
-    Callers hold the audit chain lock (PostgreSQL, see `new_document_change`), which
-    serialises numbering.
+    Callers hold the numbering lock (PostgreSQL, see `new_document_change`).
     """
     year = day.strftime("%y")
     head = f"{forum.symbol_prefix}/{definition.symbol}/"

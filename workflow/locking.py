@@ -1,9 +1,9 @@
 """Locks every operation takes before it reads what it will change.
 
-On PostgreSQL: a transaction-scoped advisory lock serialises writers of the audit
-chain (each event hashes the previous one), then `SELECT ... FOR UPDATE` on the
-document. Taking the chain lock first, always, means operations cannot deadlock
-each other. SQLite serialises writers itself and refuses a stale writer.
+On PostgreSQL: `SELECT ... FOR UPDATE` on the document, which also serialises the
+document's audit chain (see workflow.audit); writers of different documents do not wait
+for each other. Changes of the forum's own record and the creation of documents take
+named advisory locks. SQLite serialises writers itself and refuses a stale writer.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from models import Document, Round
 from workflow.errors import NotFound, StaleChange
 
-AUDIT_CHAIN = "audit_chain"
+FORUM_CHAIN = "audit_forum_chain"  # events with no document
+DOCUMENT_SYMBOLS = "document_symbols"  # numbering of new documents
 
 
 def _is_postgres(session: Session) -> bool:
@@ -33,7 +34,6 @@ def serialize(session: Session, name: str) -> None:
 def lock_document(
     session: Session, document_id: int, expected_lock_version: int | None = None
 ) -> Document:
-    serialize(session, AUDIT_CHAIN)
     document = session.scalar(
         select(Document)
         .where(Document.id == document_id)

@@ -102,6 +102,7 @@ def committed(tmp_path, engine) -> Iterator[Runtime]:
         database_url=url,
         instance_path=str(tmp_path / "instance"),
         secret_key="test-secret-key",
+        audit_key="test-audit-key",
         sweep_interval_seconds=1,
     )
     runtime = Runtime(

@@ -27,6 +27,7 @@ def concord(committed, tmp_path):
         CONCORD_INSTANCE_PATH=str(tmp_path / "instance"),
         CONCORD_ENV="testing",
         CONCORD_SECRET_KEY="test-secret-key",
+        CONCORD_AUDIT_KEY="test-audit-key",
         CONCORD_SWEEP_INTERVAL_SECONDS="1",
     )
     command = [sys.executable, "-c", "from cli import main; main()"]

@@ -33,6 +33,10 @@ def test_file_then_environment(tmp_path):
         ({"CONCORD_TIMEZONE": "Mars/Olympus"}, "unknown time zone 'Mars/Olympus'"),
         ({"CONCORD_ENV": "staging"}, "'env' must be one of"),
         ({"CONCORD_ENV": "production"}, "'secret_key' is required in production"),
+        (
+            {"CONCORD_ENV": "production", "CONCORD_SECRET_KEY": "s"},
+            "'audit_key' is required in production",
+        ),
     ],
 )
 def test_bad_settings_fail_with_one_line_naming_the_key(tmp_path, environ, message):
@@ -55,3 +59,6 @@ def test_development_secret_is_generated_once_and_kept(tmp_path):
     assert len(first.secret_key) == 64
     assert first.secret_key == second.secret_key
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert len(first.audit_key) == 64 and first.audit_key == second.audit_key
+    assert first.audit_key != first.secret_key
+    assert (tmp_path / "audit_key").stat().st_mode & 0o077 == 0

@@ -6,7 +6,7 @@ import pytest
 from engine_helpers import TEXTS
 from sqlalchemy import delete, select, update
 
-from models import AuditEvent, PositionKind, RoundMode
+from models import AuditChainHead, AuditEvent, PositionKind, RoundMode
 from workflow import audit
 from workflow import operations as ops
 from workflow.errors import StaleChange
@@ -83,13 +83,69 @@ def test_removing_the_newest_events_is_caught(session, history):
 
 
 def test_a_rehashed_edit_is_still_caught(session, history):
-    """Recomputing the edited event's own hash breaks the link to the next one."""
-    target = events(session, history)[2]
+    """Even with the key, recomputing the edited event's hash breaks the link to the next."""
+    rows = events(session, history)
+    target = rows[2]
     target.comment = "forged"
-    target.hash = target.compute_hash()
+    target.hash = target.compute_hash(b"test-audit-key")
     session.flush()
     session.expire_all()
-    assert audit.verify(session).id == target.id + 1
+    assert audit.verify(session).id == rows[3].id
+
+
+def test_a_chain_recomputed_without_the_key_is_caught(session, history):
+    """Someone with the database but not the key rewrites an event and every later one."""
+    rows = events(session, history)
+    previous = rows[1].hash
+    for event in rows[2:]:
+        if event is rows[2]:
+            event.comment = "forged"
+        event.prev_hash = previous
+        event.hash = previous = event.compute_hash(b"a guessed key")
+    session.flush()
+    session.expire_all()
+    found = audit.find_break(session)
+    assert found.event.id == rows[2].id and "without the key" in found.reason
+
+
+def test_reordered_events_are_caught(session, history):
+    rows = events(session, history)
+    first, second = rows[2], rows[3]
+    first.seq, second.seq = second.seq, first.seq
+    session.flush()
+    session.expire_all()
+    found = audit.find_break(session)
+    assert found.event.id == rows[2].id  # its place in the chain no longer follows
+
+
+def test_a_removed_head_is_caught(session, history):
+    session.execute(delete(AuditChainHead).where(AuditChainHead.chain == history.id))
+    session.expire_all()
+    found = audit.find_break(session)
+    assert found.event.document_id == history.id and "head record was removed" in found.reason
+
+
+def test_each_document_has_its_own_chain(session, history):
+    rows = events(session, history)
+    assert [e.seq for e in rows] == list(range(1, len(rows) + 1))
+    head = session.get(AuditChainHead, history.id)
+    assert (head.last_event_id, head.last_hash) == (rows[-1].id, rows[-1].hash)
+
+
+def test_a_rotated_key_keeps_old_events_verifiable(session, cast, history):
+    old_id = audit.key_id("test-audit-key")
+    try:
+        audit.configure_keys("the-new-key", ["test-audit-key"])
+        audit.record(session, action="note", actor=cast.secretariat, document=history)
+        session.expire_all()
+        report = audit.check(session)
+        assert report.broken is None
+        assert [span.key for span in report.spans][-2:] == [old_id, audit.key_id("the-new-key")]
+        audit.configure_keys("the-new-key")  # the old key forgotten: its events cannot verify
+        found = audit.find_break(session)
+        assert found is not None and "not among the configured audit keys" in found.reason
+    finally:
+        audit.configure_keys("test-audit-key")
 
 
 def test_a_stale_lock_version_is_refused(session, cast, new_document):
