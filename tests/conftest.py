@@ -131,6 +131,13 @@ def make_user(session: Session):
 audit.configure_keys("test-audit-key")  # what build_runtime does from the settings
 
 
+@pytest.fixture(autouse=True)
+def _audit_keys():
+    """Every test signs and verifies with the suite's key, whatever an earlier test's
+    runtime (a development instance generates its own key) configured in this process."""
+    audit.configure_keys("test-audit-key")
+
+
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str):
     """Settings for an app or CLI under test, with its own instance folder."""
