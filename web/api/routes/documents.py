@@ -79,7 +79,7 @@ def get_document(user: User, document_id: int) -> Reply:
     tag="documents",
     query=schemas.PageQuery,
     response=schemas.HistoryPage,
-    errors=(400, 401),
+    errors=(400, 401, 404),
 )
 def document_history(user: User, document_id: int, query: schemas.PageQuery) -> schemas.HistoryPage:
     session = db.session()

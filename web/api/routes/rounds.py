@@ -35,7 +35,7 @@ def _round_reply(round_id: int, user: User, status: int | None = None, **headers
     tag="rounds",
     query=schemas.PageQuery,
     response=schemas.RoundList,
-    errors=(400, 401),
+    errors=(400, 401, 404),
 )
 def list_rounds(user: User, document_id: int, query: schemas.PageQuery) -> schemas.RoundList:
     session = db.session()
