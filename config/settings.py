@@ -39,6 +39,7 @@ class Settings:
     login_attempts: int = 5  # failed logins allowed per window before refusing
     login_window_seconds: int = 300
     session_cookie_secure: bool = False
+    trusted_proxies: int = 0  # reverse proxies in front that set X-Forwarded-For/-Proto
     sweep_interval_seconds: int = 30
 
     @property
@@ -126,6 +127,8 @@ def _validate(settings: Settings) -> None:
             ) from None
     if settings.login_attempts < 1:
         raise SettingsError("setting 'login_attempts' must be at least 1")
+    if settings.trusted_proxies < 0:
+        raise SettingsError("setting 'trusted_proxies' must be 0 or more")
 
 
 def _development_secret(instance_dir: Path, name: str = "secret_key") -> str:

@@ -27,7 +27,7 @@ from models.forum import Forum
 from models.instrument import Instrument, Pledge
 from models.participant import Participant, ParticipantStatusChange
 from models.round import Position, Round, RoundElector
-from models.user import Affiliation, ApiToken, LoginFailure, User
+from models.user import Affiliation, ApiToken, LoginAttempt, User
 
 __all__ = [
     "AffiliationRole",
@@ -54,7 +54,7 @@ __all__ = [
     "Forum",
     "Instrument",
     "InstrumentKind",
-    "LoginFailure",
+    "LoginAttempt",
     "Measure",
     "OutcomeKind",
     "Participant",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, enum_column, utcnow
@@ -110,12 +110,15 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
-class LoginFailure(Base):
-    """A failed sign-in, kept for the throttle's window; shared by every web worker."""
+class LoginAttempt(Base):
+    """Sign-in attempts per key ("email:…" or "ip:…") in the window that began at `window_start`.
 
-    __tablename__ = "login_failure"
-    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"),)
+    One row per key, counted by one upsert before any password is checked, so parallel
+    attempts cannot slip past the limit; shared by every web worker.
+    """
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(300))  # "email:…" or "ip:…"
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    __tablename__ = "login_attempt"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Flask
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bootstrap.runtime import Runtime, build_runtime
 from config.settings import Settings
@@ -38,6 +39,11 @@ def create_app(
         TESTING=settings.env == "testing",
     )
     app.extensions["concord.runtime"] = runtime
+    if settings.trusted_proxies:
+        # The client's address and scheme as the proxies saw them (the throttle counts per
+        # address); only as many hops as are trusted, so a client cannot forge its own.
+        hops = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app, session_factory or runtime.sessions)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +29,20 @@ def check_password_strength(password: str | None) -> None:
 
 def verify_password(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def check_sign_in(user: User | None, password: str) -> bool:
+    """True for an active user's own password. An unknown or inactive account costs one
+    hash check too, so the time of the answer tells nothing about which e-mails exist."""
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return False
+    return verify_password(user, password) and user.active
 
 
 def _participant(session: Session, code: str) -> Participant:

@@ -45,7 +45,10 @@ def test_failed_sign_ins_are_throttled_per_address_and_window(app, client, world
     # Even the right password is refused now, with a plain explanation.
     refused = sign_in(client, email)
     assert refused.status_code == 429
-    assert "Too many failed sign-ins" in refused.get_data(as_text=True)
+    assert "Too many sign-in attempts. Please try again in 5 minute(s)." in refused.get_data(
+        as_text=True
+    )
+    assert refused.headers["Retry-After"] == str(settings.login_window_seconds)
     # Another account from the same client address is not locked yet.
     assert sign_in(client, world.users["secretariat"].email).status_code == 302
     client.post("/logout")
@@ -191,3 +194,30 @@ def test_a_delegate_cannot_record_for_a_state_they_do_not_represent(client, worl
     assert response.status_code == 403
     page = client.get(f"/documents/{world.concept.id}").get_data(as_text=True)
     assert "Silence broken" not in page
+
+
+def test_unknown_and_inactive_accounts_cost_one_password_check_too(client, world, monkeypatch):
+    """No timing difference to enumerate accounts: every sign-in checks one password hash."""
+    from workflow import accounts
+
+    checked = []
+    check = accounts.check_password_hash
+    monkeypatch.setattr(
+        accounts, "check_password_hash", lambda *args: checked.append(1) or check(*args)
+    )
+    inactive = world.users["observer"]
+    inactive.active = False
+    for email in ("nobody@test.example", inactive.email, world.users["coordinator"].email):
+        assert sign_in(client, email, "wrong-password-1").status_code == 401
+    assert len(checked) == 3
+    assert sign_in(client, inactive.email).status_code == 401  # the right password, inactive
+
+
+def test_a_next_that_is_not_a_plain_local_path_is_ignored(client, world):
+    data = {"email": world.users["coordinator"].email, "password": "test-password-1"}
+    for target in ("/%0D%0ASet-Cookie:x=1", "//evil.example/x", "/\\evil.example", "http:/x"):
+        response = client.post(f"/login?next={target}", data=data)
+        assert response.status_code == 302 and response.headers["Location"] == "/"
+        client.post("/logout")
+    response = client.post("/login?next=/documents?state=open", data=data)
+    assert response.headers["Location"] == "/documents?state=open"
