@@ -27,7 +27,7 @@ from models.forum import Forum
 from models.instrument import Instrument, Pledge
 from models.participant import Participant, ParticipantStatusChange
 from models.round import Position, Round, RoundElector
-from models.user import Affiliation, ApiToken, LoginAttempt, User
+from models.user import Affiliation, ApiToken, LoginAttempt, User, UserSession
 
 __all__ = [
     "AffiliationRole",
@@ -71,6 +71,7 @@ __all__ = [
     "RoundMode",
     "RoundStatus",
     "User",
+    "UserSession",
     "Version",
     "VersionText",
     "utcnow",

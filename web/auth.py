@@ -1,5 +1,9 @@
 """Sign in and out. Sign-ins are throttled per e-mail address and per client address
-(workflow.throttle): each attempt is counted before its password is checked."""
+(workflow.throttle): each attempt is counted before its password is checked.
+
+Each sign-in begins a session kept on the server (workflow.sessions); the signed cookie
+holds its secret, and every request checks that the session is still live, so signing
+out (or out everywhere, or a password change) ends it even for a copy of the cookie."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -18,11 +23,11 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from models import Affiliation, User
+from models import User, UserSession
 from web import db, login_manager
 from web.forms import LoginForm
+from workflow import sessions
 from workflow.accounts import check_sign_in
 from workflow.throttle import LoginThrottle
 
@@ -34,16 +39,23 @@ login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
 
+SESSION_KEY = "sid"  # the key of the server-side session's secret in the signed cookie
+
+
+def current_user_session() -> UserSession | None:
+    """This request's live server-side session, if any (looked up once per request)."""
+    if "user_session" not in g:
+        g.user_session = sessions.current_session(db.session(), session.get(SESSION_KEY))
+    return g.user_session
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    """The signed-in user, only while their session is live on the server."""
+    live = current_user_session()
+    if live is None or str(live.user_id) != user_id:
         return None
-    user = db.session().scalar(
-        select(User)
-        .where(User.id == int(user_id))
-        .options(selectinload(User.affiliations).selectinload(Affiliation.participant))
-    )
-    return user if user is not None and user.active else None
+    return live.user
 
 
 def login_throttle() -> LoginThrottle:
@@ -76,8 +88,7 @@ def login():
         refusal = throttle.attempt(email, address)
         if refusal is not None:
             flash(
-                "Too many sign-in attempts. Please try again in "
-                f"{refusal.minutes} minute(s).",
+                f"Too many sign-in attempts. Please try again in {refusal.minutes} minute(s).",
                 "error",
             )
             page = render_template("auth/login.html", form=form)
@@ -86,6 +97,14 @@ def login():
         if check_sign_in(user, form.password.data):
             throttle.succeeded(email, address)
             session.clear()  # a fresh session on sign-in: no fixation
+            begun = sessions.begin_session(
+                db.session(),
+                user,
+                address=request.remote_addr or "",
+                user_agent=request.user_agent.string,
+            )
+            session[SESSION_KEY] = begun.secret
+            g.user_session = begun.row
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
         flash("The e-mail address or the password is not right.", "error")
@@ -98,6 +117,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    sessions.end_session(db.session(), session.get(SESSION_KEY))
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

@@ -63,7 +63,7 @@ def create_user(
     secretariat: bool = False,
     admin: bool = False,
     timezone: str | None = None,
-    language: str = "en",
+    language: str | None = None,
 ) -> User:
     """Create a user with affiliations; raises InvalidInput and writes nothing on bad input."""
     email = (email or "").strip().lower()

@@ -17,11 +17,11 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from werkzeug.serving import make_server
 
 from bootstrap.runtime import build_runtime
-from models import LoginAttempt, User
+from models import LoginAttempt, User, UserSession
 from web import create_app
 from workflow import accounts
 from workflow.accounts import create_user
@@ -57,6 +57,8 @@ def live(settings, engine, monkeypatch):
     server.shutdown()
     thread.join()
     with runtime.transaction() as session:
+        account = select(User.id).where(User.email == email).scalar_subquery()
+        session.execute(delete(UserSession).where(UserSession.user_id == account))
         session.execute(delete(User).where(User.email == email))
         session.execute(delete(LoginAttempt).where(LoginAttempt.key.like("%burst-%")))
         session.execute(delete(LoginAttempt).where(LoginAttempt.key.like("ip:198.51.100.%")))

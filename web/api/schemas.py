@@ -309,8 +309,8 @@ class Me(BaseModel):
     id: int
     email: str
     name: str
-    timezone: str
-    language: str
+    timezone: str | None = Field(description="the user's chosen time zone; null: the forum's")
+    language: str | None = Field(description="the user's chosen interface language; null: none")
     is_secretariat: bool
     is_admin: bool
     represents: list[str] = Field(description="states whose position this user may record")
