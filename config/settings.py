@@ -18,6 +18,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_PROFILE = PACKAGE_DIR / "profiles" / "cica.toml"
 DEFAULT_WORKFLOWS = PACKAGE_DIR / "workflows"
 ENVIRONMENTS = ("development", "production", "testing")
+# What production means unless the operator says otherwise: HTTPS only.
+PRODUCTION_DEFAULTS: dict[str, object] = {
+    "session_cookie_secure": True,
+    "hsts_max_age_seconds": 365 * 24 * 3600,
+}
 
 
 class SettingsError(Exception):
@@ -38,7 +43,9 @@ class Settings:
     run_scheduler: bool = False  # `concord serve` turns it on for the embedded default
     login_attempts: int = 5  # failed logins allowed per window before refusing
     login_window_seconds: int = 300
-    session_cookie_secure: bool = False
+    session_cookie_secure: bool = False  # production: true unless set
+    hsts_max_age_seconds: int = 0  # Strict-Transport-Security; production: a year unless set
+    max_request_bytes: int = 2 * 1024 * 1024  # a larger request body is refused (413)
     trusted_proxies: int = 0  # reverse proxies in front that set X-Forwarded-For/-Proto
     sweep_interval_seconds: int = 30
 
@@ -129,6 +136,10 @@ def _validate(settings: Settings) -> None:
         raise SettingsError("setting 'login_attempts' must be at least 1")
     if settings.trusted_proxies < 0:
         raise SettingsError("setting 'trusted_proxies' must be 0 or more")
+    if settings.hsts_max_age_seconds < 0:
+        raise SettingsError("setting 'hsts_max_age_seconds' must be 0 or more")
+    if settings.max_request_bytes < 1024:
+        raise SettingsError("setting 'max_request_bytes' must be at least 1024")
 
 
 def _development_secret(instance_dir: Path, name: str = "secret_key") -> str:
@@ -151,6 +162,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         if key not in FIELDS:
             raise SettingsError(f"unknown setting '{key}'")
         values[key] = value
+    if values.get("env") == "production":
+        values = {**PRODUCTION_DEFAULTS, **values}
     settings = Settings(**values)
     _validate(settings)
     for key in ("secret_key", "audit_key"):

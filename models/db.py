@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -14,7 +15,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+POSTGRESQL_CONNECT_TIMEOUT_SECONDS = 5
+
+
+def make_engine(url: str | URL, **kwargs) -> Engine:
+    # A connection that died while pooled (a database restart) is replaced before use.
+    kwargs.setdefault("pool_pre_ping", True)
+    if make_url(url).get_backend_name() == "postgresql":
+        # An unreachable server fails fast rather than after the system's TCP timeout.
+        kwargs["connect_args"] = {
+            "connect_timeout": POSTGRESQL_CONNECT_TIMEOUT_SECONDS,
+            **kwargs.get("connect_args", {}),
+        }
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_autocommit_driver)

@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bootstrap.runtime import Runtime, build_runtime
 from config.settings import Settings
-from web import db
+from web import db, security
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -44,12 +44,14 @@ def create_app(
         # address); only as many hops as are trusted, so a client cannot forge its own.
         hops = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    security.init_app(app, settings)  # first: an oversized body is refused before CSRF reads it
     db.init_app(app, session_factory or runtime.sessions)
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from web import api, auth, errors, i18n, views
+    from web import api, auth, converters, errors, i18n, views
 
+    converters.init_app(app)  # before any route is declared
     i18n.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)

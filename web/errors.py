@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template, request
+from flask import current_app, render_template, request
+from flask_babel import lazy_gettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from web import db
-from web.i18n import translate_error
+from web.i18n import lang
+from web.outage import RETRY_AFTER_SECONDS, database_unavailable
 from web.problems import (
     Problem,
     from_domain_error,
@@ -19,6 +22,8 @@ from web.problems import (
     from_stale_data,
     is_api_request,
     problem_response,
+    translate_error,
+    unavailable,
 )
 from workflow.errors import (
     ConcordError,
@@ -35,22 +40,34 @@ STALE_MESSAGE = (
     "the current text and state."
 )
 HEADINGS = {
-    400: "The request could not be understood",
-    401: "Please sign in",
-    403: "You may not do this",
-    404: "Not found",
-    405: "Not possible here",
-    409: "This could not be done now",
-    422: "Please check what you entered",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
+    400: lazy_gettext("The request could not be understood"),
+    401: lazy_gettext("Please sign in"),
+    403: lazy_gettext("You may not do this"),
+    404: lazy_gettext("Not found"),
+    405: lazy_gettext("Not possible here"),
+    409: lazy_gettext("This could not be done now"),
+    413: lazy_gettext("Too much at once"),
+    422: lazy_gettext("Please check what you entered"),
+    429: lazy_gettext("Too many attempts"),
+    500: lazy_gettext("Something went wrong on our side"),
+    503: lazy_gettext("Briefly unavailable"),
 }
 DEFAULT_MESSAGES = {
-    400: "The request was not complete.",
-    403: "Your account does not allow this action.",
-    404: "There is no such page, or it is not shared with you.",
-    405: "This address does not accept that kind of request.",
-    500: "The error has been logged. Nothing was changed. Please try again, or tell the Secretariat.",
+    400: lazy_gettext("The request was not complete."),
+    403: lazy_gettext("Your account does not allow this action."),
+    404: lazy_gettext("There is no such page, or it is not shared with you."),
+    405: lazy_gettext("This address does not accept that kind of request."),
+    413: lazy_gettext(
+        "What you sent is larger than this site accepts. Nothing was saved. Shorten the text "
+        "or send it in parts."
+    ),
+    500: lazy_gettext(
+        "The error has been logged. Nothing was changed. Please try again, or tell the Secretariat."
+    ),
+    503: lazy_gettext(
+        "The database cannot be reached at the moment. Nothing was changed. Please try again "
+        "in a few seconds."
+    ),
 }
 
 
@@ -70,7 +87,7 @@ def describe(problem: Problem) -> tuple[str, list[str]]:
     if isinstance(error, HTTPException) and not _custom(error):
         return DEFAULT_MESSAGES.get(problem.status, "") or error.name, []
     if problem.status >= 500:
-        return DEFAULT_MESSAGES[500], []
+        return DEFAULT_MESSAGES.get(problem.status, DEFAULT_MESSAGES[500]), []
     return problem.detail, []
 
 
@@ -84,13 +101,29 @@ def render(problem: Problem):
     if is_api_request():
         return problem_response(problem)
     message, detail = describe(problem)
-    page = render_template(
-        "errors/error.html",
-        status=problem.status,
-        heading=HEADINGS.get(problem.status, "Error"),
-        message=message,
-        detail=detail,
-    )
+    if problem.status == 503:
+        # Straight from the template, without the context processors: they would load the
+        # signed-in user from the database that is out of reach.
+        page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+            lang=lang,
+            status=503,
+            heading=HEADINGS[503],
+            message=message,
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+        return page, 503, problem.headers
+    try:
+        page = render_template(
+            "errors/error.html",
+            status=problem.status,
+            heading=HEADINGS.get(problem.status, "Error"),
+            message=message,
+            detail=detail,
+        )
+    except SQLAlchemyError as error:  # the page reads the user: the database went away
+        if not database_unavailable(error):
+            raise
+        return render(unavailable(error))
     return page, problem.status, problem.headers
 
 
@@ -113,9 +146,13 @@ def init_app(app) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.path)
         db.session().rollback()  # the error page reads the user; a failed session cannot
-        return render(from_exception(error))
+        problem = from_exception(error)
+        if problem.status == 503:
+            log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+        else:
+            log.exception("unhandled error on %s %s", request.method, request.path)
+        return render(problem)
 
 
 def _custom(error: HTTPException) -> bool:

@@ -14,13 +14,14 @@ from pathlib import Path
 
 from babel import Locale
 from flask import current_app, g, request
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, get_locale
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from web import db
+from web.outage import database_down, database_unavailable
 from web.problems import is_api_request
 from workflow import times
-from workflow.errors import ConcordError
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 SOURCE_LANGUAGE = "en"
@@ -39,8 +40,16 @@ def catalogued() -> frozenset[str]:
 
 def languages() -> list[str]:
     """The interface's languages: the profile's working languages that have a catalogue."""
+    if database_down():  # the error page still speaks the reader's language
+        return sorted(catalogued(), key=lambda code: code != SOURCE_LANGUAGE)
     if "languages" not in g:
-        forum = times.forum(db.session())
+        try:
+            forum = times.forum(db.session())
+        except SQLAlchemyError as error:
+            if database_unavailable(error):
+                raise  # the request meets the outage here: a 503, as anywhere else
+            # a failed request's error page (its transaction aborted): never a second error
+            return sorted(catalogued(), key=lambda code: code != SOURCE_LANGUAGE)
         g.languages = [code for code in forum.languages if code in catalogued()] or [
             SOURCE_LANGUAGE
         ]
@@ -66,7 +75,7 @@ def select_locale() -> str:
     for candidate in (
         _switched(),
         request.cookies.get(COOKIE),
-        getattr(current_user, "language", None),
+        None if database_down() else getattr(current_user, "language", None),
     ):
         if candidate in offered:
             return candidate
@@ -97,13 +106,6 @@ def remember(response, language: str | None):
     else:
         response.delete_cookie(COOKIE)
     return response
-
-
-def translate_error(error: ConcordError) -> str:
-    """An engine message in the reader's language, its values filled in after translating."""
-    if not error.message:
-        return str(error)
-    return gettext(error.message, **error.params) if error.params else gettext(error.message)
 
 
 def lang() -> str:

@@ -1,9 +1,11 @@
 """One error vocabulary for the whole web layer: every error becomes a `Problem`.
 
 A domain error (workflow.errors), a request the API refuses (`ApiProblem`), an HTTP
-error from routing or the unexpected each become one `Problem`: a status, a slug,
-the detail and any extensions. The API renders it as application/problem+json
-(RFC 9457); the pages render the same problem as an error page (web.errors).
+error from routing, a database out of reach or the unexpected each become one
+`Problem`: a status, a slug, the detail and any extensions. The API renders it as
+application/problem+json (RFC 9457); the pages render the same problem as an error
+page (web.errors). Titles and details are in the request's language (for the API,
+its Accept-Language; English by default); slugs and extensions never change.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Response, json, request
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from web.outage import RETRY_AFTER_SECONDS, database_unavailable
 from workflow.errors import (
     ConcordError,
     Conflict,
@@ -46,7 +50,23 @@ STATUS_OF_ERROR: dict[type[ConcordError], int] = {
     InvalidInput: 422,
     DefinitionError: 422,
 }
-STALE_DETAIL = "the document changed while this request ran: read it again and retry"
+STALE_DETAIL = lazy_gettext("the document changed while this request ran: read it again and retry")
+# The title of each status the API answers, in the reader's language.
+TITLES = {
+    400: lazy_gettext("Bad Request"),
+    401: lazy_gettext("Unauthorized"),
+    403: lazy_gettext("Forbidden"),
+    404: lazy_gettext("Not Found"),
+    405: lazy_gettext("Method Not Allowed"),
+    409: lazy_gettext("Conflict"),
+    412: lazy_gettext("Precondition Failed"),
+    413: lazy_gettext("Content Too Large"),
+    415: lazy_gettext("Unsupported Media Type"),
+    422: lazy_gettext("Unprocessable Content"),
+    429: lazy_gettext("Too Many Requests"),
+    500: lazy_gettext("Internal Server Error"),
+    503: lazy_gettext("Service Unavailable"),
+}
 
 
 @dataclass
@@ -60,7 +80,7 @@ class Problem:
 
     @property
     def title(self) -> str:
-        return HTTPStatus(self.status).phrase
+        return str(TITLES.get(self.status) or HTTPStatus(self.status).phrase)
 
 
 class ApiProblem(Exception):
@@ -102,7 +122,7 @@ def from_domain_error(error: ConcordError) -> Problem:
         extensions = {"guard": error.guard}
     return Problem(
         status_of(error),
-        str(error),
+        translate_error(error),
         _slug(type(error).__name__),
         extensions=extensions,
         error=error,
@@ -111,7 +131,7 @@ def from_domain_error(error: ConcordError) -> Problem:
 
 def from_stale_data() -> Problem:
     """SQLAlchemy's StaleDataError: a concurrent change won the optimistic lock."""
-    return Problem(409, STALE_DETAIL, "stale-change", error=StaleChange(STALE_DETAIL))
+    return Problem(409, str(STALE_DETAIL), "stale-change", error=StaleChange(str(STALE_DETAIL)))
 
 
 def from_http_exception(error: HTTPException) -> Problem:
@@ -119,15 +139,44 @@ def from_http_exception(error: HTTPException) -> Problem:
     headers = {}
     if status == 405 and getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(sorted(error.valid_methods))
-    detail = {
-        404: f"no such resource: {request.path}",
-        405: f"{request.method} is not allowed on {request.path}",
-    }.get(status, error.description or HTTPStatus(status).phrase)
+    if status == 404:
+        detail = gettext("no such resource: %(path)s", path=request.path)
+    elif status == 405:
+        detail = gettext(
+            "%(method)s is not allowed on %(path)s", method=request.method, path=request.path
+        )
+    elif status == 413:
+        detail = gettext(
+            "the request is larger than the limit of %(limit)s bytes",
+            limit=request.max_content_length,
+        )
+    else:
+        detail = error.description or HTTPStatus(status).phrase
     return Problem(status, detail, headers=headers, error=error)
 
 
 def internal() -> Problem:
-    return Problem(500, "the server failed to handle this request; it has been logged")
+    return Problem(500, gettext("the server failed to handle this request; it has been logged"))
+
+
+def unavailable(error: BaseException) -> Problem:
+    """The database cannot be reached: nothing was done, the client may try again soon."""
+    return Problem(
+        503,
+        gettext(
+            "the database cannot be reached at the moment; nothing was changed, try again shortly"
+        ),
+        "database-unavailable",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        error=error,
+    )
+
+
+def translate_error(error: ConcordError) -> str:
+    """An engine message in the reader's language, its values filled in after translating."""
+    if not error.message:
+        return str(error)
+    return gettext(error.message, **error.params) if error.params else gettext(error.message)
 
 
 def from_exception(error: BaseException) -> Problem:
@@ -140,6 +189,8 @@ def from_exception(error: BaseException) -> Problem:
         return from_stale_data()
     if isinstance(error, HTTPException):
         return from_http_exception(error)
+    if database_unavailable(error):
+        return unavailable(error)
     return internal()
 
 

@@ -21,9 +21,9 @@ def test_every_api_route_is_described_with_its_errors(app, client):
             if path.endswith("openapi.json"):
                 assert operation["security"] == []
                 continue
-            assert "401" in operation["responses"], (path, method)
+            assert {"401", "503"} <= set(operation["responses"]), (path, method)
             if method == "post":
-                assert {"400", "403", "409", "415", "422"} <= set(operation["responses"])
+                assert {"400", "403", "409", "413", "415", "422"} <= set(operation["responses"])
                 assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
 
 

@@ -7,6 +7,7 @@ browser session must not be able to act through it.
 from __future__ import annotations
 
 from flask import g, request
+from flask_babel import gettext
 
 from models import User
 from web import db
@@ -27,7 +28,7 @@ def bearer_secret() -> str | None:
         return None
     scheme, _, secret = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        raise _unauthorised("use 'Authorization: Bearer <token>'", "invalid_request")
+        raise _unauthorised(gettext("use 'Authorization: Bearer <token>'"), "invalid_request")
     return secret.strip()
 
 
@@ -35,11 +36,11 @@ def authenticate() -> User:
     """The user behind the request's token, or a 401 problem."""
     secret = bearer_secret()
     if secret is None:
-        raise _unauthorised("an API token is required (Authorization: Bearer <token>)")
+        raise _unauthorised(gettext("an API token is required (Authorization: Bearer <token>)"))
     user = verify_token(db.session(), secret)
     if user is None:
         raise _unauthorised(
-            "the API token is invalid, revoked or its account inactive", "invalid_token"
+            gettext("the API token is invalid, revoked or its account inactive"), "invalid_token"
         )
     g.api_user = user
     return user

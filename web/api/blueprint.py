@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, json, request
+from flask_babel import gettext, lazy_gettext
 from pydantic import BaseModel, ValidationError
 
 from web.api.auth import authenticate
@@ -22,7 +23,6 @@ from web.problems import API_PREFIX, ApiProblem, from_exception, problem_respons
 
 bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in every supported database
 ERRORS_OF_A_READ = (401, 404)
 ERRORS_OF_A_CHANGE = (400, 401, 403, 404, 409, 415, 422)
 PATH_PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -84,7 +84,7 @@ def endpoint(rule: str, method: str = "GET", **declaration: Any) -> Callable:
                 return _serve(spec, view, path)
             except Exception as error:  # noqa: BLE001 - every error is a problem document
                 problem = from_exception(error)
-                if problem.status >= 500:
+                if problem.status == 500:
                     current_app.logger.exception(
                         "API request failed: %s %s", request.method, request.path
                     )
@@ -98,10 +98,11 @@ def endpoint(rule: str, method: str = "GET", **declaration: Any) -> Callable:
 
 def _serve(spec: Endpoint, view: Callable, path: dict[str, Any]) -> Response:
     for name, converter in spec.path_parameters:
-        value = path[name]
-        fits = 1 <= value <= MAX_ID if converter == "int" else re.fullmatch(PATH_TEXT[1:-1], value)
-        if not fits:
-            raise ApiProblem(404, f"no such resource: {request.path}", slug="not-found")
+        # ids are checked by their converter (web.converters); codes and kinds here
+        if converter == "string" and not re.fullmatch(PATH_TEXT[1:-1], path[name]):
+            raise ApiProblem(
+                404, gettext("no such resource: %(path)s", path=request.path), slug="not-found"
+            )
     arguments = dict(path)
     if not spec.public:
         arguments = {"user": authenticate(), **arguments}
@@ -132,12 +133,12 @@ def _json_reply(spec: Endpoint, reply: Reply) -> Response:
 def parse_body(model: type[BaseModel]) -> BaseModel:
     if request.mimetype != "application/json":
         raise ApiProblem(
-            415, "send the request body as application/json", slug="unsupported-media-type"
+            415, gettext("send the request body as application/json"), slug="unsupported-media-type"
         )
     raw = request.get_data(cache=True)
     if not raw.strip():
         raise ApiProblem(
-            400, "the request body is empty: send a JSON object", slug="malformed-request"
+            400, gettext("the request body is empty: send a JSON object"), slug="malformed-request"
         )
     try:
         return model.model_validate_json(raw)
@@ -146,7 +147,7 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         if invalid:
             raise ApiProblem(
                 400,
-                f"the request body is not valid JSON: {invalid[0]['msg']}",
+                gettext("the request body is not valid JSON: %(reason)s", reason=invalid[0]["msg"]),
                 slug="malformed-request",
             ) from None
         raise ApiProblem(
@@ -161,7 +162,9 @@ def parse_query(model: type[BaseModel]) -> BaseModel:
         given = request.args.getlist(name)
         if len(given) > 1:
             raise ApiProblem(
-                400, f"query parameter {name!r} is given more than once", slug="malformed-request"
+                400,
+                gettext("query parameter %(name)s is given more than once", name=repr(name)),
+                slug="malformed-request",
             )
         if given:
             values[name] = given[0]
@@ -177,15 +180,51 @@ def _location(error: dict) -> str:
     return ".".join(str(part) for part in error["loc"]) or "(body)"
 
 
+# The schema errors a client meets most, in the reader's language (pydantic's `type` and
+# its `ctx` values); any other keeps pydantic's English message.
+FIELD_MESSAGES = {
+    "missing": lazy_gettext("Field required"),
+    "extra_forbidden": lazy_gettext("Extra inputs are not permitted"),
+    "string_type": lazy_gettext("Input should be a valid string"),
+    "string_too_short": lazy_gettext("String should have at least %(min_length)s characters"),
+    "string_too_long": lazy_gettext("String should have at most %(max_length)s characters"),
+    "int_type": lazy_gettext("Input should be a valid integer"),
+    "int_parsing": lazy_gettext("Input should be a valid integer"),
+    "greater_than_equal": lazy_gettext("Input should be greater than or equal to %(ge)s"),
+    "less_than_equal": lazy_gettext("Input should be less than or equal to %(le)s"),
+    "enum": lazy_gettext("Input should be %(expected)s"),
+    "literal_error": lazy_gettext("Input should be %(expected)s"),
+    "date_parsing": lazy_gettext("Input should be a valid date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": lazy_gettext("Input should be a valid date (YYYY-MM-DD)"),
+    "dict_type": lazy_gettext("Input should be an object"),
+    "model_type": lazy_gettext("Input should be an object"),
+    "list_type": lazy_gettext("Input should be a list"),
+}
+
+
+def _message(error: dict) -> str:
+    template = FIELD_MESSAGES.get(error["type"])
+    if template is None:
+        return error["msg"]
+    try:
+        return str(template) % {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return error["msg"]
+
+
 def _errors(error: ValidationError) -> list[dict[str, str]]:
-    return [{"field": _location(e), "message": e["msg"]} for e in error.errors(include_url=False)]
+    return [
+        {"field": _location(e), "message": _message(e)} for e in error.errors(include_url=False)
+    ]
 
 
 def _summary(error: ValidationError) -> str:
     first = error.errors(include_url=False)[0]
     more = error.error_count() - 1
-    tail = f" (and {more} more)" if more else ""
-    return f"{_location(first)}: {first['msg']}{tail}"
+    summary = f"{_location(first)}: {_message(first)}"
+    return (
+        gettext("%(summary)s (and %(more)s more)", summary=summary, more=more) if more else summary
+    )
 
 
 def json_body(payload: Any, status: int = 200) -> Response:

@@ -18,7 +18,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from web.api import schemas
-from web.api.blueprint import ENDPOINTS, MAX_ID, PATH_TEXT, Endpoint, Reply, endpoint
+from web.api.blueprint import ENDPOINTS, PATH_TEXT, Endpoint, Reply, endpoint
+from web.converters import MAX_ID
 from web.problems import PROBLEM_MEDIA_TYPE
 from workflow.registry import registry
 
@@ -45,8 +46,10 @@ ERROR_MEANINGS = {
     404: "no such resource, or not one the caller may see",
     409: "refused by the workflow: a trigger not possible now (allowed_triggers), a failed guard, a closed round",
     412: "If-Match names an older version of the document",
+    413: "the body is larger than the server's limit (max_request_bytes, 2 MB by default)",
     415: "the body is not application/json",
     422: "the body breaks its schema or names something unknown",
+    503: "the database cannot be reached at the moment: nothing was done; retry after Retry-After",
 }
 
 
@@ -85,7 +88,7 @@ def _parameters(spec: Endpoint, components: dict) -> list[dict]:
     for name, converter in spec.path_parameters:
         schema = (
             {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-            if converter == "int"
+            if converter == "id"
             else {"type": "string", "pattern": PATH_TEXT}
         )
         parameters.append({"name": name, "in": "path", "required": True, "schema": schema})
@@ -124,8 +127,13 @@ def _responses(spec: Endpoint, keys: dict) -> dict:
         success["headers"] = headers
     responses = {str(spec.status): success}
     problem = {PROBLEM_MEDIA_TYPE: {"schema": _ref(schemas.Problem, keys, "serialization")}}
-    for status in sorted(set(spec.errors)):
+    errors = set(spec.errors) | {503} | ({413} if spec.body is not None else set())
+    for status in sorted(errors):
         response: dict[str, Any] = {"description": ERROR_MEANINGS[status], "content": problem}
+        if status == 503:
+            response["headers"] = {
+                "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
+            }
         if status == 401:
             response["headers"] = {
                 "WWW-Authenticate": {

@@ -7,10 +7,11 @@ from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from flask import request
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 
 from models import Document, Round, User
-from web.problems import ApiProblem
+from web.problems import ApiProblem, translate_error
 from workflow import locking
 from workflow.errors import StaleChange
 from workflow.queries import Page, load_document, load_round
@@ -21,14 +22,14 @@ def document_or_404(session: Session, user: User, document_id: int) -> Document:
     """The document, or 404 for a missing one and for one the caller may not see."""
     document = load_document(session, document_id)
     if document is None or not can_see_document(user, document):
-        raise ApiProblem(404, f"no document {document_id}", slug="not-found")
+        raise ApiProblem(404, gettext("no document %(id)s", id=document_id), slug="not-found")
     return document
 
 
 def round_or_404(session: Session, user: User, round_id: int) -> Round:
     round_ = load_round(session, round_id)
     if round_ is None or not can_see_round(user, round_):
-        raise ApiProblem(404, f"no round {round_id}", slug="not-found")
+        raise ApiProblem(404, gettext("no round %(id)s", id=round_id), slug="not-found")
     return round_
 
 
@@ -65,8 +66,13 @@ def expected_lock_version(document: Document) -> int | None:
         return document.lock_version
     raise ApiProblem(
         412,
-        f"{document.symbol} is at version {document.lock_version}, not the one you sent "
-        f"(If-Match: {header[:80]}): read it again and retry",
+        gettext(
+            "%(symbol)s is at version %(version)s, not the one you sent (If-Match: %(sent)s): "
+            "read it again and retry",
+            symbol=document.symbol,
+            version=document.lock_version,
+            sent=header[:80],
+        ),
         slug="precondition-failed",
         headers=etag_header(document),
         current_etag=etag(document),
@@ -88,7 +94,7 @@ def precondition(session: Session, document: Document) -> Iterator[int | None]:
     except StaleChange as error:
         if expected is None:
             raise
-        raise ApiProblem(412, str(error), slug="precondition-failed") from None
+        raise ApiProblem(412, translate_error(error), slug="precondition-failed") from None
 
 
 def next_page_url(page: Page) -> str | None:

@@ -9,7 +9,6 @@ from web.views import (  # noqa: E402,F401
     account,
     documents,
     filters,
-    headers,
     home,
     positions,
     record,

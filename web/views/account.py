@@ -77,7 +77,7 @@ def token_create():
     return _page(issued=issued, status=201)
 
 
-@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/account/tokens/<id:token_id>/revoke", methods=["POST"])
 @login_required
 def token_revoke(token_id: int):
     form = ActionForm()

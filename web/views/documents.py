@@ -122,7 +122,7 @@ def document_actions(document: Document) -> dict:
     }
 
 
-@bp.route("/documents/<int:document_id>")
+@bp.route("/documents/<id:document_id>")
 @login_required
 def document_show(document_id: int):
     session = db.session()
@@ -154,7 +154,7 @@ def document_show(document_id: int):
     )
 
 
-@bp.route("/documents/<int:document_id>/diff")
+@bp.route("/documents/<id:document_id>/diff")
 @login_required
 def document_diff(document_id: int):
     session = db.session()
@@ -262,7 +262,7 @@ def document_new():
     ), status
 
 
-@bp.route("/documents/<int:document_id>/versions/new", methods=["GET", "POST"])
+@bp.route("/documents/<id:document_id>/versions/new", methods=["GET", "POST"])
 @login_required
 def version_new(document_id: int):
     session = db.session()
@@ -297,7 +297,7 @@ def version_new(document_id: int):
     return render_template("documents/version_new.html", form=form, document=document), status
 
 
-@bp.route("/documents/<int:document_id>/fire", methods=["POST"])
+@bp.route("/documents/<id:document_id>/fire", methods=["POST"])
 @login_required
 def document_fire(document_id: int):
     session = db.session()

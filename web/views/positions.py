@@ -57,7 +57,7 @@ def _record(form, round_, view, template: str, *, reference: str = ""):
     return render_template(template, form=form, round=round_, view=view), status
 
 
-@bp.route("/rounds/<int:round_id>/position", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>/position", methods=["GET", "POST"])
 @login_required
 def position_form(round_id: int):
     round_ = require_round(queries.load_round(db.session(), round_id))
@@ -87,7 +87,7 @@ def position_form(round_id: int):
     return _record(form, round_, view, "rounds/position.html")
 
 
-@bp.route("/rounds/<int:round_id>/on-behalf", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>/on-behalf", methods=["GET", "POST"])
 @login_required
 def position_on_behalf(round_id: int):
     require_secretariat_page()

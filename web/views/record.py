@@ -93,7 +93,7 @@ def decision_register_csv():
     )
 
 
-@bp.route("/decisions/<int:decision_id>")
+@bp.route("/decisions/<id:decision_id>")
 @login_required
 def decision_sheet(decision_id: int):
     decision = register.load_decision(db.session(), decision_id)
@@ -124,7 +124,7 @@ def catalogue_page():
     )
 
 
-@bp.route("/catalogue/editions/<int:number>")
+@bp.route("/catalogue/editions/<id:number>")
 @login_required
 def catalogue_edition(number: int):
     session = db.session()
@@ -184,7 +184,7 @@ def _change_from(form: CatalogueChangeForm) -> dict:
     return change
 
 
-@bp.route("/documents/<int:document_id>/catalogue-changes", methods=["GET", "POST"])
+@bp.route("/documents/<id:document_id>/catalogue-changes", methods=["GET", "POST"])
 @login_required
 def catalogue_changes(document_id: int):
     session = db.session()
@@ -256,7 +256,7 @@ def participant_new():
 # ---------------------------------------------------------------- confirmations
 
 
-@bp.route("/rounds/<int:round_id>/confirm", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>/confirm", methods=["GET", "POST"])
 @login_required
 def confirmation_form(round_id: int):
     session = db.session()

@@ -23,7 +23,7 @@ def _back_to(round_or_document_id: int, anchor: str = ""):
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
-@bp.route("/documents/<int:document_id>/rounds/new", methods=["GET", "POST"])
+@bp.route("/documents/<id:document_id>/rounds/new", methods=["GET", "POST"])
 @login_required
 def round_open(document_id: int):
     require_secretariat_page()
@@ -69,7 +69,7 @@ def round_open(document_id: int):
     return render_template("rounds/open.html", form=form, document=document, spec=spec), status
 
 
-@bp.route("/rounds/<int:round_id>/close", methods=["POST"])
+@bp.route("/rounds/<id:round_id>/close", methods=["POST"])
 @login_required
 def round_close(round_id: int):
     require_secretariat_page()
@@ -90,7 +90,7 @@ def round_close(round_id: int):
     return _back_to(round_.document_id, f"round-{round_.id}")
 
 
-@bp.route("/rounds/<int:round_id>/extend", methods=["GET", "POST"])
+@bp.route("/rounds/<id:round_id>/extend", methods=["GET", "POST"])
 @login_required
 def round_extend(round_id: int):
     require_secretariat_page()
@@ -120,7 +120,7 @@ def round_extend(round_id: int):
     return render_template("rounds/extend.html", form=form, round=round_), status
 
 
-@bp.route("/documents/<int:document_id>/instruments/new", methods=["GET", "POST"])
+@bp.route("/documents/<id:document_id>/instruments/new", methods=["GET", "POST"])
 @login_required
 def instrument_new(document_id: int):
     require_secretariat_page()

@@ -3,6 +3,8 @@ changes a catalogue amendment proposes."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from models import User
 from web import db
 from web.api import schemas, serializers
@@ -15,7 +17,9 @@ from workflow import catalogue, operations, register
 def _edition_or_404(session, number: int):
     found = catalogue.edition(session, number)
     if found is None:
-        raise ApiProblem(404, f"no edition {number} of the Catalogue", slug="not-found")
+        raise ApiProblem(
+            404, gettext("no edition %(number)s of the Catalogue", number=number), slug="not-found"
+        )
     return found
 
 
@@ -30,7 +34,7 @@ def get_catalogue(user: User) -> schemas.Catalogue:
     session = db.session()
     current = catalogue.in_force(session)
     if current is None:
-        raise ApiProblem(404, "the forum has no Catalogue", slug="not-found")
+        raise ApiProblem(404, gettext("the forum has no Catalogue"), slug="not-found")
     symbols = register.decision_symbols(session)
     return schemas.Catalogue(
         **serializers.edition(current, symbols).model_dump(),
@@ -39,7 +43,7 @@ def get_catalogue(user: User) -> schemas.Catalogue:
 
 
 @endpoint(
-    "/catalogue/editions/<int:number>",
+    "/catalogue/editions/<id:number>",
     summary="One edition of the Catalogue, as it stood",
     tag="catalogue",
     response=schemas.CatalogueEdition,
@@ -70,7 +74,7 @@ def compare_editions(user: User, query: schemas.EditionsCompared) -> schemas.Edi
 
 
 @endpoint(
-    "/documents/<int:document_id>/catalogue-changes",
+    "/documents/<id:document_id>/catalogue-changes",
     "PUT",
     summary="Set the changes a catalogue amendment proposes, while it is drafted",
     description=(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from models import User
 from web import db
 from web.api import schemas, serializers
@@ -51,7 +53,7 @@ def pending_decisions(user: User, query: schemas.PendingQuery) -> schemas.Pendin
                 deadline_at=item.round.deadline_at,
             )
             for item in awaited.items
-        ]
+        ],
     )
 
 
@@ -76,7 +78,7 @@ def list_decisions(user: User, query: schemas.DecisionQuery) -> schemas.Decision
 
 
 @endpoint(
-    "/decisions/<int:decision_id>",
+    "/decisions/<id:decision_id>",
     summary="One decision: its symbol, date, the version adopted and what was attached",
     tag="decisions",
     response=schemas.Decision,
@@ -84,5 +86,5 @@ def list_decisions(user: User, query: schemas.DecisionQuery) -> schemas.Decision
 def get_decision(user: User, decision_id: int) -> schemas.Decision:
     found = register.load_decision(db.session(), decision_id)
     if found is None or not can_see_decision(user, found):
-        raise ApiProblem(404, f"no decision {decision_id}", slug="not-found")
+        raise ApiProblem(404, gettext("no decision %(id)s", id=decision_id), slug="not-found")
     return serializers.decision(found)

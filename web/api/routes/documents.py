@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from models import User, Version
 from web import db
 from web.api import schemas, serializers
@@ -61,7 +63,7 @@ def create_document(user: User, body: schemas.DocumentCreate) -> Reply:
 
 
 @endpoint(
-    "/documents/<int:document_id>",
+    "/documents/<id:document_id>",
     summary="A document with its versions, rounds, outcome, history and what the caller may fire",
     tag="documents",
     response=schemas.Document,
@@ -74,7 +76,7 @@ def get_document(user: User, document_id: int) -> Reply:
 
 
 @endpoint(
-    "/documents/<int:document_id>/history",
+    "/documents/<id:document_id>/history",
     summary="The document's history as the caller may see it, newest first, a page at a time",
     tag="documents",
     query=schemas.PageQuery,
@@ -94,7 +96,7 @@ def document_history(user: User, document_id: int, query: schemas.PageQuery) -> 
 
 
 @endpoint(
-    "/documents/<int:document_id>/versions",
+    "/documents/<id:document_id>/versions",
     summary="The document's texts, the original first, then Rev.1, Rev.2, …",
     tag="documents",
     response=schemas.VersionList,
@@ -105,7 +107,7 @@ def list_versions(user: User, document_id: int) -> schemas.VersionList:
 
 
 @endpoint(
-    "/documents/<int:document_id>/versions/<int:number>",
+    "/documents/<id:document_id>/versions/<id:number>",
     summary="One text of the document",
     tag="documents",
     response=schemas.Version,
@@ -114,12 +116,16 @@ def get_version(user: User, document_id: int, number: int) -> schemas.Version:
     document = document_or_404(db.session(), user, document_id)
     found = next((v for v in document.versions if v.number == number), None)
     if found is None:
-        raise ApiProblem(404, f"{document.symbol} has no version {number}", slug="not-found")
+        raise ApiProblem(
+            404,
+            gettext("%(symbol)s has no version %(number)s", symbol=document.symbol, number=number),
+            slug="not-found",
+        )
     return serializers.version(found)
 
 
 @endpoint(
-    "/documents/<int:document_id>/versions",
+    "/documents/<id:document_id>/versions",
     "POST",
     summary="Add a text (the next revision); open rounds on the earlier text become void",
     tag="documents",
@@ -153,7 +159,7 @@ def add_version(user: User, document_id: int, body: schemas.VersionCreate) -> Re
 
 
 @endpoint(
-    "/documents/<int:document_id>/transitions",
+    "/documents/<id:document_id>/transitions",
     "POST",
     summary="Fire a trigger (with its parameters; optionally open the next state's round)",
     description=(
@@ -189,7 +195,7 @@ def fire_transition(user: User, document_id: int, body: schemas.TransitionCreate
 
 
 @endpoint(
-    "/documents/<int:document_id>/instruments",
+    "/documents/<id:document_id>/instruments",
     summary="Signatures and instruments recorded against a convention",
     tag="conventions",
     response=schemas.InstrumentList,
@@ -202,7 +208,7 @@ def list_instruments(user: User, document_id: int) -> schemas.InstrumentList:
 
 
 @endpoint(
-    "/documents/<int:document_id>/instruments",
+    "/documents/<id:document_id>/instruments",
     "POST",
     summary="Record a signature or an instrument of ratification, acceptance, approval, accession",
     tag="conventions",
@@ -222,7 +228,7 @@ def record_instrument(user: User, document_id: int, body: schemas.InstrumentCrea
 
 
 @endpoint(
-    "/documents/<int:document_id>/pledges",
+    "/documents/<id:document_id>/pledges",
     summary="Pledges recorded against a project proposal",
     tag="projects",
     response=schemas.PledgeList,
@@ -235,7 +241,7 @@ def list_pledges(user: User, document_id: int) -> schemas.PledgeList:
 
 
 @endpoint(
-    "/documents/<int:document_id>/pledges",
+    "/documents/<id:document_id>/pledges",
     "POST",
     summary="Record a pledge towards a project's budget",
     tag="projects",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -44,7 +45,7 @@ def get_participant(user: User, code: str) -> schemas.Participant:
         .options(selectinload(Participant.status_history))
     )
     if row is None:
-        raise ApiProblem(404, f"no participant {code!r}", slug="not-found")
+        raise ApiProblem(404, gettext("no participant %(code)s", code=repr(code)), slug="not-found")
     return serializers.participant(row)
 
 

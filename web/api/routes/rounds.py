@@ -30,7 +30,7 @@ def _round_reply(round_id: int, user: User, status: int | None = None, **headers
 
 
 @endpoint(
-    "/documents/<int:document_id>/rounds",
+    "/documents/<id:document_id>/rounds",
     summary="The document's rounds, newest first, a page at a time",
     tag="rounds",
     query=schemas.PageQuery,
@@ -52,7 +52,7 @@ def list_rounds(user: User, document_id: int, query: schemas.PageQuery) -> schem
 
 
 @endpoint(
-    "/documents/<int:document_id>/rounds",
+    "/documents/<id:document_id>/rounds",
     "POST",
     summary="Open the round of the document's current state (Secretariat)",
     description="A meeting round has no deadline; a silence or written procedure needs one.",
@@ -76,7 +76,7 @@ def open_round(user: User, document_id: int, body: schemas.RoundOpen) -> Reply:
 
 
 @endpoint(
-    "/rounds/<int:round_id>",
+    "/rounds/<id:round_id>",
     summary="A round: electorate, every position recorded, who has not answered, the outcome",
     tag="rounds",
     response=schemas.Round,
@@ -87,7 +87,7 @@ def get_round(user: User, round_id: int) -> Reply:
 
 
 @endpoint(
-    "/rounds/<int:round_id>/close",
+    "/rounds/<id:round_id>/close",
     "POST",
     summary="Close a meeting round as its chair (Secretariat): consensus unless an objection stands",
     tag="rounds",
@@ -106,7 +106,7 @@ def close_round(user: User, round_id: int, body: schemas.RoundClose) -> Reply:
 
 
 @endpoint(
-    "/rounds/<int:round_id>/extend",
+    "/rounds/<id:round_id>/extend",
     "POST",
     summary="Move a silence or written deadline later, before it passes (Secretariat)",
     tag="rounds",
@@ -125,7 +125,7 @@ def extend_deadline(user: User, round_id: int, body: schemas.RoundExtend) -> Rep
 
 
 @endpoint(
-    "/rounds/<int:round_id>/positions",
+    "/rounds/<id:round_id>/positions",
     "POST",
     summary="Record a state's position; the round as it stands after it is returned",
     description=(
@@ -151,7 +151,7 @@ def record_position(user: User, round_id: int, body: schemas.PositionCreate) -> 
 
 
 @endpoint(
-    "/rounds/<int:round_id>/confirmations",
+    "/rounds/<id:round_id>/confirmations",
     "POST",
     summary="A capital confirms a consent given ad referendum, or withdraws it",
     description=(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from models import User
 from web.api import schemas, serializers
 from web.api.blueprint import endpoint
@@ -29,6 +31,12 @@ def list_workflows(user: User) -> schemas.WorkflowList:
 def get_workflow(user: User, kind: str) -> schemas.Workflow:
     if kind not in registry():
         raise ApiProblem(
-            404, f"no workflow {kind!r} (known: {', '.join(registry().kinds)})", slug="not-found"
+            404,
+            gettext(
+                "no workflow %(kind)s (known: %(known)s)",
+                kind=repr(kind),
+                known=", ".join(registry().kinds),
+            ),
+            slug="not-found",
         )
     return serializers.workflow(registry().get(kind))
