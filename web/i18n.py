@@ -65,7 +65,7 @@ def language_name(code: str) -> str:
 def _switched() -> str | None:
     """The language the header's switch asked for on this request, if it is one we offer."""
     asked = request.args.get(COOKIE, "")
-    return asked if asked in languages() else None
+    return asked if asked and asked in languages() else None
 
 
 def select_locale() -> str:

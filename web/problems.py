@@ -18,7 +18,7 @@ from typing import Any
 from flask import Response, json, request
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from web.outage import RETRY_AFTER_SECONDS, database_unavailable
 from workflow.errors import (
@@ -187,6 +187,8 @@ def from_exception(error: BaseException) -> Problem:
         return from_domain_error(error)
     if isinstance(error, StaleDataError):
         return from_stale_data()
+    if isinstance(error, InternalServerError) and error.original_exception is not None:
+        return from_exception(error.original_exception)  # what failed after the view answered
     if isinstance(error, HTTPException):
         return from_http_exception(error)
     if database_unavailable(error):

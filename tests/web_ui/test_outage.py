@@ -23,6 +23,7 @@ UNREACHABLE = {
 def unreachable(request, settings):
     app = create_app(dataclasses.replace(settings, database_url=UNREACHABLE[request.param]))
     app.config["WTF_CSRF_ENABLED"] = False  # the forms' own views meet the outage
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: errors go to the handlers
     yield app.test_client()
     app.extensions["concord.runtime"].dispose()
 
@@ -41,7 +42,7 @@ def test_an_error_page_that_meets_the_outage_becomes_the_503_page(settings):
     app = create_app(dataclasses.replace(settings, database_url=UNREACHABLE["sqlite"]))
     client = app.test_client()
     with client.session_transaction() as cookie:
-        cookie["_user_id"] = "1"
+        cookie["_user_id"], cookie["sid"] = "1", "a-secret"
     response = client.post("/login", data={})  # no CSRF token: a 400 page, which reads the user
     assert response.status_code == 503
     assert "The database cannot be reached" in response.get_data(as_text=True)
@@ -49,7 +50,7 @@ def test_an_error_page_that_meets_the_outage_becomes_the_503_page(settings):
 
 def test_a_signed_in_visitor_and_a_form_get_the_same(unreachable):
     with unreachable.session_transaction() as cookie:
-        cookie["_user_id"] = "1"  # Flask-Login would load the user from the database
+        cookie["_user_id"], cookie["sid"] = "1", "a-secret"  # looked up in the database
     assert unreachable.get("/").status_code == 503
     response = unreachable.post("/login", data={"email": "a@b.example", "password": "x"})
     assert response.status_code == 503
@@ -161,7 +162,18 @@ def test_a_request_cut_off_mid_transaction_is_not_retried_and_leaves_nothing(set
             session.execute(text("insert into outage_probe values (2)"))
             return "written"
 
+        @app.route("/probe-commit", methods=["POST"])
+        def probe_commit():
+            session = web_db.session()
+            session.execute(text("insert into outage_probe values (3)"))
+            pid = session.execute(text("select pg_backend_pid()")).scalar_one()
+            _terminate(engine, [pid])  # the server goes away before the request commits
+            return "written"
+
+        app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
         client = app.test_client()
+        response = client.post("/probe-commit")
+        assert response.status_code == 503 and response.headers["Retry-After"] == "5"
         response = client.post("/probe")
         assert response.status_code == 503 and response.headers["Retry-After"] == "5"
         assert calls == [1]  # run once, never again behind the client's back
