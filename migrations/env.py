@@ -4,9 +4,15 @@ from alembic import context
 
 import models
 from models.db import make_engine
+from models.search import is_index_table
 
 config = context.config
 target_metadata = models.Base.metadata
+
+
+def _outside_the_index(name, type_, _parent_names) -> bool:
+    """The full-text index is made by its own DDL (models/search.py), not from the models."""
+    return not (type_ == "table" and is_index_table(name))
 
 
 def run_migrations_online() -> None:
@@ -21,6 +27,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=_outside_the_index,
         )
         with context.begin_transaction():
             context.run_migrations()

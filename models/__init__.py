@@ -1,5 +1,6 @@
 """The data model: one module per aggregate, all on one metadata."""
 
+from models import search  # noqa: F401  (the full-text index follows every flush)
 from models.audit import AuditChainHead, AuditEvent, AuditHead
 from models.base import Base, utcnow
 from models.body import Body, BodySeat

@@ -33,6 +33,7 @@ from models import (
 )
 from workflow import clock
 from workflow.registry import registry
+from workflow.search import search
 from workflow.summaries import summary_options
 from workflow.visibility import documents_visible_to, events_visible_to, rounds_visible_to
 
@@ -249,25 +250,30 @@ def _document_conditions(user: User, filters: DocumentFilters) -> list:
                 tuple_(Document.kind, Document.state).in_(pairs) if pairs else false(),
             )
         )
-    if filters.q:
-        pattern = f"%{filters.q.strip().lower()}%"
-        conditions.append(
-            or_(func.lower(Document.title).like(pattern), func.lower(Document.symbol).like(pattern))
-        )
     return conditions
 
 
 def list_documents(session: Session, user: User, filters: DocumentFilters) -> DocumentListPage:
-    """One page of the documents the user may see, newest change first."""
+    """One page of the documents the user may see: newest change first, or, when searching
+    (`filters.q`, see workflow.search), the best match first."""
     conditions = _document_conditions(user, filters)
+    found = search(session, filters.q)
+
+    def searched(query):
+        if found is None:
+            return query.where(*conditions)
+        if found.hits is not None:
+            query = query.outerjoin(found.hits, found.hits.c.document_id == Document.id)
+        return query.where(*conditions, found.condition)
+
     per_page = filters.per_page
-    total = session.scalar(select(func.count(Document.id)).where(*conditions)) or 0
+    total = session.scalar(searched(select(func.count(Document.id)).select_from(Document))) or 0
     pages = max(1, -(-total // per_page))
     page = max(filters.page, 1)  # a page past the last one is empty
+    relevance = found.order if found is not None else ()
     documents = list(
         session.scalars(
-            select(Document)
-            .where(*conditions)
+            searched(select(Document))
             .options(
                 joinedload(Document.priority_area),
                 joinedload(Document.proposer),
@@ -275,7 +281,7 @@ def list_documents(session: Session, user: User, filters: DocumentFilters) -> Do
                 joinedload(Document.target_body),
                 selectinload(Document.versions),
             )
-            .order_by(Document.updated_at.desc(), Document.id.desc())
+            .order_by(*relevance, Document.updated_at.desc(), Document.id.desc())
             .limit(per_page)
             .offset((page - 1) * per_page)
         )

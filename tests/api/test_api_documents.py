@@ -286,3 +286,30 @@ def test_a_transition_can_open_the_next_round_in_the_same_change(roles, concept_
     )
     assert moved["state"] == "swg_readings"
     assert moved["rounds"][0]["status"] == "open" and moved["rounds"][0]["body"] == "SWG"
+
+
+def test_search_finds_words_of_either_language_best_first_and_only_what_is_shared(roles):
+    texts = {"en": "Observers attend the exercise.", "ru": "Наблюдатели посещают семинар."}
+    in_text = roles.coordinator.ok(
+        "POST", "/documents", {**PAPER, "title": "Exercises", "texts": texts}, status=201
+    )
+    in_title = roles.coordinator.ok(
+        "POST",
+        "/documents",
+        {**PAPER, "title": "Observer seminar", "title_ru": "Семинар наблюдателей"},
+        status=201,
+    )
+    roles.coordinator.ok(
+        "POST", "/documents", {**PAPER, "texts": texts, "restricted": True}, status=201
+    )
+    for q in ("observers", "семинара", "наблюдатель"):
+        listed = roles.observer.ok("GET", f"/documents?q={q}")
+        assert [d["id"] for d in listed["items"]] == [in_title["id"], in_text["id"]], q
+        assert listed["total"] == 2
+    assert roles.other_delegate.ok("GET", "/documents?q=observers")["total"] == 3
+    symbol = in_text["symbol"]
+    assert [d["id"] for d in roles.observer.ok("GET", f"/documents?q={symbol}")["items"]] == [
+        in_text["id"]
+    ]
+    assert roles.observer.ok("GET", "/documents?q=%25")["total"] == 0
+    assert roles.observer.ok("GET", "/documents?q=_")["total"] == 0

@@ -253,7 +253,15 @@ class DocumentQuery(BaseModel):
     proposer: ParticipantCode | None = None
     applicant: ParticipantCode | None = None
     restricted: QueryFlag | None = None
-    q: _text(200, 1, "words in the title or the symbol") | None = None
+    q: (
+        _text(
+            200,
+            1,
+            "words to find in the titles or the current texts, in any working language"
+            " (stemmed: 'observers' finds 'observer'), or part of the symbol; best match first",
+        )
+        | None
+    ) = None
     page: Annotated[QueryInt, Field(ge=1, le=100_000)] = 1
     per_page: Annotated[QueryInt, Field(ge=1, le=200)] = 50
 
