@@ -7,7 +7,8 @@ ASCII digits only, within the database's range; anything else matches no route: 
 
 from __future__ import annotations
 
-from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import BaseConverter
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every supported database
 
@@ -20,7 +21,9 @@ class IdConverter(BaseConverter):
     def to_python(self, value: str) -> int:
         number = int(value)
         if not 1 <= number <= MAX_ID:
-            raise ValidationError()
+            # NotFound, not ValidationError: after a ValidationError werkzeug tries the
+            # same path with other methods and answers 405 instead of 404.
+            raise NotFound()
         return number
 
     def to_url(self, value: object) -> str:

@@ -39,6 +39,15 @@ def test_ids_beyond_the_database_or_not_in_ascii_digits_are_not_found(signed_in,
     assert "text/html" in response.content_type
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/documents/0/versions", "/api/v1/rounds/2147483648/positions"]
+)
+def test_a_post_to_an_id_out_of_range_is_not_found_rather_than_not_allowed(signed_in, path):
+    # A path whose only routes differ by method must still answer 404, not 405.
+    response = signed_in.post(path, json={})
+    assert response.status_code == 404
+
+
 def test_the_largest_id_is_still_looked_up(signed_in):
     assert signed_in.get("/documents/2147483647").status_code == 404  # missing, not an error
     assert signed_in.get("/documents/0002147483647/diff").status_code == 404
