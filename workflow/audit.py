@@ -86,15 +86,20 @@ def record(
     comment: str = "",
     data: dict[str, Any] | None = None,
     actor_label: str | None = None,
+    head: AuditChainHead | None = None,
 ) -> AuditEvent:
-    """Append an event to its chain; callers hold the document's lock (or the forum's)."""
+    """Append an event to its chain; callers hold the document's lock (or the forum's).
+
+    `head`: the chain's head row when the caller locked and read it with the document
+    (workflow.locking); otherwise it is read here."""
     signing = keys()
     chain = document.id if document is not None else FORUM_CHAIN
     if document is None:
         locking.serialize(session, locking.FORUM_CHAIN)  # re-entrant; a no-op on SQLite
-    head = session.scalar(
-        select(AuditChainHead).where(AuditChainHead.chain == chain).with_for_update()
-    )
+    if head is None or head.chain != chain:
+        head = session.scalar(
+            select(AuditChainHead).where(AuditChainHead.chain == chain).with_for_update()
+        )
     if document is not None and version_number is None and document.versions:
         version_number = document.current_version.number
     event = AuditEvent(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import AuditEvent, Document, Round, User
+from models import AuditChainHead, AuditEvent, Document, Round, User
 from workflow import audit, locking, times
 from workflow.errors import StaleChange
 
@@ -56,6 +56,7 @@ class Change:
         round_: Round | None = None,
         actor_label: str | None = None,
         touches_document: bool = True,
+        chain_head: AuditChainHead | None = None,
     ):
         self.session = session
         self.actor = actor
@@ -65,6 +66,8 @@ class Change:
         # Recording a position leaves the document as it was, unless the round closes.
         self.touches_document = touches_document
         self.events: list[AuditEvent] = []
+        # The document's audit chain head, when it was locked and read with the document.
+        self.chain_head = chain_head
         self.skipped = False
         self.taken_on: date | None = None  # the date of the act this change records, if any
 
@@ -102,6 +105,7 @@ class Change:
             comment=comment,
             data=data,
             actor_label=actor_label or self.actor_label,
+            head=self.chain_head,
         )
         self.events.append(event)
         return event
@@ -132,8 +136,10 @@ def document_change(
     actor_label: str | None = None,
 ) -> Iterator[Change]:
     """Lock the document (refusing a stale `expected_lock_version`) for one change."""
-    document = locking.lock_document(session, document_id, expected_lock_version)
-    change = Change(session, actor, document, actor_label=actor_label)
+    locked = locking.lock_document(session, document_id, expected_lock_version)
+    change = Change(
+        session, actor, locked.document, actor_label=actor_label, chain_head=locked.chain_head
+    )
     yield change
     change.finish()
 
@@ -148,14 +154,15 @@ def round_change(
     touches_document: bool = True,
 ) -> Iterator[Change]:
     """Lock the round's document, then the round, for one change."""
-    round_, document = locking.lock_round(session, round_id)
+    locked = locking.lock_round(session, round_id)
     change = Change(
         session,
         actor,
-        document,
-        round_=round_,
+        locked.document,
+        round_=locked.round,
         actor_label=actor_label,
         touches_document=touches_document,
+        chain_head=locked.chain_head,
     )
     yield change
     change.finish()

@@ -42,7 +42,7 @@ def ad_referendum_positions(session: Session, round_: Round) -> list[Position]:
         session.scalars(
             select(Position).where(
                 Position.round_id == round_.id,
-                Position.is_current.is_(True),
+                Position.is_current,
                 Position.kind == PositionKind.CONSENT_AD_REFERENDUM,
             )
         )

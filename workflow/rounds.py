@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -197,7 +197,11 @@ def _conclude(
     spec = definition_for(document).round_spec(round_.document_state)
     if spec is None or document.state != round_.document_state:
         return  # defensive: the document moved on without voiding this round
-    trigger = confirmations.consensus_trigger(round_) if outcome is OutcomeKind.CONSENSUS else spec.on_failure
+    trigger = (
+        confirmations.consensus_trigger(round_)
+        if outcome is OutcomeKind.CONSENSUS
+        else spec.on_failure
+    )
     fire(
         change,
         trigger,
@@ -245,16 +249,31 @@ def record_position(
             raise RoundClosed(
                 f"round closed: its deadline passed at {round_.deadline_at:%Y-%m-%d %H:%M} UTC"
             )
-        state = session.scalar(
-            select(Participant).where(Participant.code == participant.strip().upper())
-        )
-        if state is None:
-            raise InvalidInput(f"unknown participant {participant!r}")
-        elector = session.scalar(
-            select(RoundElector.id).where(
-                RoundElector.round_id == round_.id, RoundElector.participant_id == state.id
+        # The state, its seat in the electorate and its current position, in one query; no
+        # row lock on the position: every writer of this round holds its document's lock.
+        found = session.execute(
+            select(Participant, RoundElector.id, Position)
+            .outerjoin(
+                RoundElector,
+                and_(
+                    RoundElector.participant_id == Participant.id,
+                    RoundElector.round_id == round_.id,
+                ),
             )
-        )
+            .outerjoin(
+                Position,
+                and_(
+                    Position.participant_id == Participant.id,
+                    Position.round_id == round_.id,
+                    Position.is_current,
+                ),
+            )
+            .where(Participant.code == participant.strip().upper())
+            .execution_options(populate_existing=True)
+        ).first()
+        if found is None:
+            raise InvalidInput(f"unknown participant {participant!r}")
+        state, elector, previous = found
         if elector is None:
             raise NotPermitted(f"{state.name_en} is not in the electorate of this round")
         if actor.speaks_for(state):
@@ -269,15 +288,6 @@ def record_position(
         else:
             raise NotPermitted(f"only delegates of {state.name_en} may record its position")
 
-        previous = session.scalar(
-            select(Position)
-            .where(
-                Position.round_id == round_.id,
-                Position.participant_id == state.id,
-                Position.is_current.is_(True),
-            )
-            .with_for_update()
-        )
         if previous is not None:
             previous.is_current = False
             flush(session)  # the partial unique index allows one current row per state
@@ -326,15 +336,17 @@ def record_position(
 
 
 def _everyone_consents(session: Session, round_: Round) -> bool:
-    electors = session.scalar(select(func.count()).where(RoundElector.round_id == round_.id))
-    answered = session.scalar(
-        select(func.count()).where(
+    electors = select(func.count()).where(RoundElector.round_id == round_.id).scalar_subquery()
+    answered = (
+        select(func.count())
+        .where(
             Position.round_id == round_.id,
-            Position.is_current.is_(True),
+            Position.is_current,
             Position.kind != PositionKind.OBJECTION,
         )
+        .scalar_subquery()
     )
-    return answered == electors
+    return bool(session.scalar(select(answered == electors)))
 
 
 def _has_objection(session: Session, round_: Round) -> bool:
@@ -343,7 +355,7 @@ def _has_objection(session: Session, round_: Round) -> bool:
             select(Position.id)
             .where(
                 Position.round_id == round_.id,
-                Position.is_current.is_(True),
+                Position.is_current,
                 Position.kind == PositionKind.OBJECTION,
             )
             .limit(1)

@@ -14,7 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from models import ApiToken, User
+from models import Affiliation, ApiToken, User
 from workflow import clock
 from workflow.errors import InvalidInput, NotFound
 
@@ -70,7 +70,12 @@ def verify_token(session: Session, secret: str | None) -> User | None:
         return None
     token = session.scalar(
         select(ApiToken)
-        .options(joinedload(ApiToken.user))
+        # Who the user acts for: every request's permission and visibility checks ask.
+        .options(
+            joinedload(ApiToken.user)
+            .selectinload(User.affiliations)
+            .selectinload(Affiliation.participant)
+        )
         .where(ApiToken.token_hash == hash_token(secret))
     )
     if token is None or token.revoked_at is not None or not token.user.active:

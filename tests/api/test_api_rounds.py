@@ -304,8 +304,14 @@ def test_pending_decisions_by_role(roles, swg_round):
 
 
 def test_if_match_guards_round_changes_too(roles, concept_paper, swg_round):
-    stale = f'"{concept_paper["lock_version"]}"'  # before the submission and the round
     path = f"/rounds/{swg_round['id']}"
+    stale = roles.secretariat.get(path).headers["ETag"]
+    roles.secretariat.ok(  # the round moves on: a position by note verbale
+        "POST",
+        f"{path}/positions",
+        {"participant": OTHER_STATE, "kind": "consent", "reference": "NV/1"},
+        status=201,
+    )
     refused = roles.state_delegate.post(
         f"{path}/positions", {"participant": STATE, "kind": "consent"}, headers={"If-Match": stale}
     )
@@ -314,7 +320,8 @@ def test_if_match_guards_round_changes_too(roles, concept_paper, swg_round):
         roles.secretariat.post(f"{path}/close", {}, headers={"If-Match": stale}).status_code == 412
     )
     after = roles.secretariat.get(path)
-    assert after.get_json()["status"] == "open" and after.get_json()["positions"] == []
+    assert after.get_json()["status"] == "open"
+    assert [p["participant"] for p in after.get_json()["positions"]] == [OTHER_STATE]
     current = after.headers["ETag"]
     assert (
         roles.secretariat.post(f"{path}/close", {}, headers={"If-Match": current}).status_code
@@ -329,7 +336,7 @@ def test_pending_decisions_come_a_page_at_a_time_with_filters(roles, swg_round):
     seen = list(first["items"])
     url = first["next"]
     while url:
-        page = roles.secretariat.ok("GET", url[url.index("/decisions"):])
+        page = roles.secretariat.ok("GET", url[url.index("/decisions") :])
         seen += page["items"]
         url = page["next"]
     assert len(seen) == 28 and len({d["participant"] for d in seen}) == 28

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from engine_helpers import NOW, TEXTS, advance_clock
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from models import (
     DueAction,
@@ -191,6 +191,33 @@ def test_a_delegate_records_their_state_position(session, cast, meeting):
         session, cast.other, meeting.id, participant="IND", kind=PositionKind.CONSENT
     )
     assert position.channel is EntryChannel.DELEGATE and position.entered_by is cast.other
+
+
+def test_a_position_takes_at_most_six_statements(session, cast, meeting):
+    """Lock (document, round, chain head), look up (state, seat, current position), then
+    the writes: previous position, new position, audit event, chain head."""
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    def record(kind):
+        seen.clear()
+        event.listen(session.connection(), "before_cursor_execute", count)
+        try:
+            ops.record_position(session, cast.other, meeting.id, participant="IND", kind=kind)
+        finally:
+            event.remove(session.connection(), "before_cursor_execute", count)
+        return len(seen)
+
+    assert record(PositionKind.CONSENT) <= 5, seen  # a first position replaces nothing
+    assert any(s.startswith("INSERT INTO position") for s in seen)  # the count is of this
+    assert record(PositionKind.STAND_ASIDE) <= 6, seen
+    current = session.scalars(
+        select(Position).where(Position.round_id == meeting.id, Position.is_current)
+    ).all()
+    assert [p.kind for p in current] == [PositionKind.STAND_ASIDE]
 
 
 @pytest.mark.parametrize("role", ["coordinator", "proposer", "admin", "observer", "applicant"])

@@ -9,6 +9,7 @@ so the description cannot drift from what the API does.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,6 +118,21 @@ def _serve(spec: Endpoint, view: Callable, path: dict[str, Any]) -> Response:
     return _json_reply(spec, reply)
 
 
+def representation(body: BaseModel) -> str:
+    """The JSON the API sends for `body`."""
+    return json.dumps(body.model_dump(mode="json"))
+
+
+def entity_tag(body: BaseModel) -> str:
+    """A strong ETag of `body`'s representation: it changes when, and only when, the JSON
+    sent for it changes (whatever moved it: a position, a label, what the caller may see)."""
+    return _tag(representation(body))
+
+
+def _tag(text: str) -> str:
+    return f'"{hashlib.sha256(text.encode()).hexdigest()[:32]}"'
+
+
 def _json_reply(spec: Endpoint, reply: Reply) -> Response:
     status = reply.status or spec.status
     if reply.body is None:
@@ -124,8 +140,10 @@ def _json_reply(spec: Endpoint, reply: Reply) -> Response:
     else:
         if spec.response is not None and not isinstance(reply.body, spec.response):
             raise TypeError(f"{spec.name} returned {type(reply.body).__name__}")
-        payload = reply.body.model_dump(mode="json")
-        response = Response(json.dumps(payload), status=status, mimetype="application/json")
+        text = representation(reply.body)
+        response = Response(text, status=status, mimetype="application/json")
+        if spec.etag:
+            response.headers["ETag"] = _tag(text)
     response.headers.extend(reply.headers)
     return response
 

@@ -25,8 +25,11 @@ from workflow.registry import registry
 
 REF = "#/components/schemas/{model}"
 ETAG_HEADER = {
-    "description": "the document's version (its lock_version, quoted); send it in If-Match",
-    "schema": {"type": "string", "pattern": r'^"[0-9]+"$'},
+    "description": (
+        "a strong tag of this reply's representation: it changes when, and only when, "
+        "the representation does; send a document's or a round's in If-Match"
+    ),
+    "schema": {"type": "string", "pattern": r'^"[0-9a-f]{32}"$'},
 }
 LOCATION_HEADER = {"description": "where the new resource is", "schema": {"type": "string"}}
 IF_MATCH = {
@@ -34,8 +37,9 @@ IF_MATCH = {
     "in": "header",
     "required": False,
     "description": (
-        "the ETag of the document as you read it: the change is refused with 412 if the "
-        "document changed since"
+        "the ETag of what you read before the change: the round (`GET /rounds/{id}`) on a "
+        "round's paths, otherwise the document (`GET /documents/{id}`); the change is "
+        "refused with 412 if it changed since"
     ),
     "schema": {"type": "string"},
 }
@@ -45,7 +49,7 @@ ERROR_MEANINGS = {
     403: "the caller may not do this",
     404: "no such resource, or not one the caller may see",
     409: "refused by the workflow: a trigger not possible now (allowed_triggers), a failed guard, a closed round",
-    412: "If-Match names an older version of the document",
+    412: "If-Match names an earlier representation of the document or round",
     413: "the body is larger than the server's limit (max_request_bytes, 2 MB by default)",
     415: "the body is not application/json",
     422: "the body breaks its schema or names something unknown",

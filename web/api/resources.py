@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from flask import request
 from flask_babel import gettext
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from models import Document, Round, User
-from web.problems import ApiProblem, translate_error
+from web.api import schemas, serializers
+from web.api.blueprint import entity_tag
+from web.problems import ApiProblem
 from workflow import locking
-from workflow.errors import StaleChange
 from workflow.queries import Page, load_document, load_round
 from workflow.visibility import can_see_document, can_see_round
 
@@ -33,68 +35,56 @@ def round_or_404(session: Session, user: User, round_id: int) -> Round:
     return round_
 
 
-def etag(document: Document) -> str:
-    return f'"{document.lock_version}"'
+def document_as_seen(session: Session, user: User, document_id: int) -> schemas.Document:
+    """The document's representation for `user` (what GET answers and If-Match is checked on)."""
+    return serializers.document(session, document_or_404(session, user, document_id), user)
 
 
-def etag_header(document: Document) -> dict[str, str]:
-    return {"ETag": etag(document)}
+def round_as_seen(session: Session, user: User, round_id: int) -> schemas.Round:
+    """The round's representation for `user` (what GET answers and If-Match is checked on)."""
+    return serializers.round_(round_or_404(session, user, round_id))
 
 
 def _entity_tags(header: str) -> list[str]:
     tags = []
     for tag in (part.strip() for part in header.split(",")):
         if tag and not tag.startswith(("W/", '"')) and tag != "*":
-            tag = f'"{tag}"'  # be lenient with a bare number
+            tag = f'"{tag}"'  # be lenient with an unquoted tag
         tags.append(tag)
     return tags
 
 
-def expected_lock_version(document: Document) -> int | None:
-    """The version If-Match names when it names the current one; 412 when it names another.
+@contextmanager
+def precondition(
+    session: Session, document_id: int, current: Callable[[], BaseModel]
+) -> Iterator[None]:
+    """Check If-Match against the ETag of `current()`, the representation the change is
+    made on (the document's or the round's, as the caller sees it): 412 when it changed.
 
-    None without If-Match (or with `*`): the change goes ahead on whatever is current.
-    Weak tags never match (RFC 9110: If-Match compares strongly).
+    The document is locked first, so nothing changes it or its rounds between the check
+    and the change. Without If-Match (or with `*`) the change goes ahead on whatever is
+    current. Weak tags never match (RFC 9110: If-Match compares strongly).
     """
     header = request.headers.get("If-Match")
-    if header is None:
-        return None
-    tags = _entity_tags(header)
-    if "*" in tags:
-        return None
-    if etag(document) in tags:
-        return document.lock_version
-    raise ApiProblem(
-        412,
-        gettext(
-            "%(symbol)s is at version %(version)s, not the one you sent (If-Match: %(sent)s): "
-            "read it again and retry",
-            symbol=document.symbol,
-            version=document.lock_version,
-            sent=header[:80],
-        ),
-        slug="precondition-failed",
-        headers=etag_header(document),
-        current_etag=etag(document),
-    )
-
-
-@contextmanager
-def precondition(session: Session, document: Document) -> Iterator[int | None]:
-    """Check If-Match, hold the document locked at that version, turn a lost race into 412.
-
-    Yields the expected version for operations that take `expected_lock_version`.
-    """
-    expected = expected_lock_version(document)
-    try:
-        if expected is not None:
-            # The engine's own lock, taken now: the version cannot move before the operation.
-            locking.lock_document(session, document.id, expected)
-        yield expected
-    except StaleChange as error:
-        if expected is None:
-            raise
-        raise ApiProblem(412, translate_error(error), slug="precondition-failed") from None
+    tags = _entity_tags(header) if header is not None else ["*"]
+    if "*" not in tags:
+        locking.lock_document(session, document_id)
+        session.expire_all()  # what was read before the lock may be stale
+        now = entity_tag(current())
+        if now not in tags:
+            raise ApiProblem(
+                412,
+                gettext(
+                    "it changed since you read it (If-Match: %(sent)s, now %(now)s): "
+                    "read it again and retry",
+                    sent=header[:80],
+                    now=now,
+                ),
+                slug="precondition-failed",
+                headers={"ETag": now},
+                current_etag=now,
+            )
+    yield
 
 
 def next_page_url(page: Page) -> str | None:

@@ -467,7 +467,9 @@ class DocumentSummary(BaseModel):
     current_version: int | None
     created_at: datetime
     updated_at: datetime
-    lock_version: int = Field(description="also the ETag; send it back in If-Match")
+    lock_version: int = Field(
+        description="moves with every change of the document itself (not with positions)"
+    )
 
 
 class DocumentPage(BaseModel):

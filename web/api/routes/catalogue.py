@@ -8,8 +8,8 @@ from flask_babel import gettext
 from models import User
 from web import db
 from web.api import schemas, serializers
-from web.api.blueprint import ERRORS_OF_A_CHANGE, Reply, endpoint
-from web.api.resources import document_or_404, etag_header, precondition
+from web.api.blueprint import ERRORS_OF_A_CHANGE, endpoint
+from web.api.resources import document_as_seen, document_or_404, precondition
 from web.problems import ApiProblem
 from workflow import catalogue, operations, register
 
@@ -88,11 +88,11 @@ def compare_editions(user: User, query: schemas.EditionsCompared) -> schemas.Edi
     if_match=True,
     etag=True,
 )
-def propose_changes(user: User, document_id: int, body: schemas.CatalogueChanges) -> Reply:
+def propose_changes(
+    user: User, document_id: int, body: schemas.CatalogueChanges
+) -> schemas.CatalogueChangeList:
     session = db.session()
     document = document_or_404(session, user, document_id)
-    with precondition(session, document) as expected:
-        checked = operations.propose_changes(
-            session, user, document.id, body.changes, expected_lock_version=expected
-        )
-    return Reply(schemas.CatalogueChangeList(changes=checked), headers=etag_header(document))
+    with precondition(session, document.id, lambda: document_as_seen(session, user, document_id)):
+        checked = operations.propose_changes(session, user, document.id, body.changes)
+    return schemas.CatalogueChangeList(changes=checked)

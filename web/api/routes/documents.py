@@ -8,7 +8,7 @@ from models import User, Version
 from web import db
 from web.api import schemas, serializers
 from web.api.blueprint import ERRORS_OF_A_CHANGE, Reply, bp, endpoint
-from web.api.resources import document_or_404, etag_header, next_page_url, precondition
+from web.api.resources import document_as_seen, document_or_404, next_page_url, precondition
 from web.problems import ApiProblem
 from workflow import operations, queries
 from workflow.queries import document_page
@@ -18,6 +18,10 @@ CHANGE_WITH_PRECONDITION = (*ERRORS_OF_A_CHANGE, 412)
 
 def _location(path: str) -> dict[str, str]:
     return {"Location": bp.url_prefix + path}
+
+
+def _document(user: User, document_id: int) -> schemas.Document:
+    return document_as_seen(db.session(), user, document_id)
 
 
 @endpoint(
@@ -58,7 +62,7 @@ def create_document(user: User, body: schemas.DocumentCreate) -> Reply:
     document = document_or_404(session, user, created.id)
     return Reply(
         serializers.document(session, document, user),
-        headers={**etag_header(document), **_location(f"/documents/{document.id}")},
+        headers=_location(f"/documents/{document.id}"),
     )
 
 
@@ -69,10 +73,8 @@ def create_document(user: User, body: schemas.DocumentCreate) -> Reply:
     response=schemas.Document,
     etag=True,
 )
-def get_document(user: User, document_id: int) -> Reply:
-    session = db.session()
-    document = document_or_404(session, user, document_id)
-    return Reply(serializers.document(session, document, user), headers=etag_header(document))
+def get_document(user: User, document_id: int) -> schemas.Document:
+    return _document(user, document_id)
 
 
 @endpoint(
@@ -140,21 +142,13 @@ def get_version(user: User, document_id: int, number: int) -> schemas.Version:
 def add_version(user: User, document_id: int, body: schemas.VersionCreate) -> Reply:
     session = db.session()
     document = document_or_404(session, user, document_id)
-    with precondition(session, document) as expected:
+    with precondition(session, document.id, lambda: _document(user, document_id)):
         added: Version = operations.add_version(
-            session,
-            user,
-            document.id,
-            texts=body.texts,
-            note=body.note,
-            expected_lock_version=expected,
+            session, user, document.id, texts=body.texts, note=body.note
         )
     return Reply(
         serializers.version(added),
-        headers={
-            **etag_header(document),
-            **_location(f"/documents/{document.id}/versions/{added.number}"),
-        },
+        headers=_location(f"/documents/{document_id}/versions/{added.number}"),
     )
 
 
@@ -174,10 +168,12 @@ def add_version(user: User, document_id: int, body: schemas.VersionCreate) -> Re
     if_match=True,
     etag=True,
 )
-def fire_transition(user: User, document_id: int, body: schemas.TransitionCreate) -> Reply:
+def fire_transition(
+    user: User, document_id: int, body: schemas.TransitionCreate
+) -> schemas.Document:
     session = db.session()
     document = document_or_404(session, user, document_id)
-    with precondition(session, document) as expected:
+    with precondition(session, document.id, lambda: _document(user, document_id)):
         operations.fire_trigger(
             session,
             user,
@@ -185,13 +181,11 @@ def fire_transition(user: User, document_id: int, body: schemas.TransitionCreate
             body.trigger,
             comment=body.comment,
             params=body.params,
-            expected_lock_version=expected,
             taken_on=body.taken_on,
         )
         if body.round is not None:
             operations.open_round(session, user, document.id, **body.round.model_dump())
-    document = document_or_404(session, user, document_id)
-    return Reply(serializers.document(session, document, user), headers=etag_header(document))
+    return _document(user, document_id)
 
 
 @endpoint(
@@ -219,12 +213,14 @@ def list_instruments(user: User, document_id: int) -> schemas.InstrumentList:
     if_match=True,
     etag=True,
 )
-def record_instrument(user: User, document_id: int, body: schemas.InstrumentCreate) -> Reply:
+def record_instrument(
+    user: User, document_id: int, body: schemas.InstrumentCreate
+) -> schemas.Instrument:
     session = db.session()
     document = document_or_404(session, user, document_id)
-    with precondition(session, document):
+    with precondition(session, document.id, lambda: _document(user, document_id)):
         recorded = operations.record_instrument(session, user, document.id, **body.model_dump())
-    return Reply(serializers.instrument(recorded), headers=etag_header(document))
+    return serializers.instrument(recorded)
 
 
 @endpoint(
@@ -252,9 +248,9 @@ def list_pledges(user: User, document_id: int) -> schemas.PledgeList:
     if_match=True,
     etag=True,
 )
-def record_pledge(user: User, document_id: int, body: schemas.PledgeCreate) -> Reply:
+def record_pledge(user: User, document_id: int, body: schemas.PledgeCreate) -> schemas.Pledge:
     session = db.session()
     document = document_or_404(session, user, document_id)
-    with precondition(session, document):
+    with precondition(session, document.id, lambda: _document(user, document_id)):
         recorded = operations.record_pledge(session, user, document.id, **body.model_dump())
-    return Reply(serializers.pledge(recorded), headers=etag_header(document))
+    return serializers.pledge(recorded)

@@ -7,10 +7,11 @@ from web import db
 from web.api import schemas, serializers
 from web.api.blueprint import ERRORS_OF_A_CHANGE, Reply, bp, endpoint
 from web.api.resources import (
+    document_as_seen,
     document_or_404,
-    etag_header,
     next_page_url,
     precondition,
+    round_as_seen,
     round_or_404,
 )
 from workflow import operations
@@ -19,14 +20,8 @@ from workflow.queries import document_page
 CHANGE_WITH_PRECONDITION = (*ERRORS_OF_A_CHANGE, 412)
 
 
-def _round_reply(round_id: int, user: User, status: int | None = None, **headers: str) -> Reply:
-    session = db.session()
-    round_ = round_or_404(session, user, round_id)
-    return Reply(
-        serializers.round_(round_),
-        status=status,
-        headers={**etag_header(round_.document), **headers},
-    )
+def _round(user: User, round_id: int) -> schemas.Round:
+    return round_as_seen(db.session(), user, round_id)
 
 
 @endpoint(
@@ -68,11 +63,11 @@ def list_rounds(user: User, document_id: int, query: schemas.PageQuery) -> schem
 def open_round(user: User, document_id: int, body: schemas.RoundOpen) -> Reply:
     session = db.session()
     document = document_or_404(session, user, document_id)
-    with precondition(session, document) as expected:
-        opened = operations.open_round(
-            session, user, document.id, **body.model_dump(), expected_lock_version=expected
-        )
-    return _round_reply(opened.id, user, Location=f"{bp.url_prefix}/rounds/{opened.id}")
+    with precondition(session, document.id, lambda: document_as_seen(session, user, document_id)):
+        opened = operations.open_round(session, user, document.id, **body.model_dump())
+    return Reply(
+        _round(user, opened.id), headers={"Location": f"{bp.url_prefix}/rounds/{opened.id}"}
+    )
 
 
 @endpoint(
@@ -82,8 +77,8 @@ def open_round(user: User, document_id: int, body: schemas.RoundOpen) -> Reply:
     response=schemas.Round,
     etag=True,
 )
-def get_round(user: User, round_id: int) -> Reply:
-    return _round_reply(round_id, user)
+def get_round(user: User, round_id: int) -> schemas.Round:
+    return _round(user, round_id)
 
 
 @endpoint(
@@ -97,12 +92,12 @@ def get_round(user: User, round_id: int) -> Reply:
     if_match=True,
     etag=True,
 )
-def close_round(user: User, round_id: int, body: schemas.RoundClose) -> Reply:
+def close_round(user: User, round_id: int, body: schemas.RoundClose) -> schemas.Round:
     session = db.session()
     round_ = round_or_404(session, user, round_id)
-    with precondition(session, round_.document):
+    with precondition(session, round_.document_id, lambda: _round(user, round_id)):
         operations.close_round(session, user, round_.id, **body.model_dump())
-    return _round_reply(round_id, user)
+    return _round(user, round_id)
 
 
 @endpoint(
@@ -116,12 +111,12 @@ def close_round(user: User, round_id: int, body: schemas.RoundClose) -> Reply:
     if_match=True,
     etag=True,
 )
-def extend_deadline(user: User, round_id: int, body: schemas.RoundExtend) -> Reply:
+def extend_deadline(user: User, round_id: int, body: schemas.RoundExtend) -> schemas.Round:
     session = db.session()
     round_ = round_or_404(session, user, round_id)
-    with precondition(session, round_.document):
+    with precondition(session, round_.document_id, lambda: _round(user, round_id)):
         operations.extend_deadline(session, user, round_.id, **body.model_dump())
-    return _round_reply(round_id, user)
+    return _round(user, round_id)
 
 
 @endpoint(
@@ -142,12 +137,12 @@ def extend_deadline(user: User, round_id: int, body: schemas.RoundExtend) -> Rep
     if_match=True,
     etag=True,
 )
-def record_position(user: User, round_id: int, body: schemas.PositionCreate) -> Reply:
+def record_position(user: User, round_id: int, body: schemas.PositionCreate) -> schemas.Round:
     session = db.session()
     round_ = round_or_404(session, user, round_id)
-    with precondition(session, round_.document):
+    with precondition(session, round_.document_id, lambda: _round(user, round_id)):
         operations.record_position(session, user, round_.id, **body.model_dump())
-    return _round_reply(round_id, user)
+    return _round(user, round_id)
 
 
 @endpoint(
@@ -168,9 +163,11 @@ def record_position(user: User, round_id: int, body: schemas.PositionCreate) -> 
     if_match=True,
     etag=True,
 )
-def answer_confirmation(user: User, round_id: int, body: schemas.ConfirmationAnswer) -> Reply:
+def answer_confirmation(
+    user: User, round_id: int, body: schemas.ConfirmationAnswer
+) -> schemas.Round:
     session = db.session()
     round_ = round_or_404(session, user, round_id)
-    with precondition(session, round_.document):
+    with precondition(session, round_.document_id, lambda: _round(user, round_id)):
         operations.answer_confirmation(session, user, round_.id, **body.model_dump())
-    return _round_reply(round_id, user)
+    return _round(user, round_id)
