@@ -86,6 +86,12 @@ class Round(Base):
     positions: Mapped[list[Position]] = relationship(
         back_populates="round", cascade="all, delete-orphan", order_by="Position.id"
     )
+    # The position that counts for each state that answered, in the order they were recorded.
+    current_positions: Mapped[list[Position]] = relationship(
+        primaryjoin="and_(Position.round_id == Round.id, Position.is_current)",
+        order_by="Position.id",
+        viewonly=True,
+    )
     # Consents given ad referendum and their capitals' answers (models.decision).
     confirmations: Mapped[list[Confirmation]] = relationship(
         back_populates="round", order_by="Confirmation.id", viewonly=True

@@ -110,5 +110,5 @@ def lock_round(session: Session, round_id: int) -> Locked:
             .with_for_update()
             .execution_options(populate_existing=True)
         )
-    session.expire(round_, ["positions", "electors"])
+    session.expire(round_, ["positions", "current_positions", "electors", "confirmations"])
     return Locked(document, round_, head)

@@ -366,9 +366,11 @@ def document_page(
     history_page: int = 1,
     rounds_per_page: int = ROUNDS_PER_PAGE,
     history_per_page: int = HISTORY_PER_PAGE,
+    position_history: bool = True,
 ) -> DocumentPage:
-    """A page of the rounds (with electors and positions) and a page of the history the user
-    may see of a document the user may see, newest first; its instruments and pledges."""
+    """A page of the rounds (with electors and positions: every one recorded, or the current
+    ones only without `position_history`) and a page of the history the user may see of a
+    document the user may see, newest first; its instruments and pledges."""
     rounds = _window(
         select(Round)
         .where(Round.document_id == document.id, rounds_visible_to(user))
@@ -376,7 +378,7 @@ def document_page(
             joinedload(Round.body),
             joinedload(Round.version),
             joinedload(Round.closed_by),
-            *summary_options(),
+            *summary_options(history=position_history),
         )
         .order_by(Round.opened_at.desc(), Round.id.desc()),
         rounds_page,
@@ -424,7 +426,9 @@ def document_history(
     return _page(list(session.scalars(_window(query, page, per_page))), page, per_page)
 
 
-def load_round(session: Session, round_id: int) -> Round | None:
+def load_round(session: Session, round_id: int, *, position_history: bool = True) -> Round | None:
+    """The round with its electors and positions (every one recorded, or the current ones
+    only without `position_history`)."""
     return session.scalar(
         select(Round)
         .where(Round.id == round_id)
@@ -432,9 +436,22 @@ def load_round(session: Session, round_id: int) -> Round | None:
             joinedload(Round.document),
             joinedload(Round.body),
             joinedload(Round.version),
-            *summary_options(),
+            *summary_options(history=position_history),
         )
     )
+
+
+def positions_page(
+    session: Session, round_: Round, page: int = 1, per_page: int = PAGE_SIZE
+) -> Page[Position]:
+    """A page of every position recorded in a round (changed ones too), newest first."""
+    query = (
+        select(Position)
+        .where(Position.round_id == round_.id)
+        .options(joinedload(Position.participant), joinedload(Position.entered_by))
+        .order_by(Position.id.desc())
+    )
+    return _page(list(session.scalars(_window(query, page, per_page))), page, per_page)
 
 
 def member_states(session: Session) -> list[Participant]:

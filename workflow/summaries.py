@@ -82,10 +82,13 @@ class RoundSummary:
         }
 
 
-def summarise(round_: Round) -> RoundSummary:
-    """The summary of a round whose electors and positions are loaded (see `summary_options`)."""
+def summarise(round_: Round, *, history_loaded: bool = True) -> RoundSummary:
+    """The summary of a round whose electors and positions are loaded (see `summary_options`);
+    with `history_loaded=False`, of its current positions only (`summary_options(history=False)`):
+    each state's history is then its current position alone."""
     history: dict[int, list[Position]] = defaultdict(list)
-    for position in sorted(round_.positions, key=lambda p: p.id):
+    positions = round_.positions if history_loaded else round_.current_positions
+    for position in sorted(positions, key=lambda p: p.id):
         history[position.participant_id].append(position)
     rows = []
     for elector in sorted(round_.electors, key=lambda e: e.participant.name_en):
@@ -96,12 +99,14 @@ def summarise(round_: Round) -> RoundSummary:
     return RoundSummary(round=round_, rows=rows, currents=currents)
 
 
-def summary_options():
-    """Loader options for `summarise`: electors, positions (with their states) and any
-    confirmations awaited ad referendum, in 3 queries."""
+def summary_options(*, history: bool = True):
+    """Loader options for `summarise`: electors, positions (every one recorded, or with
+    `history=False` the current ones only) with their states, and any confirmations
+    awaited ad referendum, in 3 queries."""
+    positions = Round.positions if history else Round.current_positions
     return (
         selectinload(Round.electors).joinedload(RoundElector.participant),
-        selectinload(Round.positions).options(
+        selectinload(positions).options(
             joinedload(Position.participant), joinedload(Position.entered_by)
         ),
         selectinload(Round.confirmations).joinedload(Confirmation.participant),

@@ -122,8 +122,15 @@ def test_a_changed_position_keeps_the_earlier_one(roles, swg_round):
         {"participant": STATE, "kind": "consent_with_statement", "text": "On para 2"},
         status=201,
     )
-    kinds = [(p["kind"], p["is_current"]) for p in changed["positions"]]
-    assert kinds == [("objection", False), ("consent_with_statement", True)]
+    # The round carries the position that counts; the earlier one is in its history.
+    assert [(p["kind"], p["is_current"]) for p in changed["positions"]] == [
+        ("consent_with_statement", True)
+    ]
+    history = roles.observer.ok("GET", path)["items"]  # newest first
+    assert [(p["kind"], p["is_current"]) for p in history] == [
+        ("consent_with_statement", True),
+        ("objection", False),
+    ]
     closed = roles.secretariat.ok("POST", f"/rounds/{swg_round['id']}/close", {"note": "SWG 12th"})
     assert closed["outcome"]["kind"] == "consensus"
     assert closed["outcome"]["statements"] == [
@@ -134,6 +141,27 @@ def test_a_changed_position_keeps_the_earlier_one(roles, swg_round):
         document["state"] == "soc_consideration"
         and document["outcome"]["round_id"] == swg_round["id"]
     )
+
+
+def test_a_rounds_answer_does_not_grow_with_changes_and_its_history_pages(roles, swg_round):
+    path = f"/rounds/{swg_round['id']}/positions"
+    kinds = ("consent", "stand_aside")
+    sizes = []
+    for i in range(6):
+        reply = roles.state_delegate.post(path, {"participant": STATE, "kind": kinds[i % 2]})
+        assert reply.status_code == 201
+        sizes.append(len(reply.get_data()))
+        assert [p["participant"] for p in reply.get_json()["positions"]] == [STATE]
+    assert max(sizes) - min(sizes) < 40  # a kind's name and an id's digits, no history
+
+    first = roles.observer.ok("GET", f"{path}?per_page=4")
+    assert [p["kind"] for p in first["items"]] == ["stand_aside", "consent"] * 2
+    assert first["page"] == 1 and first["next"].endswith("page=2")
+    second = roles.observer.ok("GET", first["next"].split("/api/v1", 1)[1])
+    assert len(second["items"]) == 2 and second["next"] is None
+    assert [p["is_current"] for p in first["items"] + second["items"]] == [True] + [False] * 5
+    assert roles.observer.get(f"/rounds/{swg_round['id'] + 1000}/positions").status_code == 404
+    assert roles.observer.get(f"{path}?per_page=0").status_code == 400
 
 
 @pytest.mark.parametrize(
@@ -279,8 +307,10 @@ def test_project_rounds_are_not_shown_to_observers(roles):
         status=201,
     )
     assert roles.observer.get(f"/rounds/{written['id']}").status_code == 404
+    assert roles.observer.get(f"/rounds/{written['id']}/positions").status_code == 404
     assert roles.observer.ok("GET", f"/documents/{project['id']}")["rounds"] == []
     assert roles.state_delegate.get(f"/rounds/{written['id']}").status_code == 200
+    assert roles.state_delegate.get(f"/rounds/{written['id']}/positions").status_code == 200
 
 
 def test_pending_decisions_by_role(roles, swg_round):

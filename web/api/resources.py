@@ -29,7 +29,7 @@ def document_or_404(session: Session, user: User, document_id: int) -> Document:
 
 
 def round_or_404(session: Session, user: User, round_id: int) -> Round:
-    round_ = load_round(session, round_id)
+    round_ = load_round(session, round_id, position_history=False)
     if round_ is None or not can_see_round(user, round_):
         raise ApiProblem(404, gettext("no round %(id)s", id=round_id), slug="not-found")
     return round_

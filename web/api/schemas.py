@@ -559,7 +559,21 @@ class Round(BaseModel):
     )
     electorate: list[str]
     awaiting: list[str] = Field(description="states of the electorate without a position")
-    positions: list[Position] = Field(description="every position recorded, changes included")
+    positions: list[Position] = Field(
+        description=(
+            "the position that counts for each state that answered, in the order recorded; "
+            "every position ever recorded, changes included: GET /rounds/{id}/positions"
+        )
+    )
+
+
+class PositionPage(BaseModel):
+    """Every position recorded in a round, changed ones too, newest first, a page at a time."""
+
+    items: list[Position]
+    page: int
+    per_page: int
+    next: str | None = Field(description="the next page's URL; null on the last page")
 
 
 class RoundList(BaseModel):

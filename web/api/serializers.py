@@ -233,7 +233,7 @@ def position(row: PositionRow) -> schemas.Position:
 
 
 def outcome(row: RoundRow) -> schemas.Outcome | None:
-    """A closed round's outcome, from its loaded electors and positions (no query)."""
+    """A closed round's outcome, from its loaded electors and current positions (no query)."""
     if row.is_open or row.outcome is None:
         return None
     return schemas.Outcome(
@@ -242,12 +242,13 @@ def outcome(row: RoundRow) -> schemas.Outcome | None:
         kind=row.outcome,
         note=row.outcome_note,
         closed_at=row.closed_at,
-        **summarise(row).record(),
+        **summarise(row, history_loaded=False).record(),
     )
 
 
 def round_(row: RoundRow) -> schemas.Round:
-    answered = {p.participant_id for p in row.positions if p.is_current}
+    """A round loaded with its current positions (`summary_options(history=False)`)."""
+    answered = {p.participant_id for p in row.current_positions}
     return schemas.Round(
         id=row.id,
         document_id=row.document_id,
@@ -282,7 +283,7 @@ def round_(row: RoundRow) -> schemas.Round:
             for e in row.electors
             if row.is_open and e.participant_id not in answered
         ],
-        positions=[position(p) for p in row.positions],
+        positions=[position(p) for p in row.current_positions],
     )
 
 
@@ -325,7 +326,7 @@ def history_event(row: AuditEvent, kind: str) -> schemas.HistoryEvent:
 
 
 def document(session: Session, row: DocumentRow, user: User) -> schemas.Document:
-    page = document_page(session, row, user)
+    page = document_page(session, row, user, position_history=False)
     rounds = [round_(r) for r in page.rounds.items]  # the newest, first
     latest_outcome = next((r.outcome for r in rounds if r.outcome is not None), None)
     return schemas.Document(

@@ -15,7 +15,7 @@ from web.api.resources import (
     round_or_404,
 )
 from workflow import operations
-from workflow.queries import document_page
+from workflow.queries import document_page, positions_page
 
 CHANGE_WITH_PRECONDITION = (*ERRORS_OF_A_CHANGE, 412)
 
@@ -36,7 +36,12 @@ def list_rounds(user: User, document_id: int, query: schemas.PageQuery) -> schem
     session = db.session()
     document = document_or_404(session, user, document_id)
     rounds = document_page(
-        session, document, user, rounds_page=query.page, rounds_per_page=query.per_page
+        session,
+        document,
+        user,
+        rounds_page=query.page,
+        rounds_per_page=query.per_page,
+        position_history=False,
     ).rounds
     return schemas.RoundList(
         items=[serializers.round_(r) for r in rounds.items],
@@ -72,13 +77,38 @@ def open_round(user: User, document_id: int, body: schemas.RoundOpen) -> Reply:
 
 @endpoint(
     "/rounds/<id:round_id>",
-    summary="A round: electorate, every position recorded, who has not answered, the outcome",
+    summary="A round: electorate, the positions that count, who has not answered, the outcome",
+    description=(
+        "`positions` holds each state's current position only, so the answer's size does "
+        "not grow as positions change; every position recorded is at "
+        "`GET /rounds/{id}/positions`, a page at a time."
+    ),
     tag="rounds",
     response=schemas.Round,
     etag=True,
 )
 def get_round(user: User, round_id: int) -> schemas.Round:
     return _round(user, round_id)
+
+
+@endpoint(
+    "/rounds/<id:round_id>/positions",
+    summary="Every position recorded in a round, changes included, newest first, a page at a time",
+    tag="rounds",
+    query=schemas.PageQuery,
+    response=schemas.PositionPage,
+    errors=(400, 401, 404),
+)
+def list_positions(user: User, round_id: int, query: schemas.PageQuery) -> schemas.PositionPage:
+    session = db.session()
+    round_ = round_or_404(session, user, round_id)
+    positions = positions_page(session, round_, query.page, query.per_page)
+    return schemas.PositionPage(
+        items=[serializers.position(p) for p in positions.items],
+        page=positions.page,
+        per_page=positions.per_page,
+        next=next_page_url(positions),
+    )
 
 
 @endpoint(
@@ -127,7 +157,9 @@ def extend_deadline(user: User, round_id: int, body: schemas.RoundExtend) -> sch
         "A delegate records their own state's position. The Secretariat may record it on "
         "the state's behalf with the `reference` of its note verbale. An objection ends a "
         "silence procedure at once (silence broken); a written procedure closes when the "
-        "last state consents or at the first objection."
+        "last state consents or at the first objection. The answer is the round with the "
+        "positions that count and its outcome (its size does not grow with changes); "
+        "earlier positions are at `GET /rounds/{id}/positions`."
     ),
     tag="rounds",
     body=schemas.PositionCreate,
