@@ -21,6 +21,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -34,7 +35,7 @@ from workflow.throttle import LoginThrottle
 bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to continue."
+login_manager.login_message = lazy_gettext("Please sign in to continue.")
 login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
@@ -88,7 +89,10 @@ def login():
         refusal = throttle.attempt(email, address)
         if refusal is not None:
             flash(
-                f"Too many sign-in attempts. Please try again in {refusal.minutes} minute(s).",
+                gettext(
+                    "Too many sign-in attempts. Please try again in %(minutes)s minute(s).",
+                    minutes=refusal.minutes,
+                ),
                 "error",
             )
             page = render_template("auth/login.html", form=form)
@@ -107,7 +111,7 @@ def login():
             g.user_session = begun.row
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
-        flash("The e-mail address or the password is not right.", "error")
+        flash(gettext("The e-mail address or the password is not right."), "error")
         status = 401
     elif request.method == "POST":
         status = 422
@@ -120,5 +124,5 @@ def logout():
     sessions.end_session(db.session(), session.get(SESSION_KEY))
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(gettext("You are signed out."), "info")
     return redirect(url_for("auth.login"))

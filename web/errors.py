@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, render_template, request
-from flask_babel import lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
@@ -35,7 +35,7 @@ from workflow.errors import (
 
 log = logging.getLogger(__name__)
 
-STALE_MESSAGE = (
+STALE_MESSAGE = lazy_gettext(
     "Someone else changed this document while you were working on it. Reload the page to see "
     "the current text and state."
 )
@@ -77,11 +77,17 @@ def describe(problem: Problem) -> tuple[str, list[str]]:
     if isinstance(error, StaleChange):
         return STALE_MESSAGE, []
     if isinstance(error, TriggerNotAllowed):
-        return "This step is not possible in the document's current state.", [str(error)]
+        return gettext("This step is not possible in the document's current state."), [
+            translate_error(error)
+        ]
     if isinstance(error, GuardFailed):
-        return f"This step cannot be taken yet: {error.reason}", []
+        return gettext(
+            "This step cannot be taken yet: %(reason)s", reason=translate_error(error)
+        ), []
     if isinstance(error, RoundClosed):
-        return "The round is closed: positions can no longer be recorded or changed.", [str(error)]
+        return gettext("The round is closed: positions can no longer be recorded or changed."), [
+            translate_error(error)
+        ]
     if isinstance(error, ConcordError):
         return translate_error(error) or DEFAULT_MESSAGES.get(problem.status, ""), []
     if isinstance(error, HTTPException) and not _custom(error):
@@ -94,7 +100,7 @@ def describe(problem: Problem) -> tuple[str, list[str]]:
 def describe_error(error: ConcordError) -> str:
     """A domain error in one line, for a flash message above a form."""
     message, detail = describe(from_domain_error(error))
-    return " ".join([message, *detail])
+    return " ".join(str(part) for part in [message, *detail])
 
 
 def render(problem: Problem):
@@ -116,7 +122,7 @@ def render(problem: Problem):
         page = render_template(
             "errors/error.html",
             status=problem.status,
-            heading=HEADINGS.get(problem.status, "Error"),
+            heading=HEADINGS.get(problem.status) or gettext("Error"),
             message=message,
             detail=detail,
         )
@@ -139,8 +145,10 @@ def init_app(app) -> None:
         return render(
             Problem(
                 400,
-                "The form had expired or was not sent from this site. Reload the page and try "
-                "again.",
+                gettext(
+                    "The form had expired or was not sent from this site. Reload the page and "
+                    "try again."
+                ),
             )
         )
 

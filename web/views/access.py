@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext
 from flask_login import current_user
 
 from models import Document, Round
@@ -26,4 +27,4 @@ def require_round(round_: Round | None) -> Round:
 def require_secretariat_page() -> None:
     """Secretariat pages (tracker, grid, forms): others get 403 before any work."""
     if not current_user.is_secretariat:
-        abort(403, "This page is for the Secretariat.")
+        abort(403, gettext("This page is for the Secretariat."))

@@ -84,5 +84,5 @@ def token_revoke(token_id: int):
     if not form.validate_on_submit():
         return _page(status=422)
     token = tokens.revoke_token(db.session(), token_id, owner=current_user)
-    flash(f"Token {token.name or token.id} revoked.", "success")
+    flash(_("Token %(name)s revoked.", name=token.name or token.id), "success")
     return redirect(url_for("views.account"))

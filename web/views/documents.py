@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -18,7 +19,7 @@ from web.views.common import lock_version, page_number, refused
 from web.views.text import diff_summary, line_diff
 from workflow import operations, queries, register
 from workflow.diagram import mermaid
-from workflow.errors import ConcordError, InvalidInput
+from workflow.errors import N_, ConcordError, InvalidInput
 from workflow.permissions import document_roles
 from workflow.registry import registry
 from workflow.summaries import RoundSummary, summarise
@@ -161,18 +162,18 @@ def document_diff(document_id: int):
     document = require_document(queries.load_document(session, document_id))
     versions = {v.number: v for v in document.versions}
     if len(versions) < 1:
-        abort(404, "This document has no text yet.")
+        abort(404, gettext("This document has no text yet."))
     numbers = sorted(versions)
     try:
         old_number = int(request.args.get("from", numbers[-2] if len(numbers) > 1 else numbers[0]))
         new_number = int(request.args.get("to", numbers[-1]))
     except ValueError:
-        abort(422, "Choose two versions by their numbers.")
+        abort(422, gettext("Choose two versions by their numbers."))
     language = request.args.get("lang", "en")
     if old_number not in versions or new_number not in versions:
-        abort(404, "There is no such version of this document.")
+        abort(404, gettext("There is no such version of this document."))
     if language not in dict(LANGUAGES):
-        abort(422, "Choose English or Russian.")
+        abort(422, gettext("Choose English or Russian."))
     old, new = versions[old_number], versions[new_number]
     rows = line_diff(old.text(language) or "", new.text(language) or "")
     return render_template(
@@ -215,7 +216,10 @@ def document_new():
     kinds = creatable_kinds()
     if not kinds:
         abort(
-            403, "Drafts are created by the delegates of coordinator states and by the Secretariat."
+            403,
+            gettext(
+                "Drafts are created by the delegates of coordinator states and by the Secretariat."
+            ),
         )
     session = db.session()
     form = DocumentForm()
@@ -252,7 +256,7 @@ def document_new():
         except ConcordError as error:
             status = refused(error)
         else:
-            flash(f"{document.symbol} created as a draft.", "success")
+            flash(gettext("%(symbol)s created as a draft.", symbol=document.symbol), "success")
             return redirect(url_for("views.document_show", document_id=document.id))
     elif request.method == "POST":
         status = 422
@@ -268,7 +272,7 @@ def version_new(document_id: int):
     session = db.session()
     document = require_document(queries.load_document(session, document_id))
     if not document_actions(document)["revise"]:
-        abort(403, "You may not revise this document.")
+        abort(403, gettext("You may not revise this document."))
     form = VersionForm()
     current = document.current_version
     if request.method == "GET":
@@ -290,7 +294,14 @@ def version_new(document_id: int):
         except ConcordError as error:
             status = refused(error)
         else:
-            flash(f"{version.label} of {document.symbol} circulated.", "success")
+            flash(
+                gettext(
+                    "%(version)s of %(symbol)s circulated.",
+                    version=version.label,
+                    symbol=document.symbol,
+                ),
+                "success",
+            )
             return redirect(url_for("views.document_show", document_id=document.id))
     elif request.method == "POST":
         status = 422
@@ -304,7 +315,7 @@ def document_fire(document_id: int):
     document = require_document(queries.load_document(session, document_id))
     form = TriggerForm()
     if not form.validate_on_submit():
-        raise InvalidInput("no step was chosen")
+        raise InvalidInput(N_("no step was chosen"))
     definition = registry().get(document.kind)
     specs = definition.transitions_from(document.state, form.trigger.data)
     params = {
@@ -323,7 +334,15 @@ def document_fire(document_id: int):
         params={k: v for k, v in params.items() if v} or None,
         taken_on=form.taken_on.data,
     )
-    flash(f"{title}: done. {document.symbol} is now {state_label(document)}.", "success")
+    flash(
+        gettext(
+            "%(action)s: done. %(symbol)s is now %(state)s.",
+            action=title,
+            symbol=document.symbol,
+            state=state_label(document),
+        ),
+        "success",
+    )
     return redirect(url_for("views.document_show", document_id=document.id))
 
 

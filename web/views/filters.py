@@ -5,11 +5,29 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, dates, numbers
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
 from models import EntryChannel, OutcomeKind, PositionKind, RoundMode
 from models.document import revision_label
-from web.labels import CHANNEL_LABELS, MODE_LABELS, OUTCOME_LABELS, POSITION_LABELS, TEXT_LABELS
+from web.labels import (
+    ACTION_LABELS,
+    ACTOR_LABELS,
+    CATALOGUE_CHANGE_LABELS,
+    CHANNEL_LABELS,
+    COMPARISON_LABELS,
+    CONFIRMATION_LABELS,
+    DECISION_STATUS_LABELS,
+    FIELD_LABELS,
+    INSTRUMENT_LABELS,
+    MODE_LABELS,
+    OUTCOME_LABELS,
+    PARTICIPANT_STATUS_LABELS,
+    POSITION_LABELS,
+    ROLE_LABELS,
+    TEXT_LABELS,
+)
 from web.language import current_language
 from web.views import bp
 from web.views.common import forum_zone_name, viewer_zone_name
@@ -25,13 +43,28 @@ def viewer_zone() -> ZoneInfo:
         return ZoneInfo(forum_zone_name())
 
 
+# The date patterns people expect in each language: «29 ноября 2026 г.», "29 Nov 2026".
+# A language not listed takes its CLDR medium date (a third language needs no code here).
+DATE_PATTERNS = {"en": "d MMM y", "ru": "d MMMM y 'г'."}
+TIME_PATTERN = "HH:mm"
+
+
+def _locale() -> Locale:
+    return get_locale() or Locale.parse("en")
+
+
+def date_pattern(locale: Locale) -> str:
+    return DATE_PATTERNS.get(locale.language) or locale.date_formats["medium"].pattern
+
+
 @bp.app_template_filter("localtime")
 def localtime(moment: datetime | None, with_zone: bool = True) -> str:
+    """An instant in the viewer's zone and language: "29 Nov 2026, 16:02 (Europe/Moscow)"."""
     if moment is None:
         return "—"
-    zone = viewer_zone()
-    local = moment.astimezone(zone)
-    text = local.strftime("%-d %b %Y, %H:%M")
+    zone, locale = viewer_zone(), _locale()
+    pattern = f"{date_pattern(locale)}, {TIME_PATTERN}"
+    text = dates.format_datetime(moment, pattern, tzinfo=zone, locale=locale)
     return f"{text} ({zone.key})" if with_zone else text
 
 
@@ -44,7 +77,20 @@ def localdate(moment) -> str:
         moment = date.fromisoformat(moment)
     elif isinstance(moment, datetime):
         moment = moment.astimezone(viewer_zone()).date()
-    return moment.strftime("%-d %b %Y")
+    locale = _locale()
+    return dates.format_date(moment, date_pattern(locale), locale=locale)
+
+
+@bp.app_template_filter("decimal")
+def decimal_filter(value) -> str:
+    """An amount with two decimals, grouped as the reader's language writes numbers."""
+    return numbers.format_decimal(value, "#,##0.00", locale=_locale())
+
+
+@bp.app_template_filter("money")
+def money(value) -> str:
+    """An amount in US dollars, as the reader's language writes it."""
+    return numbers.format_currency(value, "USD", locale=_locale())
 
 
 def today_iso() -> str:
@@ -53,34 +99,36 @@ def today_iso() -> str:
 
 
 def _span(delta: timedelta) -> str:
+    """A span as a badge says it: "2 d 4 h", "3 h 5 min", "7 min" (in the reader's language)."""
     minutes = int(delta.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:
-        return f"{days} d {hours} h"
+        return gettext("%(days)s d %(hours)s h", days=days, hours=hours)
     if hours:
-        return f"{hours} h {mins} min"
-    return f"{max(mins, 1)} min"
+        return gettext("%(hours)s h %(minutes)s min", hours=hours, minutes=mins)
+    return gettext("%(minutes)s min", minutes=max(mins, 1))
 
 
 def time_left(deadline: datetime | None) -> tuple[str, str]:
     """(css class, text) for a deadline: overdue, today (under 24 h), soon (3 days), later."""
     if deadline is None:
-        return "none", "no deadline"
+        return "none", gettext("no deadline")
     left = deadline - clock.now()
     if left <= timedelta(0):
-        return "overdue", f"overdue by {_span(-left)}"
+        return "overdue", gettext("overdue by %(span)s", span=_span(-left))
+    text = gettext("%(span)s left", span=_span(left))
     if left < timedelta(hours=24):
-        return "today", f"{_span(left)} left"
+        return "today", text
     if left < timedelta(days=3):
-        return "soon", f"{_span(left)} left"
-    return "later", f"{_span(left)} left"
+        return "soon", text
+    return "later", text
 
 
 @bp.app_template_filter("timeleft")
 def timeleft_badge(deadline: datetime | None) -> Markup:
     css, text = time_left(deadline)
-    title = localtime(deadline) if deadline else "decided in session"
+    title = localtime(deadline) if deadline else gettext("decided in session")
     return Markup(f'<span class="badge due-{css}" title="{escape(title)}">{escape(text)}</span>')
 
 
@@ -91,12 +139,12 @@ def markdown_filter(source: str | None) -> Markup:
 
 @bp.app_template_filter("position_label")
 def position_label(kind: PositionKind | str | None) -> str:
-    return POSITION_LABELS.get(PositionKind(kind), str(kind)) if kind else "No position"
+    return POSITION_LABELS.get(PositionKind(kind), str(kind)) if kind else gettext("No position")
 
 
 @bp.app_template_filter("outcome_label")
 def outcome_label(kind: OutcomeKind | str | None) -> str:
-    return OUTCOME_LABELS.get(OutcomeKind(kind), str(kind)) if kind else "Open"
+    return OUTCOME_LABELS.get(OutcomeKind(kind), str(kind)) if kind else gettext("Open")
 
 
 @bp.app_template_filter("mode_label")
@@ -109,10 +157,39 @@ def channel_label(channel: EntryChannel | str) -> str:
     return CHANNEL_LABELS.get(EntryChannel(channel), str(channel))
 
 
+@bp.app_template_filter("local_name")
+def local_name(thing) -> str:
+    """A body's (or an area's) name in the reader's language, else its English name."""
+    return getattr(thing, f"name_{current_language()}", None) or thing.name_en
+
+
+def _label(labels: dict, value, fallback=None) -> str:
+    try:
+        return str(labels[type(next(iter(labels)))(value)])
+    except (KeyError, ValueError, StopIteration):
+        return fallback if fallback is not None else humanize(str(value))
+
+
+def action_label(event, kind: str | None = None) -> str:
+    """What an entry of the record of actions did: a step's title, or the action's name."""
+    trigger = (event.data or {}).get("trigger") if event.action == "transition" else None
+    if trigger and kind and event.from_state:
+        return trigger_title(kind, event.from_state, trigger)
+    return _label(ACTION_LABELS, event.action)
+
+
+@bp.app_template_filter("field_label")
+def field_label(name: str) -> str:
+    """A definition's field or step parameter as a form names it."""
+    return _label(FIELD_LABELS, name)
+
+
 @bp.app_template_filter("revision")
 def revision(number: int | None) -> str:
     """A version number as people name it: the original, Rev.1, Rev.2, …"""
-    return revision_label(number) if number else ""
+    if not number:
+        return ""
+    return gettext("original") if number == 1 else revision_label(number)
 
 
 @bp.app_template_filter("humanize")
@@ -156,6 +233,15 @@ def template_globals() -> dict:
         "state_title": state_title,
         "trigger_title": trigger_title,
         "time_left": time_left,
+        "action_label": action_label,
+        "actor_name": lambda label: str(ACTOR_LABELS.get(label, label or "")),
+        "catalogue_change_label": lambda op: _label(CATALOGUE_CHANGE_LABELS, op),
+        "comparison_label": lambda change: _label(COMPARISON_LABELS, change),
+        "confirmation_label": lambda status: _label(CONFIRMATION_LABELS, status),
+        "decision_status_label": lambda status: _label(DECISION_STATUS_LABELS, status),
+        "instrument_label": lambda kind: _label(INSTRUMENT_LABELS, kind),
+        "participant_status_label": lambda status: _label(PARTICIPANT_STATUS_LABELS, status),
+        "role_label": lambda role: _label(ROLE_LABELS, role),
         "forum_zone_name": forum_zone_name,
         "today_iso": today_iso,
         "viewer_zone_name": viewer_zone_name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from models import PositionKind
@@ -18,9 +19,15 @@ from workflow.errors import ConcordError
 
 
 def _done_message(round_, state_name: str, kind: str) -> str:
-    message = f"Position of {state_name} recorded: {POSITION_LABELS[PositionKind(kind)]}."
+    message = gettext(
+        "Position of %(state)s recorded: %(position)s.",
+        state=state_name,
+        position=POSITION_LABELS[PositionKind(kind)],
+    )
     if not round_.is_open:
-        message += f" The round has closed: {OUTCOME_LABELS[round_.outcome]}."
+        message += " " + gettext(
+            "The round has closed: %(outcome)s.", outcome=OUTCOME_LABELS[round_.outcome]
+        )
     return message
 
 
@@ -63,13 +70,15 @@ def position_form(round_id: int):
     round_ = require_round(queries.load_round(db.session(), round_id))
     view = round_view(round_)
     if request.method == "GET" and not view.my_states:
-        abort(403, "None of the states you represent takes part in this round.")
+        abort(403, gettext("None of the states you represent takes part in this round."))
     form = PositionForm()
     # Any code may be posted: the engine decides whether this user speaks for it.
     form.participant.validate_choice = False
     choices = [(s.code, s.name_en) for s in view.my_states]
     form.participant.choices = (
-        choices if len(choices) == 1 else [("", "— choose the state you act for —"), *choices]
+        choices
+        if len(choices) == 1
+        else [("", gettext("— choose the state you act for —")), *choices]
     )
     if request.method == "GET":
         chosen = request.args.get("state", "")
@@ -77,7 +86,11 @@ def position_form(round_id: int):
             chosen = choices[0][0]
         form.participant.data = chosen if chosen in dict(choices) else ""
         current = next(
-            (r.current for r in view.summary.rows if r.state.code == form.participant.data and r.current),
+            (
+                r.current
+                for r in view.summary.rows
+                if r.state.code == form.participant.data and r.current
+            ),
             None,
         )
         if current is not None:
@@ -95,7 +108,7 @@ def position_on_behalf(round_id: int):
     view = round_view(round_)
     form = OnBehalfPositionForm()
     form.participant.validate_choice = False
-    form.participant.choices = [("", "— choose the state —")] + [
+    form.participant.choices = [("", gettext("— choose the state —"))] + [
         (r.state.code, r.state.name_en) for r in view.summary.rows
     ]
     if request.method == "GET":

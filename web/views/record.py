@@ -7,6 +7,7 @@ import csv
 import io
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -20,7 +21,7 @@ from web.views.common import refused
 from web.views.secretariat import spreadsheet_safe
 from workflow import catalogue, operations, queries, register
 from workflow.catalogue import FIELD as CHANGES
-from workflow.errors import ConcordError, InvalidInput
+from workflow.errors import N_, ConcordError, InvalidInput
 from workflow.visibility import can_see_decision
 
 
@@ -61,12 +62,21 @@ def decision_register_csv():
     session = db.session()
     rows = register.all_decisions(session, current_user, _decision_filters())
 
+    header = [  # in the reader's language, read here: the lines are written after the request
+        pgettext("CSV column", "symbol"),
+        pgettext("CSV column", "body"),
+        pgettext("CSV column", "taken_on"),
+        pgettext("CSV column", "title"),
+        pgettext("CSV column", "document"),
+        pgettext("CSV column", "version"),
+        pgettext("CSV column", "status"),
+        pgettext("CSV column", "entered_at"),
+    ]
+
     def lines():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(
-            ["symbol", "body", "taken_on", "title", "document", "version", "status", "entered_at"]
-        )
+        writer.writerow(header)
         for decision in rows:
             writer.writerow(
                 [
@@ -107,14 +117,13 @@ def decision_sheet(decision_id: int):
 # ---------------------------------------------------------------- the Catalogue
 
 
-
 @bp.route("/catalogue")
 @login_required
 def catalogue_page():
     session = db.session()
     current = catalogue.in_force(session)
     if current is None:
-        abort(404, "The forum has no Catalogue.")
+        abort(404, gettext("The forum has no Catalogue."))
     return render_template(
         "record/catalogue.html",
         edition=current,
@@ -130,7 +139,7 @@ def catalogue_edition(number: int):
     session = db.session()
     found = catalogue.edition(session, number)
     if found is None:
-        abort(404, "There is no such edition of the Catalogue.")
+        abort(404, gettext("There is no such edition of the Catalogue."))
     current = catalogue.in_force(session)
     return render_template(
         "record/catalogue.html",
@@ -147,10 +156,10 @@ def catalogue_compare():
     session = db.session()
     old_number, new_number = _int_arg("from"), _int_arg("to")
     if old_number is None or new_number is None:
-        abort(422, "Choose two editions of the Catalogue by their numbers.")
+        abort(422, gettext("Choose two editions of the Catalogue by their numbers."))
     old, new = catalogue.edition(session, old_number), catalogue.edition(session, new_number)
     if old is None or new is None:
-        abort(404, "There is no such edition of the Catalogue.")
+        abort(404, gettext("There is no such edition of the Catalogue."))
     return render_template(
         "record/catalogue_compare.html",
         old=old,
@@ -207,11 +216,11 @@ def catalogue_changes(document_id: int):
                 if wanted:
                     operations.propose_changes(session, current_user, document.id, wanted)
                 else:
-                    raise InvalidInput("an amendment keeps at least one change")
+                    raise InvalidInput(N_("an amendment keeps at least one change"))
             except ConcordError as error:
                 status = refused(error)
             else:
-                flash("The changes the amendment proposes are saved.", "success")
+                flash(gettext("The changes the amendment proposes are saved."), "success")
                 return redirect(url_for("views.catalogue_changes", document_id=document.id))
     return render_template(
         "record/catalogue_changes.html",
@@ -246,7 +255,10 @@ def participant_new():
         except ConcordError as error:
             status = refused(error)
         else:
-            flash(f"{participant.name_en} is registered as an applicant.", "success")
+            flash(
+                gettext("%(name)s is registered as an applicant.", name=participant.name_en),
+                "success",
+            )
             return redirect(url_for("views.application_new", applicant=participant.code))
     elif request.method == "POST":
         status = 422
@@ -265,7 +277,7 @@ def confirmation_form(round_id: int):
     mine = [c for c in pending if current_user.speaks_for(c.participant)]
     answerable = pending if current_user.is_secretariat else mine
     if not answerable:
-        abort(403, "No confirmation awaited in this round is yours to give.")
+        abort(403, gettext("No confirmation awaited in this round is yours to give."))
     form = ConfirmationForm()
     chosen = request.values.get("participant") or answerable[0].participant.code
     status = 200
@@ -283,7 +295,7 @@ def confirmation_form(round_id: int):
         except ConcordError as error:
             status = refused(error)
         else:
-            flash("The capital's answer is on the record.", "success")
+            flash(gettext("The capital's answer is on the record."), "success")
             return redirect(
                 url_for("views.document_show", document_id=round_.document_id)
                 + f"#round-{round_.id}"

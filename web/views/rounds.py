@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from models import RoundMode
 from web import db
 from web.forms import CloseRoundForm, ExtendDeadlineForm, InstrumentForm, OpenRoundForm
-from web.labels import MODE_LABELS, OUTCOME_LABELS
+from web.labels import INSTRUMENT_LABELS, MODE_LABELS, OUTCOME_LABELS
 from web.language import current_language
 from web.views import bp
 from web.views.access import require_document, require_round, require_secretariat_page
@@ -31,7 +32,7 @@ def round_open(document_id: int):
     document = require_document(queries.load_document(session, document_id))
     spec = registry().get(document.kind).round_spec(document.state)
     if spec is None:
-        abort(409, "The document's current state does not hold a decision round.")
+        abort(409, gettext("The document's current state does not hold a decision round."))
     form = OpenRoundForm()
     form.mode.choices = [(m.value, MODE_LABELS[m]) for m in spec.modes]
     definition = registry().get(document.kind)
@@ -60,7 +61,12 @@ def round_open(document_id: int):
             status = refused(error)
         else:
             flash(
-                f"{MODE_LABELS[round_.mode]} opened in the {spec.body} on {document.symbol}.",
+                gettext(
+                    "%(procedure)s opened in the %(body)s on %(symbol)s.",
+                    procedure=MODE_LABELS[round_.mode],
+                    body=spec.body,
+                    symbol=document.symbol,
+                ),
                 "success",
             )
             return _back_to(document.id, f"round-{round_.id}")
@@ -86,7 +92,7 @@ def round_close(round_id: int):
         taken_on=form.taken_on.data,
         on_consensus=form.on_consensus.data or None,
     )
-    flash(f"Round closed: {OUTCOME_LABELS[round_.outcome]}.", "success")
+    flash(gettext("Round closed: %(outcome)s.", outcome=OUTCOME_LABELS[round_.outcome]), "success")
     return _back_to(round_.document_id, f"round-{round_.id}")
 
 
@@ -113,7 +119,7 @@ def round_extend(round_id: int):
         except ConcordError as error:
             status = refused(error)
         else:
-            flash("Deadline extended; the new deadline is on the record.", "success")
+            flash(gettext("Deadline extended; the new deadline is on the record."), "success")
             return _back_to(round_.document_id, f"round-{round_.id}")
     elif request.method == "POST":
         status = 422
@@ -127,9 +133,9 @@ def instrument_new(document_id: int):
     session = db.session()
     document = require_document(queries.load_document(session, document_id))
     if registry().get(document.kind).instruments is None:
-        abort(404, "Instruments are recorded for conventions only.")
+        abort(404, gettext("Instruments are recorded for conventions only."))
     form = InstrumentForm()
-    form.participant.choices = [("", "— choose the state —")] + [
+    form.participant.choices = [("", gettext("— choose the state —"))] + [
         (p.code, p.name_en) for p in queries.member_states(session)
     ]
     status = 200
@@ -147,7 +153,11 @@ def instrument_new(document_id: int):
             status = refused(error)
         else:
             flash(
-                f"{instrument.kind.value.capitalize()} by {instrument.participant.name_en} recorded.",
+                gettext(
+                    "%(instrument)s by %(state)s recorded.",
+                    instrument=INSTRUMENT_LABELS[instrument.kind],
+                    state=instrument.participant.name_en,
+                ),
                 "success",
             )
             return _back_to(document.id, "instruments")

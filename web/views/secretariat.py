@@ -17,12 +17,13 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext, pgettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from web import db
 from web.forms import ApplicationForm
-from web.labels import DUE_LABELS, MODE_LABELS
+from web.labels import DUE_LABELS, MODE_LABELS, PARTICIPANT_STATUS_LABELS
 from web.language import current_language
 from web.views import bp
 from web.views.access import require_secretariat_page
@@ -47,10 +48,11 @@ def tracker():
     by = "body" if request.args.get("by") == "body" else "deadline"
     tracked = queries.open_rounds_tracked(session, filters, by_body=by == "body")
     total, overdue = queries.open_round_counts(session, filters)
-    groups = [
-        (code, list(items))
-        for code, items in groupby(tracked.items, lambda t: t.round.body.code)
-    ] if by == "body" else []
+    groups = (
+        [(code, list(items)) for code, items in groupby(tracked.items, lambda t: t.round.body.code)]
+        if by == "body"
+        else []
+    )
     return render_template(
         "secretariat/tracker.html",
         tracked=tracked,
@@ -84,16 +86,16 @@ def tracker_lines(filters: queries.OpenWorkFilters) -> Iterator[str]:
 
     yield line(
         [
-            "symbol",
-            "title",
-            "body",
-            "procedure",
-            "deadline_utc",
-            "time_left",
-            "electorate",
-            "answered",
-            "pending",
-            "objections",
+            pgettext("CSV column", "symbol"),
+            pgettext("CSV column", "title"),
+            pgettext("CSV column", "body"),
+            pgettext("CSV column", "procedure"),
+            pgettext("CSV column", "deadline_utc"),
+            pgettext("CSV column", "time_left"),
+            pgettext("CSV column", "electorate"),
+            pgettext("CSV column", "answered"),
+            pgettext("CSV column", "pending"),
+            pgettext("CSV column", "objections"),
         ]
     )
     session = db.session()
@@ -185,8 +187,9 @@ def application_new():
     form.kind.choices = [
         (d.kind, d.title(current_language())) for d in reg if d.document.is_application
     ]
-    form.applicant.choices = [("", "— choose the applicant —")] + [
-        (p.code, f"{p.name_en} ({p.status.value})") for p in queries.applicants(session)
+    form.applicant.choices = [("", gettext("— choose the applicant —"))] + [
+        (p.code, f"{p.name_en} ({PARTICIPANT_STATUS_LABELS[p.status]})")
+        for p in queries.applicants(session)
     ]
     if request.method == "GET" and request.args.get("applicant"):
         form.applicant.data = request.args["applicant"]  # just registered
@@ -211,7 +214,9 @@ def application_new():
         except ConcordError as error:
             status = refused(error)
         else:
-            flash(f"Application registered as {document.symbol}.", "success")
+            flash(
+                gettext("Application registered as %(symbol)s.", symbol=document.symbol), "success"
+            )
             return redirect(url_for("views.document_show", document_id=document.id))
     elif request.method == "POST":
         status = 422

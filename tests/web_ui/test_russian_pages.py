@@ -1,0 +1,37 @@
+"""Every page in Russian, as every role sees it: no English interface text is left."""
+
+from __future__ import annotations
+
+import pytest
+from interface_text import english_left, visible_text
+from test_authorisation import PAGES, _path
+from web_helpers import sign_in
+
+ROLES_SEEN = ("observer", "delegate_of_the_state", "coordinator", "secretariat")
+
+
+@pytest.mark.parametrize("role", ROLES_SEEN)
+def test_every_page_in_russian_shows_no_english_interface_text(client, world, role):
+    assert sign_in(client, world.users[role].email).status_code == 302
+    client.get("/?lang=ru")
+    leaks = {}
+    for template, expected in PAGES:
+        path = _path(template, world)
+        if expected[role] != 200 or path.split("?")[0].endswith(".csv"):
+            continue
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        assert '<html lang="ru">' in html, path
+        if found := english_left(visible_text(html)):
+            leaks[path] = found
+    assert not leaks, leaks
+
+
+def test_the_check_finds_english_left_on_a_page(client, world):
+    """The check itself: the same pages in English are full of the catalogue's msgids."""
+    assert sign_in(client, world.users["secretariat"].email).status_code == 302
+    response = client.get("/secretariat/tracker?lang=en")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert {"Pending decisions", "Download CSV"} <= set(english_left(visible_text(html)))
