@@ -67,6 +67,15 @@ CHANNEL_LABELS = {
     EntryChannel.DELEGATE: lazy_gettext("delegate"),
     EntryChannel.NOTE_VERBALE: lazy_gettext("note verbale"),
 }
+# The label of the text field once a kind of position is chosen (the page's script sets it).
+TEXT_FIELD_LABELS = {
+    PositionKind.CONSENT: lazy_gettext("Comment (optional)"),
+    PositionKind.CONSENT_WITH_STATEMENT: lazy_gettext("Interpretative statement (required)"),
+    PositionKind.RESERVATION: lazy_gettext("Text of the reservation (required)"),
+    PositionKind.STAND_ASIDE: lazy_gettext("Comment (optional)"),
+    PositionKind.OBJECTION: lazy_gettext("Grounds of the objection (required)"),
+    PositionKind.CONSENT_AD_REFERENDUM: lazy_gettext("Comment (optional)"),
+}
 # The form's message when that text is missing.
 TEXT_REQUIRED = {
     PositionKind.CONSENT_WITH_STATEMENT: lazy_gettext("An interpretative statement is required."),

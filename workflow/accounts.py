@@ -12,7 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import Affiliation, AffiliationRole, Participant, ParticipantStatus, User
 from workflow import times
-from workflow.errors import InvalidInput
+from workflow.errors import N_, InvalidInput
 
 MIN_PASSWORD_LENGTH = 10
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -20,11 +20,14 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def check_password_strength(password: str | None) -> None:
     if not password:
-        raise InvalidInput("a password is required")
+        raise InvalidInput(N_("a password is required"))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"password too weak: at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidInput(
+            N_("password too weak: at least %(min_password_length)s characters"),
+            min_password_length=MIN_PASSWORD_LENGTH,
+        )
     if password.isalpha() or password.isdigit() or len(set(password)) < 5:
-        raise InvalidInput("password too weak: mix letters with digits or symbols")
+        raise InvalidInput(N_("password too weak: mix letters with digits or symbols"))
 
 
 def verify_password(user: User, password: str) -> bool:
@@ -48,7 +51,7 @@ def check_sign_in(user: User | None, password: str) -> bool:
 def _participant(session: Session, code: str) -> Participant:
     participant = session.scalar(select(Participant).where(Participant.code == code.upper()))
     if participant is None:
-        raise InvalidInput(f"unknown participant code {code!r}")
+        raise InvalidInput(N_("unknown participant code %(code)s"), code=repr(code))
     return participant
 
 
@@ -68,22 +71,27 @@ def create_user(
     """Create a user with affiliations; raises InvalidInput and writes nothing on bad input."""
     email = (email or "").strip().lower()
     if not EMAIL_PATTERN.match(email):
-        raise InvalidInput(f"not an e-mail address: {email!r}")
+        raise InvalidInput(N_("not an e-mail address: %(email)s"), email=repr(email))
     if not (name or "").strip():
-        raise InvalidInput("a name is required")
+        raise InvalidInput(N_("a name is required"))
     check_password_strength(password)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise InvalidInput(f"a user with e-mail {email} already exists")
+        raise InvalidInput(N_("a user with e-mail %(email)s already exists"), email=email)
     affiliations = []
     for code in delegate_of:
         participant = _participant(session, code)
         if participant.status is not ParticipantStatus.MEMBER:
-            raise InvalidInput(f"{participant.code} is not a member state: use --observer-of")
+            raise InvalidInput(
+                N_("%(participant)s is not a member state: use --observer-of"),
+                participant=participant.code,
+            )
         affiliations.append(Affiliation(role=AffiliationRole.DELEGATE, participant=participant))
     for code in observer_of:
         participant = _participant(session, code)
         if participant.status is not ParticipantStatus.OBSERVER:
-            raise InvalidInput(f"{participant.code} is not an observer")
+            raise InvalidInput(
+                N_("%(participant)s is not an observer"), participant=participant.code
+            )
         affiliations.append(
             Affiliation(role=AffiliationRole.OBSERVER_DELEGATE, participant=participant)
         )
@@ -108,5 +116,5 @@ def secretariat_user(session: Session, email: str) -> User:
     """The active Secretariat officer with this e-mail, for commands that act as one."""
     user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
     if user is None or not user.active or not user.is_secretariat:
-        raise InvalidInput(f"{email!r} is not an active Secretariat officer")
+        raise InvalidInput(N_("%(email)s is not an active Secretariat officer"), email=repr(email))
     return user

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from models import Document, User
 from workflow import times
-from workflow.errors import InvalidInput, NotPermitted
+from workflow.errors import N_, InvalidInput, NotPermitted
 
 FIELD = "taken_on"
 
@@ -24,13 +24,15 @@ def parse_day(value: date | str | None, field: str = FIELD) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        raise InvalidInput(f"{field}: give a date (YYYY-MM-DD), not a time")
+        raise InvalidInput(N_("%(field)s: give a date (YYYY-MM-DD), not a time"), field=field)
     if isinstance(value, date):
         return value
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InvalidInput(f"{field}: {value!r} is not a date (YYYY-MM-DD)") from None
+        raise InvalidInput(
+            N_("%(field)s: %(value)s is not a date (YYYY-MM-DD)"), field=field, value=repr(value)
+        ) from None
 
 
 def act_date(
@@ -53,13 +55,19 @@ def act_date(
     if actor is None:
         return day
     if not actor.is_secretariat and day != today:
-        raise NotPermitted(f"{field}: only the Secretariat records an act of another day")
+        raise NotPermitted(
+            N_("%(field)s: only the Secretariat records an act of another day"), field=field
+        )
     if day > today:
-        raise InvalidInput(f"{field}: {day.isoformat()} is in the future")
+        raise InvalidInput(
+            N_("%(field)s: %(day)s is in the future"), field=field, day=day.isoformat()
+        )
     previous = document.acted_on if document is not None else None
     if previous is not None and day < previous:
         raise InvalidInput(
-            f"{field}: {day.isoformat()} is before the document's previous act "
-            f"({previous.isoformat()})"
+            N_("%(field)s: %(day)s is before the document's previous act (%(previous)s)"),
+            field=field,
+            day=day.isoformat(),
+            previous=previous.isoformat(),
         )
     return day

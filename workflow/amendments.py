@@ -13,7 +13,7 @@ from models import User
 from workflow.catalogue import FIELD, check_changes
 from workflow.change import document_change
 from workflow.engine import definition_for
-from workflow.errors import InvalidInput, NotPermitted
+from workflow.errors import N_, InvalidInput, NotPermitted
 from workflow.permissions import document_roles, require
 
 
@@ -28,14 +28,17 @@ def propose_changes(
     """Set what a catalogue amendment changes, while it is being drafted; checked now against
     the edition in force (a change naming what does not exist is refused)."""
     if actor is None:
-        raise NotPermitted("changes to the Catalogue are proposed by a user")
+        raise NotPermitted(N_("changes to the Catalogue are proposed by a user"))
     with document_change(
         session, actor, document_id, expected_lock_version=expected_lock_version
     ) as change:
         document = change.document
         definition = definition_for(document)
         if FIELD not in definition.document.fields:
-            raise InvalidInput(f"a {definition.title().lower()} proposes no changes to the Catalogue")
+            raise InvalidInput(
+                N_("a %(title)s proposes no changes to the Catalogue"),
+                title=definition.title().lower(),
+            )
         require(
             document_roles(actor, document),
             definition.document.revise,
@@ -43,8 +46,11 @@ def propose_changes(
         )
         if document.state != definition.initial:
             raise InvalidInput(
-                f"{document.symbol} is {definition.state_title(document.state)}: its changes "
-                "can be set only while it is drafted"
+                N_(
+                    "%(symbol)s is %(state_title)s: its changes can be set only while it is drafted"
+                ),
+                symbol=document.symbol,
+                state_title=definition.state_title(document.state),
             )
         checked = check_changes(session, changes)
         document.attributes = {**(document.attributes or {}), FIELD: checked}

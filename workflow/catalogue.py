@@ -39,7 +39,7 @@ from models import (
     PriorityAreaRole,
 )
 from workflow import locking, times
-from workflow.errors import InvalidInput
+from workflow.errors import N_, InvalidInput
 
 FIELD = "catalogue_changes"
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,29}$")
@@ -155,23 +155,33 @@ def record_edition(
 def _text(change: dict, key: str, where: str, *, limit: int = TEXT_LIMIT) -> str:
     value = change.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"{where}.{key}: a non-empty text is required")
+        raise InvalidInput(
+            N_("%(where)s.%(key)s: a non-empty text is required"), where=where, key=key
+        )
     if len(value) > limit or "\x00" in value:
-        raise InvalidInput(f"{where}.{key}: too long, or contains a NUL character")
+        raise InvalidInput(
+            N_("%(where)s.%(key)s: too long, or contains a NUL character"), where=where, key=key
+        )
     return value.strip()
 
 
 def _code(change: dict, key: str, where: str) -> str:
     value = change.get(key)
     if not isinstance(value, str) or not CODE.match(value.strip().upper()):
-        raise InvalidInput(f"{where}.{key}: a code of capital letters, digits, '.' and '-'")
+        raise InvalidInput(
+            N_("%(where)s.%(key)s: a code of capital letters, digits, '.' and '-'"),
+            where=where,
+            key=key,
+        )
     return value.strip().upper()
 
 
 def _member_states(session: Session, change: dict, key: str, where: str) -> list[str]:
     codes = change.get(key, [])
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-        raise InvalidInput(f"{where}.{key}: a list of member states' codes")
+        raise InvalidInput(
+            N_("%(where)s.%(key)s: a list of member states' codes"), where=where, key=key
+        )
     codes = [c.strip().upper() for c in codes]
     found = {
         p.code
@@ -185,7 +195,12 @@ def _member_states(session: Session, change: dict, key: str, where: str) -> list
     }
     for code in codes:
         if code not in found:
-            raise InvalidInput(f"{where}.{key}: {code!r} is not a member state")
+            raise InvalidInput(
+                N_("%(where)s.%(key)s: %(code)s is not a member state"),
+                where=where,
+                key=key,
+                code=repr(code),
+            )
     return codes
 
 
@@ -212,18 +227,27 @@ def check_changes(session: Session, changes: object) -> list[dict[str, Any]]:
     """The changes, normalised, if each applies to the Catalogue in force (in order);
     InvalidInput naming the first that does not."""
     if not isinstance(changes, list) or not changes:
-        raise InvalidInput(f"{FIELD}: a non-empty list of changes to the Catalogue")
+        raise InvalidInput(
+            N_("%(field)s: a non-empty list of changes to the Catalogue"), field=FIELD
+        )
     catalogue = _Catalogue(session)
     checked = []
     for index, change in enumerate(changes):
         where = f"{FIELD}[{index}]"
         if not isinstance(change, dict) or change.get("op") not in OPERATIONS:
-            raise InvalidInput(f"{where}.op: one of {', '.join(OPERATIONS)}")
+            raise InvalidInput(
+                N_("%(where)s.op: one of %(values)s"), where=where, values=", ".join(OPERATIONS)
+            )
         op = change["op"]
         required, optional = OPERATIONS[op]
         unknown = sorted(set(change) - required - optional - {"op"})
         if unknown:
-            raise InvalidInput(f"{where}.{unknown[0]}: not part of a {op} change")
+            raise InvalidInput(
+                N_("%(where)s.%(unknown)s: not part of a %(op)s change"),
+                where=where,
+                unknown=unknown[0],
+                op=op,
+            )
         checked.append(_check_one(session, catalogue, op, change, where))
     return checked
 
@@ -233,10 +257,18 @@ def _check_one(session, catalogue: _Catalogue, op: str, change: dict, where: str
     if op == "add_area":
         code = _code(change, "code", where)
         if code in catalogue.areas or code in catalogue.retired_areas:
-            raise InvalidInput(f"{where}.code: the priority area {code} exists already")
+            raise InvalidInput(
+                N_("%(where)s.code: the priority area %(code)s exists already"),
+                where=where,
+                code=code,
+            )
         dimension = _code(change, "dimension", where)
         if dimension not in catalogue.dimensions:
-            raise InvalidInput(f"{where}.dimension: no dimension {dimension!r}")
+            raise InvalidInput(
+                N_("%(where)s.dimension: no dimension %(dimension)s"),
+                where=where,
+                dimension=repr(dimension),
+            )
         out.update(code=code, dimension=dimension)
         for key in ("name_en", "name_ru"):
             out[key] = _text(change, key, where, limit=200)
@@ -246,7 +278,11 @@ def _check_one(session, catalogue: _Catalogue, op: str, change: dict, where: str
     elif op in ("rename_area", "retire_area"):
         code = _code(change, "code", where)
         if code not in catalogue.areas:
-            raise InvalidInput(f"{where}.code: no priority area {code} in the Catalogue in force")
+            raise InvalidInput(
+                N_("%(where)s.code: no priority area %(code)s in the Catalogue in force"),
+                where=where,
+                code=code,
+            )
         out["code"] = code
         if op == "rename_area":
             for key in ("name_en", "name_ru"):
@@ -254,16 +290,26 @@ def _check_one(session, catalogue: _Catalogue, op: str, change: dict, where: str
         else:
             if any(area == code for area in catalogue.measures.values()):
                 raise InvalidInput(
-                    f"{where}.code: {code} still has measures: retire or move them first"
+                    N_("%(where)s.code: %(code)s still has measures: retire or move them first"),
+                    where=where,
+                    code=code,
                 )
             catalogue.areas.discard(code)
     elif op == "add_measure":
         area = _code(change, "area", where)
         if area not in catalogue.areas:
-            raise InvalidInput(f"{where}.area: no priority area {area} in the Catalogue in force")
-        code = _code(change, "code", where) if "code" in change else catalogue.next_measure_code(area)
+            raise InvalidInput(
+                N_("%(where)s.area: no priority area %(area)s in the Catalogue in force"),
+                where=where,
+                area=area,
+            )
+        code = (
+            _code(change, "code", where) if "code" in change else catalogue.next_measure_code(area)
+        )
         if code in catalogue.all_measures:
-            raise InvalidInput(f"{where}.code: the measure {code} exists already")
+            raise InvalidInput(
+                N_("%(where)s.code: the measure %(code)s exists already"), where=where, code=code
+            )
         out.update(code=code, area=area)
         for key in ("text_en", "text_ru"):
             out[key] = _text(change, key, where)
@@ -272,12 +318,16 @@ def _check_one(session, catalogue: _Catalogue, op: str, change: dict, where: str
     else:  # amend_measure, retire_measure
         code = _code(change, "code", where)
         if code not in catalogue.measures:
-            raise InvalidInput(f"{where}.code: no measure {code} in the Catalogue in force")
+            raise InvalidInput(
+                N_("%(where)s.code: no measure %(code)s in the Catalogue in force"),
+                where=where,
+                code=code,
+            )
         out["code"] = code
         if op == "amend_measure":
             texts = {k: _text(change, k, where) for k in ("text_en", "text_ru") if k in change}
             if not texts:
-                raise InvalidInput(f"{where}: give text_en, text_ru or both")
+                raise InvalidInput(N_("%(where)s: give text_en, text_ru or both"), where=where)
             out.update(texts)
         else:
             del catalogue.measures[code]
@@ -289,10 +339,13 @@ def apply_changes(session: Session, changes: list[dict], edition_number: int) ->
     for change in changes:
         op = change["op"]
         if op == "add_area":
-            dimension = session.scalar(select(Dimension).where(Dimension.code == change["dimension"]))
+            dimension = session.scalar(
+                select(Dimension).where(Dimension.code == change["dimension"])
+            )
             states = change["coordinators"] + change["co_coordinators"]
             by_code = {
-                p.code: p for p in session.scalars(select(Participant).where(Participant.code.in_(states)))
+                p.code: p
+                for p in session.scalars(select(Participant).where(Participant.code.in_(states)))
             }
             roles = [
                 PriorityAreaRole(participant=by_code[c], role=CoordinatorRole.COORDINATOR)
@@ -349,9 +402,13 @@ def compare(old: dict, new: dict) -> list[dict[str, str]]:
     for code in sorted(old_areas.keys() | new_areas.keys()):
         before, after = old_areas.get(code), new_areas.get(code)
         if before is None:
-            rows.append({"what": "area", "code": code, "change": "added", "after": after["name_en"]})
+            rows.append(
+                {"what": "area", "code": code, "change": "added", "after": after["name_en"]}
+            )
         elif after is None:
-            rows.append({"what": "area", "code": code, "change": "retired", "before": before["name_en"]})
+            rows.append(
+                {"what": "area", "code": code, "change": "retired", "before": before["name_en"]}
+            )
         elif (before["name_en"], before["name_ru"]) != (after["name_en"], after["name_ru"]):
             rows.append(
                 {
@@ -367,7 +424,9 @@ def compare(old: dict, new: dict) -> list[dict[str, str]]:
     for code in sorted(old_measures.keys() | new_measures.keys()):
         before, after = old_measures.get(code), new_measures.get(code)
         if before is None:
-            rows.append({"what": "measure", "code": code, "change": "added", "after": after["text_en"]})
+            rows.append(
+                {"what": "measure", "code": code, "change": "added", "after": after["text_en"]}
+            )
         elif after is None:
             rows.append(
                 {"what": "measure", "code": code, "change": "retired", "before": before["text_en"]}

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import AuditChainHead, AuditEvent, Document, Round, User
 from workflow import audit, locking, times
-from workflow.errors import StaleChange
+from workflow.errors import N_, StaleChange
 
 _DEFAULT = object()
 
@@ -34,7 +34,7 @@ def flush(session: Session) -> None:
         session.flush()
     except StaleDataError:
         raise StaleChange(
-            "someone else changed this document at the same time: reload and try again"
+            N_("someone else changed this document at the same time: reload and try again")
         ) from None
 
 

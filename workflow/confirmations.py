@@ -34,7 +34,7 @@ from models import (
 from workflow import audit, decisions, due_actions, times
 from workflow.change import Change, round_change
 from workflow.engine import definition_for, fire
-from workflow.errors import InvalidInput, NotFound, NotPermitted, RoundClosed
+from workflow.errors import N_, InvalidInput, NotFound, NotPermitted, RoundClosed
 
 
 def ad_referendum_positions(session: Session, round_: Round) -> list[Position]:
@@ -131,34 +131,43 @@ def answer(
 ) -> Confirmation:
     """A state confirms its consent given ad referendum, or withdraws it (with its reasons)."""
     if actor is None or not actor.active:
-        raise NotPermitted("a confirmation is given by a delegate, or by the Secretariat")
+        raise NotPermitted(N_("a confirmation is given by a delegate, or by the Secretariat"))
     text, reference = (text or "").strip(), (reference or "").strip()
     if not confirm and not text:
-        raise InvalidInput("text: withdrawing a consent needs its reasons")
+        raise InvalidInput(N_("text: withdrawing a consent needs its reasons"))
     with round_change(session, actor, round_id) as change:
         round_ = change.round
         if round_.outcome is not OutcomeKind.AD_REFERENDUM:
-            raise RoundClosed("no confirmation is awaited in this round")
+            raise RoundClosed(N_("no confirmation is awaited in this round"))
         state = session.scalar(
             select(Participant).where(Participant.code == (participant or "").strip().upper())
         )
-        found = next((c for c in pending(session, round_.id) if state and c.participant_id == state.id), None)
+        found = next(
+            (c for c in pending(session, round_.id) if state and c.participant_id == state.id), None
+        )
         if found is None:
-            raise NotFound(f"no confirmation of {participant!r} is awaited in this round")
+            raise NotFound(
+                N_("no confirmation of %(participant)s is awaited in this round"),
+                participant=repr(participant),
+            )
         if actor.speaks_for(state):
             channel = EntryChannel.DELEGATE
         elif actor.is_secretariat:
             if not reference:
                 raise InvalidInput(
-                    f"reference: recording {state.name_en}'s answer on its behalf needs the "
-                    "reference of its note verbale"
+                    N_(
+                        "reference: recording %(state)s's answer on its behalf needs the reference of its note verbale"
+                    ),
+                    state=state.name_en,
                 )
             channel = EntryChannel.NOTE_VERBALE
         else:
-            raise NotPermitted(f"only delegates of {state.name_en} may answer for it")
+            raise NotPermitted(
+                N_("only delegates of %(state)s may answer for it"), state=state.name_en
+            )
         now = times.now_utc()
         if now >= found.due_at:
-            raise RoundClosed("the confirmation period has ended: the consent stands")
+            raise RoundClosed(N_("the confirmation period has ended: the consent stands"))
         found.status = ConfirmationStatus.CONFIRMED if confirm else ConfirmationStatus.WITHDRAWN
         found.answered_at, found.answered_by_id = now, actor.id
         found.text, found.reference = text, reference

@@ -22,7 +22,7 @@ from workflow import audit, times
 from workflow.change import Change, document_change, flush
 from workflow.effects import entry_into_force_date, reschedule_entry_into_force
 from workflow.engine import definition_for, fire
-from workflow.errors import GuardFailed, InvalidInput, NotPermitted
+from workflow.errors import N_, GuardFailed, InvalidInput, NotPermitted
 from workflow.guards import counting_instruments, pledged_total
 from workflow.permissions import document_roles, require, roles_for
 from workflow.spec import ActivityRules, Definition
@@ -31,7 +31,11 @@ from workflow.spec import ActivityRules, Definition
 def _rules(definition: Definition, section: str) -> ActivityRules:
     rules = getattr(definition, section)
     if rules is None:
-        raise InvalidInput(f"a {definition.title().lower()} takes no {section}")
+        raise InvalidInput(
+            N_("a %(title)s takes no %(section)s"),
+            title=definition.title().lower(),
+            section=section,
+        )
     return rules
 
 
@@ -40,14 +44,18 @@ def _participant(session: Session, code: str) -> Participant:
         select(Participant).where(Participant.code == (code or "").strip().upper())
     )
     if found is None:
-        raise InvalidInput(f"unknown participant {code!r}")
+        raise InvalidInput(N_("unknown participant %(code)s"), code=repr(code))
     return found
 
 
 def _in_state(document: Document, rules: ActivityRules, what: str) -> None:
     if document.state not in rules.states:
         raise GuardFailed(
-            what, f"{document.symbol} is {document.state}: no {what} can be recorded now"
+            what,
+            N_("%(symbol)s is %(state)s: no %(what)s can be recorded now"),
+            symbol=document.symbol,
+            state=document.state,
+            what=what,
         )
 
 
@@ -64,11 +72,11 @@ def record_instrument(
     try:
         kind = InstrumentKind(kind)
     except ValueError:
-        raise InvalidInput(f"unknown kind of instrument {kind!r}") from None
+        raise InvalidInput(N_("unknown kind of instrument %(kind)s"), kind=repr(kind)) from None
     if isinstance(deposited_on, datetime) or not isinstance(deposited_on, date):
-        raise InvalidInput("the date of deposit must be a date")
+        raise InvalidInput(N_("the date of deposit must be a date"))
     if actor is None:
-        raise NotPermitted("instruments are recorded by a user")
+        raise NotPermitted(N_("instruments are recorded by a user"))
     with document_change(session, actor, document_id) as change:
         document = change.document
         definition = definition_for(document)
@@ -77,9 +85,9 @@ def record_instrument(
         _in_state(document, rules, "instruments")
         state = _participant(session, participant)
         if state.kind is not ParticipantKind.STATE or state.status is not ParticipantStatus.MEMBER:
-            raise InvalidInput(f"{state.name_en} is not a member state")
+            raise InvalidInput(N_("%(state)s is not a member state"), state=state.name_en)
         if deposited_on > times.today(session):
-            raise InvalidInput("the date of deposit cannot be in the future")
+            raise InvalidInput(N_("the date of deposit cannot be in the future"))
         _refuse_a_second_deposit(session, document, state, kind)
 
         in_force_on = (document.attributes or {}).get("in_force_on")
@@ -128,11 +136,16 @@ def _refuse_a_second_deposit(
             kind.counts_towards_entry_into_force and other.kind.counts_towards_entry_into_force
         ):
             raise InvalidInput(
-                f"{state.name_en} already deposited its {other.kind.value} on {other.deposited_on}"
+                N_("%(state)s already deposited its %(kind)s on %(deposited_on)s"),
+                state=state.name_en,
+                kind=other.kind.value,
+                deposited_on=other.deposited_on,
             )
 
 
-def _after_counting_instrument(change: Change, definition: Definition, rules: ActivityRules) -> None:
+def _after_counting_instrument(
+    change: Change, definition: Definition, rules: ActivityRules
+) -> None:
     session, document = change.session, change.document
     if rules.on_threshold and definition.transitions_from(document.state, rules.on_threshold):
         if entry_into_force_date(session, document, rules.days_to_effect) is not None:
@@ -152,7 +165,9 @@ def _after_counting_instrument(change: Change, definition: Definition, rules: Ac
         new = entry_into_force_date(session, document, rules.days_to_effect)
         if new is not None and new.isoformat() != scheduled:
             data = reschedule_entry_into_force(session, document, definition)
-            change.record("entry_into_force_rescheduled", data={"from": scheduled, **data}, actor=None)
+            change.record(
+                "entry_into_force_rescheduled", data={"from": scheduled, **data}, actor=None
+            )
 
 
 def awaited_entry_into_force(document: Document) -> date | None:
@@ -181,7 +196,10 @@ def enter_into_force(
             return None
         trigger = definition_for(document).instruments.on_effective_date
         fire(
-            change, trigger, comment=f"in force on {effective.isoformat()}", now=now,
+            change,
+            trigger,
+            comment=f"in force on {effective.isoformat()}",
+            now=now,
             taken_on=effective,
         )
     return document
@@ -200,14 +218,16 @@ def record_pledge(
     try:
         amount = Decimal(str(amount)).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise InvalidInput(f"not an amount: {amount!r}") from None
+        raise InvalidInput(N_("not an amount: %(amount)s"), amount=repr(amount)) from None
     if amount <= 0:
-        raise InvalidInput("a pledge must be a positive amount")
+        raise InvalidInput(N_("a pledge must be a positive amount"))
     donor_name = (donor_name or "").strip()
     if bool(donor) == bool(donor_name):
-        raise InvalidInput("name either a participant (donor) or an external donor (donor_name)")
+        raise InvalidInput(
+            N_("name either a participant (donor) or an external donor (donor_name)")
+        )
     if actor is None:
-        raise NotPermitted("pledges are recorded by a user")
+        raise NotPermitted(N_("pledges are recorded by a user"))
     with document_change(session, actor, document_id) as change:
         document = change.document
         definition = definition_for(document)

@@ -26,7 +26,7 @@ from workflow.acts import act_date
 from workflow.change import document_change, flush, new_document_change
 from workflow.closing import void_open_rounds
 from workflow.engine import definition_for
-from workflow.errors import GuardFailed, InvalidInput, NotPermitted
+from workflow.errors import N_, GuardFailed, InvalidInput, NotPermitted
 from workflow.permissions import document_roles, require, roles_for
 from workflow.registry import registry
 from workflow.spec import Definition
@@ -58,7 +58,7 @@ def next_symbol(session: Session, forum: Forum, definition: Definition, day: dat
 def _by_code(session: Session, model, code: str, what: str):
     found = session.scalar(select(model).where(model.code == code.strip().upper()))
     if found is None:
-        raise InvalidInput(f"unknown {what} {code!r}")
+        raise InvalidInput(N_("unknown %(what)s %(code)s"), what=what, code=repr(code))
     return found
 
 
@@ -67,7 +67,11 @@ def _member_state(session: Session, code: str, what: str) -> Participant:
     if participant.kind is not ParticipantKind.STATE or participant.status is not (
         ParticipantStatus.MEMBER
     ):
-        raise InvalidInput(f"the {what} must be a member state; {participant.name_en} is not")
+        raise InvalidInput(
+            N_("the %(what)s must be a member state; %(participant)s is not"),
+            what=what,
+            participant=participant.name_en,
+        )
     return participant
 
 
@@ -75,7 +79,7 @@ def _new_version(
     document: Document, texts: dict[str, str], note: str, actor: User | None, forum: Forum
 ) -> Version:
     if not isinstance(texts, dict) or not texts:
-        raise InvalidInput("a version needs at least one language text")
+        raise InvalidInput(N_("a version needs at least one language text"))
     version = Version(
         number=(document.current_version.number + 1) if document.versions else 1,
         note=(note or "").strip(),
@@ -85,12 +89,16 @@ def _new_version(
     for language, body in sorted(texts.items()):
         if language not in forum.languages:
             raise InvalidInput(
-                f"{language!r} is not a working language ({', '.join(forum.languages)})"
+                N_("%(language)s is not a working language (%(values)s)"),
+                language=repr(language),
+                values=", ".join(forum.languages),
             )
         if not isinstance(body, str) or not body.strip():
-            raise InvalidInput(f"the {language} text is empty")
+            raise InvalidInput(N_("the %(language)s text is empty"), language=language)
         if "\x00" in body:  # PostgreSQL refuses NUL characters in text
-            raise InvalidInput(f"the {language} text contains a NUL character")
+            raise InvalidInput(
+                N_("the %(language)s text contains a NUL character"), language=language
+            )
         version.texts.append(VersionText(language=language, body=body))
     document.versions.append(version)
     return version
@@ -99,12 +107,19 @@ def _new_version(
 def _title(value: str | None, what: str, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        reason = " (Russian is a working language of the forum)" if what != "title" else ""
-        raise InvalidInput(f"a {what} is required{reason}")
+        if what == "title":
+            raise InvalidInput(N_("a title is required"))
+        raise InvalidInput(
+            N_("a %(what)s is required (Russian is a working language of the forum)"), what=what
+        )
     if len(value) > TITLE_MAX:
-        raise InvalidInput(f"the {what} is longer than {TITLE_MAX} characters")
+        raise InvalidInput(
+            N_("the %(what)s is longer than %(title_max)s characters"),
+            what=what,
+            title_max=TITLE_MAX,
+        )
     if "\x00" in value:
-        raise InvalidInput(f"the {what} contains a NUL character")
+        raise InvalidInput(N_("the %(what)s contains a NUL character"), what=what)
     return value
 
 
@@ -129,7 +144,7 @@ def create_document(
     a working language of the forum, in Russian. `taken_on`: the day it was submitted or
     received, when the Secretariat registers it afterwards (its symbol's year follows)."""
     if actor is None:
-        raise NotPermitted("documents are created by a user")
+        raise NotPermitted(N_("documents are created by a user"))
     definition = registry().get(kind)
     title = _title(title, "title")
     title_ru = _title(title_ru, "Russian title", required="ru" in times.forum(session).languages)
@@ -147,16 +162,26 @@ def create_document(
     }
     for name in given:
         if name not in definition.document.fields:
-            raise InvalidInput(f"a {definition.title().lower()} has no {name.replace('_', ' ')}")
+            raise InvalidInput(
+                N_("a %(title)s has no %(name)s"),
+                title=definition.title().lower(),
+                name=name.replace("_", " "),
+            )
     for name in sorted(definition.document.requires - set(given)):
-        raise InvalidInput(f"a {definition.title().lower()} needs a {name.replace('_', ' ')}")
+        raise InvalidInput(
+            N_("a %(title)s needs a %(name)s"),
+            title=definition.title().lower(),
+            name=name.replace("_", " "),
+        )
 
     area = (
         _by_code(session, PriorityArea, priority_area, "priority area") if priority_area else None
     )
     if area is not None and area.retired_in is not None:
         raise InvalidInput(
-            f"the priority area {area.code} left the Catalogue in its edition {area.retired_in}"
+            N_("the priority area %(area)s left the Catalogue in its edition %(retired_in)s"),
+            area=area.code,
+            retired_in=area.retired_in,
         )
     proposing = _member_state(session, proposer, "proposer") if proposer else None
     applying = _by_code(session, Participant, applicant, "applicant") if applicant else None
@@ -165,20 +190,23 @@ def create_document(
         body = _by_code(session, Body, target_body, "body")
         if body.code not in definition.document.target_bodies:
             allowed = ", ".join(definition.document.target_bodies)
-            raise InvalidInput(f"the target body must be one of {allowed}")
+            raise InvalidInput(N_("the target body must be one of %(allowed)s"), allowed=allowed)
     if budget is not None:
         try:
             budget = Decimal(str(budget)).quantize(Decimal("0.01"))
         except InvalidOperation:
-            raise InvalidInput(f"not an amount: {budget!r}") from None
+            raise InvalidInput(N_("not an amount: %(budget)s"), budget=repr(budget)) from None
         if budget <= 0:
-            raise InvalidInput("the budget must be positive")
+            raise InvalidInput(N_("the budget must be positive"))
         if budget >= BUDGET_LIMIT:  # the column holds 12 digits before the point
-            raise InvalidInput(f"the budget must be below {BUDGET_LIMIT:,}")
+            raise InvalidInput(
+                N_("the budget must be below %(budget_limit)s"),
+                budget_limit=format(BUDGET_LIMIT, ","),
+            )
     if threshold is not None and (
         not isinstance(threshold, int) or not 1 <= threshold <= THRESHOLD_LIMIT
     ):
-        raise InvalidInput("the threshold must be a whole number of instruments, at least 1")
+        raise InvalidInput(N_("the threshold must be a whole number of instruments, at least 1"))
 
     roles = roles_for(actor, priority_area=area, proposer=proposing, applicant=applying)
     require(roles, definition.document.create, f"create a {definition.title().lower()}")
@@ -237,7 +265,7 @@ def add_version(
 ) -> Version:
     """A new text; every open round on an earlier text becomes void."""
     if actor is None:
-        raise NotPermitted("versions are added by a user")
+        raise NotPermitted(N_("versions are added by a user"))
     with document_change(
         session, actor, document_id, expected_lock_version=expected_lock_version
     ) as change:
@@ -250,14 +278,19 @@ def add_version(
         )
         if definition.states[document.state].final:
             raise GuardFailed(
-                "final", f"{document.symbol} is {document.state}: its text can no longer change"
+                "final",
+                N_("%(symbol)s is %(state)s: its text can no longer change"),
+                symbol=document.symbol,
+                state=document.state,
             )
         waiting = confirmations.awaiting(session, document.id)
         if waiting is not None:
             raise GuardFailed(
                 "ad_referendum",
-                f"{document.symbol} was adopted ad referendum: its text cannot change while "
-                "capitals' confirmations are awaited",
+                N_(
+                    "%(symbol)s was adopted ad referendum: its text cannot change while capitals' confirmations are awaited"
+                ),
+                symbol=document.symbol,
             )
         version = _new_version(document, texts, note, actor, times.forum(session))
         flush(session)

@@ -18,6 +18,7 @@ from workflow.change import Change, document_change
 from workflow.closing import void_open_rounds
 from workflow.context import TransitionContext
 from workflow.errors import (
+    N_,
     DefinitionError,
     GuardFailed,
     InvalidInput,
@@ -75,13 +76,20 @@ def fire(
     if not any(spec.allowed & roles for spec in candidates):
         allowed = frozenset().union(*(spec.allowed for spec in candidates))
         raise NotPermitted(
-            f"only {describe(allowed)} may {trigger.replace('_', ' ')} {document.symbol}"
+            N_("only %(value)s may %(trigger)s %(symbol)s"),
+            value=describe(allowed),
+            trigger=trigger.replace("_", " "),
+            symbol=document.symbol,
         )
     params = dict(params or {})
     accepted = {name for spec in candidates for name in spec.params}
     unknown = sorted(set(params) - accepted)
     if unknown:
-        raise InvalidInput(f"'{trigger}' takes no parameter {unknown[0]!r}")
+        raise InvalidInput(
+            N_("'%(trigger)s' takes no parameter %(unknown)s"),
+            trigger=trigger,
+            unknown=repr(unknown[0]),
+        )
 
     day = act_date(change.session, actor, document, taken_on or change.taken_on)
     ctx = TransitionContext(
@@ -99,7 +107,11 @@ def fire(
     if not machine_for(definition).events[trigger].trigger(ctx):
         refusals = [(name, reason) for name, reason in ctx.failures if name != "permission"]
         if not refusals:
-            raise NotPermitted(f"you may not {trigger.replace('_', ' ')} {document.symbol}")
+            raise NotPermitted(
+                N_("you may not %(trigger)s %(symbol)s"),
+                trigger=trigger.replace("_", " "),
+                symbol=document.symbol,
+            )
         raise GuardFailed(*refusals[0])
 
     change.act_on(day)

@@ -15,6 +15,19 @@ def N_(message: str) -> str:
     return message
 
 
+class Text(str):
+    """An English message with its values filled in (what `str` shows), that still carries the
+    message and the values apart so that an interface can translate it: a guard's reason."""
+
+    message: str
+    params: dict[str, Any]
+
+    def __new__(cls, message: str, **params: Any) -> Text:
+        text = super().__new__(cls, message % params if params else message)
+        text.message, text.params = message, params
+        return text
+
+
 class ConcordError(Exception):
     """Base of every domain error; `str(error)` is a message for a person."""
 
@@ -53,6 +66,8 @@ class GuardFailed(ConcordError):
 
     def __init__(self, guard: str, reason: str, **params: Any):
         self.guard = guard
+        if isinstance(reason, Text) and not params:
+            reason, params = reason.message, reason.params
         super().__init__(reason, **params)
         self.reason = str(self)
 

@@ -36,7 +36,7 @@ from models import (
 )
 from workflow import clock, locking, operations, times
 from workflow.conventions import awaited_entry_into_force
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import N_, InvalidInput, NotFound
 
 log = logging.getLogger("concord.deadlines")
 
@@ -345,10 +345,12 @@ def requeue(session: Session, due_action_id: int) -> DueAction:
         select(DueAction).where(DueAction.id == due_action_id).with_for_update()
     )
     if action is None:
-        raise NotFound(f"no due action {due_action_id}")
+        raise NotFound(N_("no due action %(due_action_id)s"), due_action_id=due_action_id)
     if action.status is not DueActionStatus.FAILED:
         raise InvalidInput(
-            f"due action {due_action_id} is {action.status.value}: only a failed one is retried"
+            N_("due action %(due_action_id)s is %(status)s: only a failed one is retried"),
+            due_action_id=due_action_id,
+            status=action.status.value,
         )
     action.status = DueActionStatus.PENDING
     action.attempts = 0

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from models import Instrument, ParticipantKind, ParticipantStatus, Pledge
 from models.document import revision_label
 from workflow import catalogue, times
-from workflow.errors import InvalidInput
+from workflow.errors import N_, InvalidInput, Text
 
 if TYPE_CHECKING:
     from workflow.context import TransitionContext
@@ -53,7 +53,11 @@ def evaluate(ctx: TransitionContext, name: str) -> str | None:
 
 @guard("has_version")
 def has_version(ctx, _arg):
-    return None if ctx.document.versions else "the document has no text yet: add a version first"
+    return (
+        None
+        if ctx.document.versions
+        else Text(N_("the document has no text yet: add a version first"))
+    )
 
 
 @guard("revised")
@@ -62,30 +66,30 @@ def revised(ctx, _arg):
     returned_at = (ctx.document.attributes or {}).get("revision_required_after")
     current = ctx.document.current_version
     if returned_at and (current is None or current.number <= returned_at):
-        return (
-            f"the text was returned for revision after its {revision_label(returned_at)}: "
-            "add a new version first"
+        return Text(
+            N_("the text was returned for revision after its %(value)s: add a new version first"),
+            value=revision_label(returned_at),
         )
     return None
 
 
 @guard("comment_given")
 def comment_given(ctx, _arg):
-    return None if ctx.comment.strip() else "a comment giving the reason is required"
+    return None if ctx.comment.strip() else Text(N_("a comment giving the reason is required"))
 
 
 @guard("target_body", argument=True)
 def target_body(ctx, body):
     target = ctx.document.target_body
     if target is None or target.code != body:
-        return f"the document is not addressed to the {body}"
+        return Text(N_("the document is not addressed to the %(body)s"), body=body)
     return None
 
 
 @guard("has_budget")
 def has_budget(ctx, _arg):
     budget = ctx.document.budget
-    return None if budget is not None and budget > 0 else "the proposal has no budget"
+    return None if budget is not None and budget > 0 else Text(N_("the proposal has no budget"))
 
 
 def pledged_total(session, document_id: int) -> Decimal:
@@ -100,7 +104,11 @@ def pledges_cover_budget(ctx, _arg):
     budget = ctx.document.budget or Decimal(0)
     pledged = pledged_total(ctx.session, ctx.document.id)
     if pledged < budget:
-        return f"pledges of {pledged:,.2f} do not cover the budget of {budget:,.2f}"
+        return Text(
+            N_("pledges of %(pledged)s do not cover the budget of %(budget)s"),
+            pledged=format(pledged, ",.2f"),
+            budget=format(budget, ",.2f"),
+        )
     return None
 
 
@@ -111,13 +119,19 @@ def dated_params(ctx, _arg):
     for name in ctx.candidate.params:
         value = ctx.value(name)
         if not value:
-            return f"{name.replace('_', ' ')} is required (a date, YYYY-MM-DD)"
+            return Text(
+                N_("%(name)s is required (a date, YYYY-MM-DD)"), name=name.replace("_", " ")
+            )
         try:
             day = value if isinstance(value, date) else date.fromisoformat(str(value))
         except ValueError:
-            return f"{name.replace('_', ' ')}: {value!r} is not a date (YYYY-MM-DD)"
+            return Text(
+                N_("%(name)s: %(value)s is not a date (YYYY-MM-DD)"),
+                name=name.replace("_", " "),
+                value=repr(value),
+            )
         if day > today:
-            return f"{name.replace('_', ' ')} cannot be in the future"
+            return Text(N_("%(name)s cannot be in the future"), name=name.replace("_", " "))
     return None
 
 
@@ -125,7 +139,7 @@ def dated_params(ctx, _arg):
 def applicant_is_state(ctx, _arg):
     applicant = ctx.document.applicant
     if applicant is None or applicant.kind is not ParticipantKind.STATE:
-        return "only a state can be admitted as a member"
+        return Text(N_("only a state can be admitted as a member"))
     return None
 
 
@@ -133,7 +147,7 @@ def applicant_is_state(ctx, _arg):
 def applicant_not_member(ctx, _arg):
     applicant = ctx.document.applicant
     if applicant is not None and applicant.status is ParticipantStatus.MEMBER:
-        return f"{applicant.name_en} is already a member"
+        return Text(N_("%(applicant)s is already a member"), applicant=applicant.name_en)
     return None
 
 
@@ -144,7 +158,11 @@ def applicant_not_observer_or_member(ctx, _arg):
         ParticipantStatus.MEMBER,
         ParticipantStatus.OBSERVER,
     ):
-        return f"{applicant.name_en} is already {applicant.status.value}"
+        return Text(
+            N_("%(applicant)s is already %(status)s"),
+            applicant=applicant.name_en,
+            status=applicant.status.value,
+        )
     return None
 
 
@@ -163,7 +181,9 @@ def threshold_reached(ctx, _arg):
     threshold = ctx.document.threshold or 0
     count = len(counting_instruments(ctx.session, ctx.document.id))
     if threshold < 1 or count < threshold:
-        return f"{count} of {threshold} instruments deposited"
+        return Text(
+            N_("%(count)s of %(threshold)s instruments deposited"), count=count, threshold=threshold
+        )
     return None
 
 
@@ -171,10 +191,10 @@ def threshold_reached(ctx, _arg):
 def effective_date_reached(ctx, _arg):
     effective = (ctx.document.attributes or {}).get("entry_into_force_on")
     if not effective:
-        return "no date of entry into force is set"
+        return Text(N_("no date of entry into force is set"))
     today = ctx.now.astimezone(times.forum_zone(ctx.session)).date()
     if today < date.fromisoformat(effective):
-        return f"entry into force is set for {effective}"
+        return Text(N_("entry into force is set for %(effective)s"), effective=effective)
     return None
 
 
@@ -183,9 +203,11 @@ def catalogue_changes(ctx, _arg):
     """The amendment proposes changes, and each still applies to the Catalogue in force."""
     changes = (ctx.document.attributes or {}).get(catalogue.FIELD)
     if not changes:
-        return "the amendment proposes no change to the Catalogue yet"
+        return Text(N_("the amendment proposes no change to the Catalogue yet"))
     try:
         catalogue.check_changes(ctx.session, changes)
     except InvalidInput as error:
-        return f"its changes no longer apply to the Catalogue in force: {error}"
+        return Text(
+            N_("its changes no longer apply to the Catalogue in force: %(error)s"), error=error
+        )
     return None

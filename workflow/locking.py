@@ -19,7 +19,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, contains_eager
 
 from models import AuditChainHead, Document, Round, Version
-from workflow.errors import NotFound, StaleChange
+from workflow.errors import N_, NotFound, StaleChange
 
 FORUM_CHAIN = "audit_forum_chain"  # events with no document
 DOCUMENT_SYMBOLS = "document_symbols"  # numbering of new documents
@@ -49,8 +49,12 @@ def serialize(session: Session, name: str) -> None:
 def _check_version(document: Document, expected_lock_version: int | None) -> None:
     if expected_lock_version is not None and document.lock_version != expected_lock_version:
         raise StaleChange(
-            f"{document.symbol} changed since you read it (version {expected_lock_version}, "
-            f"now {document.lock_version}): reload and try again"
+            N_(
+                "%(symbol)s changed since you read it (version %(expected_lock_version)s, now %(lock_version)s): reload and try again"
+            ),
+            symbol=document.symbol,
+            expected_lock_version=expected_lock_version,
+            lock_version=document.lock_version,
         )
 
 
@@ -77,7 +81,7 @@ def lock_document(
             None,
         )
     if document is None:
-        raise NotFound(f"no document {document_id}")
+        raise NotFound(N_("no document %(document_id)s"), document_id=document_id)
     # Collections read before the lock may be stale: reload them on next use.
     session.expire(document, ["versions"])
     _check_version(document, expected_lock_version)
@@ -102,7 +106,7 @@ def lock_round(session: Session, round_id: int) -> Locked:
     else:  # no such round, or its document's keyed chain has not begun
         document_id = session.scalar(select(Round.document_id).where(Round.id == round_id))
         if document_id is None:
-            raise NotFound(f"no round {round_id}")
+            raise NotFound(N_("no round %(round_id)s"), round_id=round_id)
         document, head = lock_document(session, document_id).document, None
         round_ = session.scalar(
             select(Round)

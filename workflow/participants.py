@@ -19,7 +19,7 @@ from models import Participant, ParticipantKind, ParticipantStatus, ParticipantS
 from workflow import times
 from workflow.acts import act_date
 from workflow.change import forum_change
-from workflow.errors import Conflict, InvalidInput
+from workflow.errors import N_, Conflict, InvalidInput
 from workflow.permissions import require_secretariat
 
 
@@ -59,23 +59,27 @@ def register(
     try:
         kind = ParticipantKind(kind)
     except ValueError:
-        raise InvalidInput(f"kind: one of {', '.join(k.value for k in ParticipantKind)}") from None
+        raise InvalidInput(
+            N_("kind: one of %(values)s"), values=", ".join(k.value for k in ParticipantKind)
+        ) from None
     code = (code or "").strip().upper()
     if kind is ParticipantKind.STATE:
         if not re.fullmatch(r"[A-Z]{3}", code) or pycountry.countries.get(alpha_3=code) is None:
-            raise InvalidInput(f"code: {code!r} is not an ISO 3166 alpha-3 country code")
+            raise InvalidInput(
+                N_("code: %(code)s is not an ISO 3166 alpha-3 country code"), code=repr(code)
+            )
     elif not re.fullmatch(r"[A-Z][A-Z0-9]{1,11}", code):
-        raise InvalidInput(f"code: {code!r}: 2 to 12 capital letters or digits")
+        raise InvalidInput(N_("code: %(code)s: 2 to 12 capital letters or digits"), code=repr(code))
     names = {}
     for key, value in (("name_en", name_en), ("name_ru", name_ru)):
         value = (value or "").strip()
         if not value or len(value) > 200 or "\x00" in value:
-            raise InvalidInput(f"{key}: a name of 1 to 200 characters is required")
+            raise InvalidInput(N_("%(key)s: a name of 1 to 200 characters is required"), key=key)
         names[key] = value
     since = act_date(session, actor, None, taken_on)
     with forum_change(session, actor) as change:
         if session.scalar(select(Participant.id).where(Participant.code == code)) is not None:
-            raise Conflict(f"code: a participant {code} is already registered")
+            raise Conflict(N_("code: a participant %(code)s is already registered"), code=code)
         participant = Participant(code=code, kind=kind, **names)
         record = set_status(
             participant, ParticipantStatus.APPLICANT, since=since, note="registered as an applicant"

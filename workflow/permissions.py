@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from models import Document, Participant, PriorityArea, User
-from workflow.errors import NotPermitted
+from workflow.errors import N_, NotPermitted
 
 ROLE_DESCRIPTIONS = {
     "coordinator": "delegates of the coordinator state",
@@ -72,9 +72,9 @@ def describe(roles: Iterable[str]) -> str:
 def require(roles: frozenset[str], allowed: Iterable[str], what: str) -> None:
     allowed = frozenset(allowed)
     if not roles & allowed:
-        raise NotPermitted(f"only {describe(allowed)} may {what}")
+        raise NotPermitted(N_("only %(value)s may %(what)s"), value=describe(allowed), what=what)
 
 
 def require_secretariat(actor: User | None, what: str) -> None:
     if actor is None or not actor.active or not actor.is_secretariat:
-        raise NotPermitted(f"only the Secretariat may {what}")
+        raise NotPermitted(N_("only the Secretariat may %(what)s"), what=what)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from config.settings import DEFAULT_WORKFLOWS
 from workflow import machine
-from workflow.errors import InvalidInput
+from workflow.errors import N_, InvalidInput
 from workflow.loader import check_bodies, check_languages, load_folder
 from workflow.spec import Definition
 
@@ -32,7 +32,11 @@ class Registry:
             return self._definitions[kind]
         except KeyError:
             known = ", ".join(sorted(self._definitions))
-            raise InvalidInput(f"unknown document kind {kind!r} (known: {known})") from None
+            raise InvalidInput(
+                N_("unknown document kind %(kind)s (known: %(known)s)"),
+                kind=repr(kind),
+                known=known,
+            ) from None
 
     def __contains__(self, kind: str) -> bool:
         return kind in self._definitions

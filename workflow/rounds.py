@@ -34,6 +34,7 @@ from workflow.acts import act_date
 from workflow.change import Change, document_change, flush, round_change
 from workflow.engine import definition_for, fire
 from workflow.errors import (
+    N_,
     DefinitionError,
     GuardFailed,
     InvalidInput,
@@ -63,7 +64,7 @@ def _deadline(session: Session, deadline: datetime, timezone: str | None) -> tup
     times.zone(zone_name)  # unknown zone -> InvalidInput
     moment = times.to_utc(deadline, zone_name)
     if moment <= times.now_utc():
-        raise InvalidInput("the deadline must be in the future")
+        raise InvalidInput(N_("the deadline must be in the future"))
     return moment, zone_name
 
 
@@ -84,7 +85,7 @@ def open_round(
     try:
         mode = RoundMode(mode)
     except ValueError:
-        raise InvalidInput(f"unknown mode {mode!r}") from None
+        raise InvalidInput(N_("unknown mode %(mode)s"), mode=repr(mode)) from None
     with document_change(
         session, actor, document_id, expected_lock_version=expected_lock_version
     ) as change:
@@ -93,33 +94,51 @@ def open_round(
         spec = definition.round_spec(document.state)
         if spec is None:
             raise GuardFailed(
-                "round", f"{document.symbol} is {document.state}: no body decides on it now"
+                "round",
+                N_("%(symbol)s is %(state)s: no body decides on it now"),
+                symbol=document.symbol,
+                state=document.state,
             )
         if mode not in spec.modes:
             modes = ", ".join(m.value for m in spec.modes)
-            raise InvalidInput(f"the {spec.body} decides on this in {modes} mode only")
+            raise InvalidInput(
+                N_("the %(body)s decides on this in %(modes)s mode only"),
+                body=spec.body,
+                modes=modes,
+            )
         already = session.scalar(
             select(Round.id).where(
                 Round.document_id == document.id, Round.status == RoundStatus.OPEN
             )
         )
         if already is not None:
-            raise GuardFailed("round", f"round {already} on {document.symbol} is still open")
+            raise GuardFailed(
+                "round",
+                N_("round %(already)s on %(symbol)s is still open"),
+                already=already,
+                symbol=document.symbol,
+            )
         waiting = confirmations.awaiting(session, document.id)
         if waiting is not None:
             raise GuardFailed(
                 "round",
-                f"round {waiting.id} on {document.symbol} awaits capitals' confirmations",
+                N_("round %(waiting)s on %(symbol)s awaits capitals' confirmations"),
+                waiting=waiting.id,
+                symbol=document.symbol,
             )
         question = on_consensus or spec.on_consensus
         if question not in spec.consensus_triggers:
             raise InvalidInput(
-                f"on_consensus: the {spec.body} may decide here "
-                f"{' or '.join(spec.consensus_triggers)}, not {question!r}"
+                N_("on_consensus: the %(body)s may decide here %(values)s, not %(question)s"),
+                body=spec.body,
+                values=" or ".join(spec.consensus_triggers),
+                question=repr(question),
             )
         version = document.current_version
         if version is None:
-            raise GuardFailed("has_version", f"{document.symbol} has no text to decide on")
+            raise GuardFailed(
+                "has_version", N_("%(symbol)s has no text to decide on"), symbol=document.symbol
+            )
         body = session.scalar(select(Body).where(Body.code == spec.body))
         if body is None:
             raise DefinitionError(
@@ -130,14 +149,16 @@ def open_round(
         deadline_at = zone_name = None
         if mode is RoundMode.MEETING:
             if deadline is not None:
-                raise InvalidInput("a meeting round has no deadline: the chair closes it")
+                raise InvalidInput(N_("a meeting round has no deadline: the chair closes it"))
         elif deadline is None:
-            raise InvalidInput(f"a {mode.value} procedure needs a deadline")
+            raise InvalidInput(N_("a %(mode)s procedure needs a deadline"), mode=mode.value)
         else:
             deadline_at, zone_name = _deadline(session, deadline, timezone)
         states = electorate(session, body, exclude_id=document.applicant_id)
         if not states:
-            raise GuardFailed("electorate", f"no member state sits in the {body.code}")
+            raise GuardFailed(
+                "electorate", N_("no member state sits in the %(body)s"), body=body.code
+            )
 
         round_ = Round(
             document=document,
@@ -222,11 +243,11 @@ def record_position(
     reference: str = "",
 ) -> Position:
     if actor is None or not actor.active:
-        raise NotPermitted("a position is recorded by a delegate, or by the Secretariat")
+        raise NotPermitted(N_("a position is recorded by a delegate, or by the Secretariat"))
     try:
         kind = PositionKind(kind)
     except ValueError:
-        raise InvalidInput(f"unknown kind of position {kind!r}") from None
+        raise InvalidInput(N_("unknown kind of position %(kind)s"), kind=repr(kind)) from None
     text, amendment, reference = (
         (text or "").strip(),
         (amendment or "").strip(),
@@ -234,11 +255,13 @@ def record_position(
     )
     if kind.requires_text and not text:
         raise InvalidInput(
-            f"{kind.value.replace('_', ' ')} needs its text "
-            "(the statement, the reservation or the grounds of the objection)"
+            N_(
+                "%(kind)s needs its text (the statement, the reservation or the grounds of the objection)"
+            ),
+            kind=kind.value.replace("_", " "),
         )
     if amendment and kind is not PositionKind.OBJECTION:
-        raise InvalidInput("a proposed amendment goes with an objection")
+        raise InvalidInput(N_("a proposed amendment goes with an objection"))
 
     with round_change(session, actor, round_id, touches_document=False) as change:
         round_ = change.round
@@ -247,7 +270,8 @@ def record_position(
         now = times.now_utc()
         if round_.deadline_at is not None and now >= round_.deadline_at:
             raise RoundClosed(
-                f"round closed: its deadline passed at {round_.deadline_at:%Y-%m-%d %H:%M} UTC"
+                N_("round closed: its deadline passed at %(deadline_at)s UTC"),
+                deadline_at=format(round_.deadline_at, "%Y-%m-%d %H:%M"),
             )
         # The state, its seat in the electorate and its current position, in one query; no
         # row lock on the position: every writer of this round holds its document's lock.
@@ -272,21 +296,29 @@ def record_position(
             .execution_options(populate_existing=True)
         ).first()
         if found is None:
-            raise InvalidInput(f"unknown participant {participant!r}")
+            raise InvalidInput(
+                N_("unknown participant %(participant)s"), participant=repr(participant)
+            )
         state, elector, previous = found
         if elector is None:
-            raise NotPermitted(f"{state.name_en} is not in the electorate of this round")
+            raise NotPermitted(
+                N_("%(state)s is not in the electorate of this round"), state=state.name_en
+            )
         if actor.speaks_for(state):
             channel = EntryChannel.DELEGATE
         elif actor.is_secretariat:
             if not reference:
                 raise InvalidInput(
-                    f"recording {state.name_en}'s position on its behalf needs the reference "
-                    "of its note verbale"
+                    N_(
+                        "recording %(state)s's position on its behalf needs the reference of its note verbale"
+                    ),
+                    state=state.name_en,
                 )
             channel = EntryChannel.NOTE_VERBALE
         else:
-            raise NotPermitted(f"only delegates of {state.name_en} may record its position")
+            raise NotPermitted(
+                N_("only delegates of %(state)s may record its position"), state=state.name_en
+            )
 
         if previous is not None:
             previous.is_current = False
@@ -386,14 +418,18 @@ def close_round(
             spec = definition_for(change.document).round_spec(round_.document_state)
             if on_consensus not in spec.consensus_triggers:
                 raise InvalidInput(
-                    f"on_consensus: the {spec.body} may decide here "
-                    f"{' or '.join(spec.consensus_triggers)}, not {on_consensus!r}"
+                    N_(
+                        "on_consensus: the %(body)s may decide here %(values)s, not %(on_consensus)s"
+                    ),
+                    body=spec.body,
+                    values=" or ".join(spec.consensus_triggers),
+                    on_consensus=repr(on_consensus),
                 )
             round_.on_consensus = on_consensus
         if round_.mode is not RoundMode.MEETING:
             raise InvalidInput(
-                f"a {round_.mode.value} procedure ends by its rules (deadline or objection), "
-                "not by hand"
+                N_("a %(mode)s procedure ends by its rules (deadline or objection), not by hand"),
+                mode=round_.mode.value,
             )
         objected = _has_objection(session, round_)
         outcome = OutcomeKind.NO_CONSENSUS if objected else OutcomeKind.CONSENSUS
@@ -413,18 +449,20 @@ def extend_deadline(
     require_secretariat(actor, "extend a deadline")
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("an extension needs a reason")
+        raise InvalidInput(N_("an extension needs a reason"))
     with round_change(session, actor, round_id) as change:
         round_ = change.round
         if not round_.is_open:
             raise RoundClosed()
         if round_.deadline_at is None:
-            raise InvalidInput("a meeting round has no deadline to extend")
+            raise InvalidInput(N_("a meeting round has no deadline to extend"))
         if times.now_utc() >= round_.deadline_at:
-            raise GuardFailed("deadline", "the deadline has passed: it can no longer be extended")
+            raise GuardFailed(
+                "deadline", N_("the deadline has passed: it can no longer be extended")
+            )
         moment, zone_name = _deadline(session, new_deadline, timezone or round_.deadline_timezone)
         if moment <= round_.deadline_at:
-            raise InvalidInput("the new deadline must be later than the current one")
+            raise InvalidInput(N_("the new deadline must be later than the current one"))
         previous = round_.deadline_at
         round_.deadline_at, round_.deadline_timezone = moment, zone_name
         due_actions.move_for_round(session, round_, moment)

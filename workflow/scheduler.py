@@ -40,7 +40,7 @@ from sqlalchemy import Connection, select, text
 
 from models import DueAction, DueActionStatus
 from workflow import clock, firing
-from workflow.errors import ConcordError, Conflict
+from workflow.errors import N_, ConcordError, Conflict
 
 log = logging.getLogger("concord.scheduler")
 
@@ -162,7 +162,10 @@ def leadership_for(runtime):
             path = Path(database).resolve()
             return SqliteLeadership(path.with_name(path.name + ".scheduler.lock"))
         return SqliteLeadership(runtime.settings.instance_dir / "scheduler.lock")
-    raise ConcordError(f"the scheduler does not support {url.get_backend_name()} databases")
+    raise ConcordError(
+        N_("the scheduler does not support %(get_backend_name)s databases"),
+        get_backend_name=url.get_backend_name(),
+    )
 
 
 class DeadlineScheduler:

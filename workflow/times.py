@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import Forum
 from workflow import clock
-from workflow.errors import DefinitionError, InvalidInput
+from workflow.errors import N_, DefinitionError, InvalidInput
 
 
 def forum(session: Session) -> Forum:
@@ -24,7 +24,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a folder: OSError
-        raise InvalidInput(f"unknown time zone {name!r}") from None
+        raise InvalidInput(N_("unknown time zone %(name)s"), name=repr(name)) from None
 
 
 def forum_zone(session: Session) -> ZoneInfo:

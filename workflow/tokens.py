@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from models import Affiliation, ApiToken, User
 from workflow import clock
-from workflow.errors import InvalidInput, NotFound
+from workflow.errors import N_, InvalidInput, NotFound
 
 TOKEN_PREFIX = "cnc_"
 MAX_NAME_LENGTH = 100
@@ -42,9 +42,14 @@ def create_token(session: Session, user: User, *, name: str = "") -> IssuedToken
     """Issue a token for `user`; the returned secret is never stored nor shown again."""
     name = (name or "").strip()
     if len(name) > MAX_NAME_LENGTH:
-        raise InvalidInput(f"a token name has at most {MAX_NAME_LENGTH} characters")
+        raise InvalidInput(
+            N_("a token name has at most %(max_name_length)s characters"),
+            max_name_length=MAX_NAME_LENGTH,
+        )
     if not user.active:
-        raise InvalidInput(f"the account {user.email} is inactive: no token can be issued")
+        raise InvalidInput(
+            N_("the account %(email)s is inactive: no token can be issued"), email=user.email
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user=user, name=name, token_hash=hash_token(secret), created_at=clock.now())
     session.add(token)
@@ -60,7 +65,7 @@ def user_by_email(session: Session, email: str) -> User:
     email = (email or "").strip().lower()
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
-        raise NotFound(f"no user with e-mail {email!r}")
+        raise NotFound(N_("no user with e-mail %(email)s"), email=repr(email))
     return user
 
 
@@ -99,7 +104,7 @@ def revoke_token(session: Session, token_id: int, *, owner: User | None = None) 
     token = session.get(ApiToken, token_id)
     # Someone else's token is "not found" for an owner: ids reveal nothing.
     if token is None or (owner is not None and token.user_id != owner.id):
-        raise NotFound(f"no API token {token_id}")
+        raise NotFound(N_("no API token %(token_id)s"), token_id=token_id)
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         session.flush()

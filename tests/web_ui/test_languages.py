@@ -33,3 +33,20 @@ def test_accept_language_chooses_when_nothing_else_does(client):
 def test_the_switch_beats_accept_language(client):
     page = client.get("/login?lang=en", headers={"Accept-Language": "ru"})
     assert '<html lang="en">' in page.get_data(as_text=True)
+
+
+def test_an_engine_refusal_is_shown_in_russian(client, world):
+    """A second round while one is open: the engine's reason, translated, values filled in."""
+    from web_helpers import sign_in
+
+    assert sign_in(client, world.users["secretariat"].email).status_code == 302
+    client.get("/?lang=ru")
+    response = client.post(
+        f"/documents/{world.concept.id}/rounds/new",
+        data={"mode": "meeting", "timezone": "Asia/Almaty"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert f"Этот шаг пока невозможен: раунд {world.silence.id} по " in page
+    assert "ещё открыт" in page
+    assert "is still open" not in page

@@ -17,22 +17,16 @@ document.addEventListener("DOMContentLoaded", () => {
     document.head.appendChild(script);
   }
 
-  // Position form: name the text after the chosen kind; show the amendment only with an objection.
-  const labels = {
-    consent: "Comment (optional)",
-    consent_with_statement: "Interpretative statement (required)",
-    reservation: "Text of the reservation (required)",
-    stand_aside: "Comment (optional)",
-    objection: "Grounds of the objection (required)",
-    consent_ad_referendum: "Comment (optional)",
-  };
+  // Position form: name the text after the chosen kind (each option carries that name, in the
+  // page's language); show the amendment only with an objection.
   document.querySelectorAll("form.position-form").forEach((form) => {
     const textLabel = form.querySelector('label[for="text"]');
     const amendment = form.querySelector(".amendment-field");
     const update = () => {
       const chosen = form.querySelector('input[name="kind"]:checked');
       const kind = chosen ? chosen.value : "";
-      if (textLabel && labels[kind]) textLabel.textContent = labels[kind];
+      const option = chosen ? chosen.closest("[data-text-label]") : null;
+      if (textLabel && option && option.dataset.textLabel) textLabel.textContent = option.dataset.textLabel;
       if (amendment) amendment.hidden = kind !== "objection";
     };
     form.querySelectorAll('input[name="kind"]').forEach((input) => input.addEventListener("change", update));

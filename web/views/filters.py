@@ -26,6 +26,7 @@ from web.labels import (
     PARTICIPANT_STATUS_LABELS,
     POSITION_LABELS,
     ROLE_LABELS,
+    TEXT_FIELD_LABELS,
     TEXT_LABELS,
 )
 from web.language import current_language
@@ -241,6 +242,7 @@ def template_globals() -> dict:
         "decision_status_label": lambda status: _label(DECISION_STATUS_LABELS, status),
         "instrument_label": lambda kind: _label(INSTRUMENT_LABELS, kind),
         "participant_status_label": lambda status: _label(PARTICIPANT_STATUS_LABELS, status),
+        "text_field_label": lambda kind: _label(TEXT_FIELD_LABELS, kind, ""),
         "role_label": lambda role: _label(ROLE_LABELS, role),
         "forum_zone_name": forum_zone_name,
         "today_iso": today_iso,
