@@ -31,7 +31,7 @@ from models import (
     Round,
     User,
 )
-from workflow import audit, decisions, due_actions, times
+from workflow import audit, decisions, due_actions, notes, times
 from workflow.change import Change, round_change
 from workflow.engine import definition_for, fire
 from workflow.errors import N_, InvalidInput, NotFound, NotPermitted, RoundClosed
@@ -182,9 +182,14 @@ def answer(
             },
         )
         if not confirm:
-            _settle(change, round_, final=False, note=f"consent withdrawn by {state.code}")
+            _settle(
+                change,
+                round_,
+                final=False,
+                note=notes.note(notes.CONSENT_WITHDRAWN, state=state.code),
+            )
         elif not pending(session, round_.id):
-            _settle(change, round_, final=True, note="every state confirmed")
+            _settle(change, round_, final=True, note=notes.note(notes.EVERY_STATE_CONFIRMED))
     return found
 
 
@@ -206,7 +211,11 @@ def lapse(session: Session, round_id: int, *, now: datetime | None = None) -> Ro
                 confirmation.status = ConfirmationStatus.LAPSED
             last_day = (due_at - timedelta(seconds=1)).astimezone(times.forum_zone(session)).date()
             _settle(
-                change, round_, final=True, note="the confirmation period lapsed", taken_on=last_day
+                change,
+                round_,
+                final=True,
+                note=notes.note(notes.CONFIRMATION_LAPSED),
+                taken_on=last_day,
             )
     except NotFound:
         return None

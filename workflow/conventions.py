@@ -18,7 +18,7 @@ from models import (
     Pledge,
     User,
 )
-from workflow import audit, times
+from workflow import audit, notes, times
 from workflow.change import Change, document_change, flush
 from workflow.effects import entry_into_force_date, reschedule_entry_into_force
 from workflow.engine import definition_for, fire
@@ -154,7 +154,7 @@ def _after_counting_instrument(
             fire(
                 change,
                 rules.on_threshold,
-                comment="threshold reached",
+                comment=notes.note(notes.THRESHOLD_REACHED),
                 as_system=True,
                 taken_on=reached_on.deposited_on,
             )
@@ -198,7 +198,7 @@ def enter_into_force(
         fire(
             change,
             trigger,
-            comment=f"in force on {effective.isoformat()}",
+            comment=notes.note(notes.IN_FORCE_ON, date=effective.isoformat()),
             now=now,
             taken_on=effective,
         )

@@ -21,7 +21,7 @@ from models import (
     Version,
     VersionText,
 )
-from workflow import confirmations, times
+from workflow import confirmations, notes, times
 from workflow.acts import act_date
 from workflow.change import document_change, flush, new_document_change
 from workflow.closing import void_open_rounds
@@ -301,6 +301,8 @@ def add_version(
             data={"version": version.label, "languages": [t.language for t in version.texts]},
         )
         void_open_rounds(
-            change, reason=f"superseded by {version.label}", keep_version_id=version.id
+            change,
+            reason=notes.note(notes.SUPERSEDED, version=version.label),
+            keep_version_id=version.id,
         )
     return version

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from models import ParticipantStatus
-from workflow import catalogue, due_actions, times
+from workflow import catalogue, due_actions, notes, times
 from workflow.guards import counting_instruments
 from workflow.participants import set_status
 
@@ -84,7 +84,7 @@ def grant_observer_status(ctx):
         ctx.document.applicant,
         ParticipantStatus.OBSERVER,
         since=ctx.taken_on,
-        note=f"observer status granted: {ctx.document.symbol}",
+        note=notes.note(notes.OBSERVER_STATUS_GRANTED, symbol=ctx.document.symbol),
     )
 
 
@@ -94,7 +94,7 @@ def admit_member(ctx):
         ctx.document.applicant,
         ParticipantStatus.MEMBER,
         since=ctx.taken_on,
-        note=f"admitted as a member: {ctx.document.symbol}",
+        note=notes.note(notes.ADMITTED, symbol=ctx.document.symbol),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import Document, User
+from workflow import notes
 from workflow.acts import act_date
 from workflow.change import Change, document_change
 from workflow.closing import void_open_rounds
@@ -128,7 +129,9 @@ def fire(
         actor=actor,
     )
     if document.state != source:
-        void_open_rounds(change, reason=f"{trigger}: the document left {source}")
+        void_open_rounds(
+            change, reason=notes.note(notes.DOCUMENT_LEFT, trigger=trigger, state=source)
+        )
     return document
 
 

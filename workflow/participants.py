@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Participant, ParticipantKind, ParticipantStatus, ParticipantStatusChange, User
-from workflow import times
+from workflow import notes, times
 from workflow.acts import act_date
 from workflow.change import forum_change
 from workflow.errors import N_, Conflict, InvalidInput
@@ -82,7 +82,10 @@ def register(
             raise Conflict(N_("code: a participant %(code)s is already registered"), code=code)
         participant = Participant(code=code, kind=kind, **names)
         record = set_status(
-            participant, ParticipantStatus.APPLICANT, since=since, note="registered as an applicant"
+            participant,
+            ParticipantStatus.APPLICANT,
+            since=since,
+            note=notes.note(notes.REGISTERED_APPLICANT),
         )
         session.add(participant)
         session.flush()

@@ -29,7 +29,7 @@ from models import (
     RoundStatus,
     User,
 )
-from workflow import audit, closing, confirmations, due_actions, times
+from workflow import audit, closing, confirmations, due_actions, notes, times
 from workflow.acts import act_date
 from workflow.change import Change, document_change, flush, round_change
 from workflow.engine import definition_for, fire
@@ -226,7 +226,12 @@ def _conclude(
     fire(
         change,
         trigger,
-        comment=f"{round_.body.code} round {round_.id}: {outcome.value.replace('_', ' ')}",
+        comment=notes.note(
+            notes.ROUND_CONCLUDED,
+            body=round_.body.code,
+            round=str(round_.id),
+            outcome=outcome.value.replace("_", " "),
+        ),
         as_system=True,
     )
 
@@ -355,15 +360,26 @@ def record_position(
 
         if kind.blocks and round_.mode is RoundMode.SILENCE:
             _conclude(
-                change, round_, OutcomeKind.SILENCE_BROKEN, note=f"silence broken by {state.code}"
+                change,
+                round_,
+                OutcomeKind.SILENCE_BROKEN,
+                note=notes.note(notes.SILENCE_BROKEN, state=state.code),
             )
         elif round_.mode is RoundMode.WRITTEN:
             if kind.blocks:
                 _conclude(
-                    change, round_, OutcomeKind.NO_CONSENSUS, note=f"objection by {state.code}"
+                    change,
+                    round_,
+                    OutcomeKind.NO_CONSENSUS,
+                    note=notes.note(notes.OBJECTION, state=state.code),
                 )
             elif _everyone_consents(session, round_):
-                _conclude(change, round_, OutcomeKind.CONSENSUS, note="every state answered")
+                _conclude(
+                    change,
+                    round_,
+                    OutcomeKind.CONSENSUS,
+                    note=notes.note(notes.EVERY_STATE_ANSWERED),
+                )
     return position
 
 
@@ -499,7 +515,11 @@ def expire_round(session: Session, round_id: int, *, now: datetime | None = None
             # The act is the deadline's, whenever the scheduler gets to it.
             deadline_day = round_.deadline_at.astimezone(times.forum_zone(session)).date()
             _conclude(
-                change, round_, outcome, note="the deadline was reached", decided_on=deadline_day
+                change,
+                round_,
+                outcome,
+                note=notes.note(notes.DEADLINE_REACHED),
+                decided_on=deadline_day,
             )
     except NotFound:
         return None

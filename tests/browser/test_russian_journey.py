@@ -70,6 +70,7 @@ def test_a_russian_speaking_delegate_objects_to_a_silence_procedure(open_page, n
     assert "Раунд закрыт: Молчание нарушено." in flash
     round_card = page.locator("article.round").first
     assert "Молчание нарушено" in round_card.inner_text()
+    assert "молчание нарушено: KAZ" in round_card.inner_text()  # the engine's note, translated
     assert GROUNDS in round_card.locator("tr[data-state=KAZ]").text_content()
     no_english(page, "document-after-objection", names)
 
@@ -78,7 +79,9 @@ def test_a_russian_speaking_delegate_objects_to_a_silence_procedure(open_page, n
     assert "Возражение" in objection.inner_text() and "KAZ" in objection.inner_text()
     assert RUSSIAN_INSTANT.search(objection.inner_text())
     # The silence broken, the engine sent the paper back for revision: a step with its title.
-    assert "Возвращено КСДЛ на доработку" in history.locator("li").first.inner_text()
+    step = history.locator("li").first.inner_text()
+    assert "Возвращено КСДЛ на доработку" in step
+    assert "раунд" in step and "молчание нарушено" in step
     history.scroll_into_view_if_needed()
     screenshot(page, "ru-history")
 

@@ -77,3 +77,26 @@ def test_time_left_badges(reading, language, later, soon, overdue, none):
     assert time_left(MOMENT + timedelta(hours=3, minutes=5)) == ("today", soon)
     assert time_left(MOMENT - timedelta(minutes=7)) == ("overdue", overdue)
     assert time_left(None) == ("none", none)
+
+
+NOTES = [
+    (
+        "SOC round 2: silence broken",
+        "SOC round 2: silence broken",
+        "SOC, раунд 2: молчание нарушено",
+    ),
+    ("silence broken by CHN", "silence broken by CHN", "молчание нарушено: CHN"),
+    ("in force on 2026-11-29", "in force on 29 Nov 2026", "вступает в силу 29 ноября 2026 г."),
+    ("Agreed at the SWG meeting", "Agreed at the SWG meeting", "Agreed at the SWG meeting"),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_the_engines_own_notes_are_read_in_the_readers_language(reading, language):
+    """The record keeps the engine's notes in English; a page shows them translated, and a
+    person's comment as it was written."""
+    from web.views.filters import note_filter
+
+    reading(language)
+    for stored, english, russian in NOTES:
+        assert note_filter(stored) == (english if language == "en" else russian)

@@ -33,7 +33,7 @@ from web.language import current_language
 from web.views import bp
 from web.views.common import forum_zone_name, viewer_zone_name
 from web.views.text import render_markdown
-from workflow import clock
+from workflow import clock, notes
 from workflow.registry import registry
 
 
@@ -177,6 +177,24 @@ def action_label(event, kind: str | None = None) -> str:
     if trigger and kind and event.from_state:
         return trigger_title(kind, event.from_state, trigger)
     return _label(ACTION_LABELS, event.action)
+
+
+@bp.app_template_filter("note")
+def note_filter(text: str | None) -> str:
+    """A note the engine wrote (an outcome, a step it took), in the reader's language; a
+    person's comment as it was written."""
+    known = notes.read(text)
+    if known is None:
+        return text or ""
+    message, values = known
+    if "outcome" in values:
+        outcome = values["outcome"].replace(" ", "_")
+        values["outcome"] = _label(OUTCOME_LABELS, outcome, values["outcome"]).lower()
+    if "date" in values:
+        values["date"] = localdate(values["date"])
+    if "version" in values and values["version"] == "original":
+        values["version"] = gettext("original")
+    return gettext(message, **values)
 
 
 @bp.app_template_filter("field_label")
