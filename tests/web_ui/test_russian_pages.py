@@ -35,3 +35,21 @@ def test_the_check_finds_english_left_on_a_page(client, world):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert {"Pending decisions", "Download CSV"} <= set(english_left(visible_text(html)))
+
+
+def test_the_sign_in_page_and_error_pages_in_russian(client, world):
+    login = client.get("/login?lang=ru").get_data(as_text=True)
+    assert "Вход" in login
+    assert not english_left(visible_text(login))
+    refused = client.post("/login", data={"email": "nobody@example.org", "password": "wrong-1"})
+    assert refused.status_code == 401
+    assert "Неверный адрес электронной почты или пароль." in refused.get_data(as_text=True)
+    assert sign_in(client, world.users["observer"].email).status_code == 302
+    missing = client.get("/documents/999999")
+    assert missing.status_code == 404
+    page = missing.get_data(as_text=True)
+    assert "Не найдено" in page and "Такой страницы нет" in page
+    assert not english_left(visible_text(page))
+    forbidden = client.get("/secretariat/tracker")
+    assert forbidden.status_code == 403
+    assert "Эта страница предназначена для Секретариата." in forbidden.get_data(as_text=True)
