@@ -145,7 +145,8 @@ def init_app(app) -> None:
         return render(
             Problem(
                 400,
-                gettext(
+                # Lazy: read when the page is drawn, where an outage becomes the 503 page.
+                lazy_gettext(
                     "The form had expired or was not sent from this site. Reload the page and "
                     "try again."
                 ),
