@@ -5,10 +5,12 @@
 
 On PostgreSQL the run uses a schema of its own in that database and drops it after.
 It seeds N concept papers with a silence round each, all ending at one moment,
-through the engine's operations; then one sweep fires them. The baseline is a bare
-single-row UPDATE transaction on the same database, measured in the same run, so
-the ratio says what one deadline costs in transactions' worth of work. Each firing
-takes the engine's audit-chain lock, so firings are serial by design.
+through the engine's operations; then one sweep fires them (in batches, by
+`--firers` firers at once on PostgreSQL) and the benchmark checks that each fired
+exactly once. Two baselines are measured in the same run: a bare single-row UPDATE
+transaction on the same database, and `--serial-count` other deadlines, due at
+another moment, fired the way the scheduler fired them before batches (one row per
+transaction, one firer). It prints the time, the rate and both ratios.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from workflow.registry import configure
 
 OPENED = datetime(2025, 3, 10, 6, 0, tzinfo=UTC)
 DEADLINE = OPENED + timedelta(days=14)
+SERIAL_DEADLINE = DEADLINE - timedelta(days=1)  # the baseline's rows fall due first
 TEXTS = {"en": "Draft text.", "ru": "Проект текста."}
 
 
@@ -75,19 +78,19 @@ def isolated_runtime(database_url: str | None, workdir: Path) -> tuple[Runtime, 
     return runtime, drop
 
 
-def seed(runtime: Runtime, count: int, batch: int = 200) -> None:
+def seed(runtime: Runtime, count: int, deadline: datetime, batch: int = 200) -> None:
     with clock.frozen_at(OPENED):
         with runtime.transaction() as session:
             secretariat = create_user(
                 session,
-                email="sec@bench.example",
+                email=f"sec-{deadline:%Y%m%d}@bench.example",
                 name="Secretariat",
                 password="bench-pass-1",
                 secretariat=True,
             )
             coordinator = create_user(
                 session,
-                email="kaz@bench.example",
+                email=f"kaz-{deadline:%Y%m%d}@bench.example",
                 name="KAZ",
                 password="bench-pass-1",
                 delegate_of=("KAZ",),
@@ -102,7 +105,7 @@ def seed(runtime: Runtime, count: int, batch: int = 200) -> None:
                         session,
                         coordinator,
                         kind="concept_paper",
-                        title=f"Paper {number}",
+                        title=f"Paper {deadline:%Y%m%d}-{number}",
                         title_ru="Документ",
                         priority_area="MIL-1",
                         proposer="KAZ",
@@ -115,7 +118,7 @@ def seed(runtime: Runtime, count: int, batch: int = 200) -> None:
                         secretariat,
                         document.id,
                         mode=RoundMode.SILENCE,
-                        deadline=DEADLINE,
+                        deadline=deadline,
                     )
 
 
@@ -133,6 +136,16 @@ def baseline_seconds(runtime: Runtime, transactions: int) -> float:
                 .execution_options(synchronize_session=False)
             )
     return (time.perf_counter() - started) / transactions
+
+
+def fire_serially(runtime: Runtime, now: datetime) -> firing.SweepReport:
+    """The baseline: every due row in its own transaction, one after the other."""
+    report = firing.SweepReport()
+    with runtime.sessions() as session:
+        ids = firing.overdue_ids(session, now)
+    for due_action_id in ids:
+        report.add(firing.fire_one(runtime.sessions, due_action_id, now=now))
+    return report
 
 
 def check_exactly_once(runtime: Runtime, count: int) -> str:
@@ -157,6 +170,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument(
+        "--serial-count",
+        type=int,
+        default=1_000,
+        help="deadlines fired one per transaction by one firer, the baseline (0: skip)",
+    )
+    parser.add_argument("--firers", type=int, default=firing.FIRERS)
     parser.add_argument("--baseline-transactions", type=int, default=1_000)
     args = parser.parse_args()
     configure(None)
@@ -166,25 +186,42 @@ def main() -> None:
         try:
             dialect = runtime.engine.dialect.name
             started = time.perf_counter()
-            seed(runtime, args.count)
+            if args.serial_count:
+                seed(runtime, args.serial_count, SERIAL_DEADLINE)
+            seed(runtime, args.count, DEADLINE)
             seeded = time.perf_counter() - started
             print(
-                f"{dialect}: seeded {args.count} silence rounds due at one moment in {seeded:.1f} s"
+                f"{dialect}: seeded {args.serial_count} + {args.count} silence rounds "
+                f"in {seeded:.1f} s"
             )
             per_baseline = baseline_seconds(runtime, args.baseline_transactions)
+            serial_rate = None
+            if args.serial_count:
+                clock.set_now(SERIAL_DEADLINE)
+                started = time.perf_counter()
+                report = fire_serially(runtime, SERIAL_DEADLINE)
+                serial = time.perf_counter() - started
+                serial_rate = args.serial_count / serial
+                print(
+                    f"{dialect}: baseline, one row per transaction, one firer: "
+                    f"{args.serial_count} fired in {serial:.1f} s ({serial_rate:.0f}/s); {report}"
+                )
             clock.set_now(DEADLINE)
             started = time.perf_counter()
-            report = firing.sweep(runtime, now=DEADLINE)
+            report = firing.sweep(runtime, now=DEADLINE, firers=args.firers)
             elapsed = time.perf_counter() - started
             again = firing.sweep(runtime, now=DEADLINE + timedelta(minutes=1))
             print(f"{dialect}: sweep: {report}; a second sweep: {again}")
-            print(f"{dialect}: {check_exactly_once(runtime, args.count)}")
+            print(f"{dialect}: {check_exactly_once(runtime, args.serial_count + args.count)}")
             per_firing = elapsed / args.count
+            rate = args.count / elapsed
+            firers = 1 if dialect == "sqlite" else args.firers
             print(
                 f"{dialect}: {args.count} deadlines fired in {elapsed:.1f} s "
-                f"({per_firing * 1000:.2f} ms each, {args.count / elapsed:.0f}/s); "
-                f"baseline single-row update transaction {per_baseline * 1000:.3f} ms; "
-                f"ratio {per_firing / per_baseline:.1f}x"
+                f"({per_firing * 1000:.2f} ms each, {rate:.0f}/s) in batches of "
+                f"{firing.BATCH_SIZE} by {firers} firer(s); bare single-row update transaction "
+                f"{per_baseline * 1000:.3f} ms (ratio {per_firing / per_baseline:.1f}x)"
+                + (f"; {rate / serial_rate:.1f}x the one-by-one rate" if serial_rate else "")
             )
         finally:
             clock.set_now(None)

@@ -9,13 +9,23 @@ finds the row no longer pending and does nothing.
 
 `fire_one` wraps it in a transaction of its own and records a failure (error,
 attempt count, next attempt with back-off) in a separate transaction after
-rolling the failed one back; `sweep` fires every overdue pending row, each in its
-own transaction.
+rolling the failed one back.
+
+`sweep` fires every overdue pending row in batches: a batch claims up to
+`BATCH_SIZE` due rows and fires them in one transaction, each in a savepoint, so a
+firing that raises is undone alone and its failure recorded in the same commit. On
+PostgreSQL several firers claim batches at once: the claim locks the rows'
+documents (the engine's first lock, so the lock order stays that of the
+operations) with `FOR UPDATE SKIP LOCKED`, so each firer passes over what another
+firer, or a delegate's transaction, holds. What every batch passed over is fired
+at the end one row at a time, waiting for its locks. SQLite has one writer: one
+firer, and the batch takes the write lock before it reads.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +37,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import (
+    Document,
     DueAction,
     DueActionKind,
     DueActionStatus,
@@ -44,6 +55,8 @@ MAX_ATTEMPTS = 5
 RETRY_BASE = timedelta(seconds=30)
 RETRY_CAP = timedelta(hours=1)
 ERROR_TEXT_LIMIT = 2000
+BATCH_SIZE = 25  # due rows fired in one transaction (their documents stay locked until it commits)
+FIRERS = 4  # firers claiming batches at once (PostgreSQL; SQLite has one)
 
 
 class Outcome(StrEnum):
@@ -62,6 +75,9 @@ class SweepReport:
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome] += 1
+
+    def update(self, outcomes) -> None:
+        self.counts.update(outcomes)
 
     def __getitem__(self, outcome: Outcome) -> int:
         return self.counts[outcome]
@@ -315,22 +331,131 @@ def overdue_ids(session: Session, now: datetime) -> list[int]:
     )
 
 
+def _take_sqlite_write_lock(session: Session) -> None:
+    """A write as the transaction's first statement: no other writer commits between what
+    the batch reads and what it changes (no SELECT ... FOR UPDATE on SQLite)."""
+    session.execute(
+        update(DueAction)
+        .where(DueAction.id == -1)
+        .values(attempts=DueAction.attempts)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def claim_due(session: Session, now: datetime, limit: int = BATCH_SIZE) -> list[int]:
+    """Up to `limit` due rows for this transaction, soonest first.
+
+    PostgreSQL: their documents are locked here, and rows whose document another
+    transaction holds are passed over (another firer's batch, a delegate's change).
+    """
+    query = (
+        select(DueAction.id)
+        .where(*due_filter(now))
+        .order_by(DueAction.due_at, DueAction.id)
+        .limit(limit)
+    )
+    if _is_sqlite(session):
+        _take_sqlite_write_lock(session)
+    else:
+        query = query.join(Document, Document.id == DueAction.document_id).with_for_update(
+            of=Document, skip_locked=True
+        )
+    return list(session.scalars(query))
+
+
+def _fire_in_savepoint(session: Session, due_action_id: int, now: datetime) -> Outcome:
+    """One firing of a batch: a firing that raises is undone alone and its failure recorded.
+    A database error (lost connection, deadlock) spoils the whole transaction: re-raised."""
+    savepoint = session.begin_nested()
+    try:
+        outcome = fire_due(session, due_action_id, now=now)
+        savepoint.commit()
+        return outcome
+    except OperationalError:
+        raise
+    except Exception as error:
+        savepoint.rollback()
+        log.debug("firing due action %s raised", due_action_id, exc_info=True)
+        return record_failure(session, due_action_id, error, now=now)
+
+
+def fire_batch(
+    sessions: sessionmaker[Session], *, now: datetime, limit: int = BATCH_SIZE
+) -> list[Outcome]:
+    """Claim up to `limit` due rows and fire them in one transaction (empty: none claimable).
+
+    If the transaction itself fails, it is rolled back and its rows fired one at a time,
+    each recording its own outcome or failure.
+    """
+    ids: list[int] = []
+    session = sessions()
+    try:
+        ids = claim_due(session, now, limit)
+        outcomes = [_fire_in_savepoint(session, due_action_id, now) for due_action_id in ids]
+        session.commit()
+        return outcomes
+    except Exception:
+        session.rollback()
+        log.warning("a batch of %s due actions failed; firing them one by one", len(ids))
+        log.debug("the batch raised", exc_info=True)
+    finally:
+        session.close()
+    return [fire_one(sessions, due_action_id, now=now) for due_action_id in ids]
+
+
+PROGRESS = {Outcome.FIRED, Outcome.NOT_PENDING, Outcome.STALE, Outcome.RETRY, Outcome.FAILED}
+
+
+def _fire_batches(
+    sessions: sessionmaker[Session],
+    now: datetime | None,
+    should_stop: Callable[[], bool],
+    report: SweepReport,
+    report_lock: threading.Lock,
+) -> None:
+    """One firer: batch after batch until nothing is claimable (or a batch moved nothing)."""
+    while not should_stop():
+        outcomes = fire_batch(sessions, now=now or clock.now())
+        with report_lock:
+            report.update(outcomes)
+        if not PROGRESS.intersection(outcomes):
+            return
+
+
 def sweep(
     runtime,
     *,
     now: datetime | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    firers: int = FIRERS,
 ) -> SweepReport:
-    """Fire every overdue pending row, each in its own transaction.
+    """Fire every overdue pending row, in batches, by `firers` firers at once (SQLite: one).
 
-    `now` fixes the moment for the whole sweep (tests); by default each row reads
-    the clock when it fires. `runtime` needs only `.sessions`.
+    `now` fixes the moment for the whole sweep (tests); by default each batch reads
+    the clock when it starts. `runtime` needs only `.sessions` and `.engine`.
     """
     moment = now or clock.now()
-    with runtime.sessions() as session:
-        ids = overdue_ids(session, moment)
     report = SweepReport()
-    for due_action_id in ids:
+    report_lock = threading.Lock()
+    if runtime.engine.dialect.name == "sqlite":
+        firers = 1
+    arguments = (runtime.sessions, now, should_stop, report, report_lock)
+    if firers <= 1:
+        _fire_batches(*arguments)
+    else:
+        threads = [
+            threading.Thread(target=_fire_batches, args=arguments, name=f"firer-{number}")
+            for number in range(firers)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    # Rows every batch passed over (a delegate's transaction held the document): one at a
+    # time, waiting for the locks. Rows another sweep fired meanwhile are no longer pending.
+    with runtime.sessions() as session:
+        passed_over = overdue_ids(session, moment)
+    for due_action_id in passed_over:
         if should_stop():
             break
         report.add(fire_one(runtime.sessions, due_action_id, now=now or clock.now()))
