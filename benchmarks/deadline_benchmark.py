@@ -78,19 +78,26 @@ def isolated_runtime(database_url: str | None, workdir: Path) -> tuple[Runtime, 
     return runtime, drop
 
 
-def seed(runtime: Runtime, count: int, deadline: datetime, batch: int = 200) -> None:
-    with clock.frozen_at(OPENED):
+def seed(
+    runtime: Runtime, count: int, deadline: datetime, *, opened_at: datetime = OPENED
+) -> list[int]:
+    """`count` concept papers, each with a silence round ending at `deadline`, committed
+    200 to a transaction. Returns the rounds' ids."""
+    tag = uuid.uuid4().hex[:8]
+    round_ids: list[int] = []
+    batch = 200
+    with clock.frozen_at(opened_at):
         with runtime.transaction() as session:
             secretariat = create_user(
                 session,
-                email=f"sec-{deadline:%Y%m%d}@bench.example",
+                email=f"sec-{tag}@bench.example",
                 name="Secretariat",
                 password="bench-pass-1",
                 secretariat=True,
             )
             coordinator = create_user(
                 session,
-                email=f"kaz-{deadline:%Y%m%d}@bench.example",
+                email=f"kaz-{tag}@bench.example",
                 name="KAZ",
                 password="bench-pass-1",
                 delegate_of=("KAZ",),
@@ -105,7 +112,7 @@ def seed(runtime: Runtime, count: int, deadline: datetime, batch: int = 200) -> 
                         session,
                         coordinator,
                         kind="concept_paper",
-                        title=f"Paper {deadline:%Y%m%d}-{number}",
+                        title=f"Paper {tag}-{number}",
                         title_ru="Документ",
                         priority_area="MIL-1",
                         proposer="KAZ",
@@ -113,13 +120,15 @@ def seed(runtime: Runtime, count: int, deadline: datetime, batch: int = 200) -> 
                     )
                     document.state = "soc_consideration"
                     session.flush()
-                    operations.open_round(
+                    round_ = operations.open_round(
                         session,
                         secretariat,
                         document.id,
                         mode=RoundMode.SILENCE,
                         deadline=deadline,
                     )
+                    round_ids.append(round_.id)
+    return round_ids
 
 
 def baseline_seconds(runtime: Runtime, transactions: int) -> float:

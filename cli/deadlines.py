@@ -41,7 +41,8 @@ def scheduler_command(once: bool) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     click.echo(
-        f"Scheduler started (sweep every {scheduler.sweep_interval} s); Ctrl+C or SIGTERM stops it.",
+        f"Scheduler started (woken by each new or moved deadline, and a sweep every "
+        f"{scheduler.sweep_interval} s); Ctrl+C or SIGTERM stops it.",
         err=True,
     )
     try:
@@ -60,7 +61,9 @@ def deadlines_group() -> None:
 @deadlines_group.command("list")
 @click.option("--state", "state", default=None, help=f"Only these: {', '.join(STATES)}.")
 @click.option(
-    "--timezone", default=None, help="Show times in this zone (default: settings, else the forum's)."
+    "--timezone",
+    default=None,
+    help="Show times in this zone (default: settings, else the forum's).",
 )
 @click.option("--limit", default=200, show_default=True, type=click.IntRange(min=1))
 def deadlines_list(state: str | None, timezone: str | None, limit: int) -> None:

@@ -3,16 +3,78 @@
 Every function here runs inside the caller's operation (same transaction); the
 scheduler (workflow.firing) only reads pending rows and calls expire_round or
 enter_into_force.
+
+A transaction that adds a pending row or moves one (its time, or its next attempt
+after a failure) tells the scheduler: on PostgreSQL it sends `NOTIFY
+concord_due_actions`, which the database delivers when the transaction commits and
+drops if it rolls back; in every case, once the session commits, the callbacks
+registered with `on_commit` run in this process (`concord serve`'s embedded
+scheduler). Cancelling a row tells no one: the scheduler finds it cancelled.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import event, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from models import Document, DueAction, DueActionKind, DueActionStatus, Round, RoundMode
+
+CHANNEL = "concord_due_actions"
+_CHANGED = "concord.due_actions_changed"  # session.info key: announce after the commit
+_commit_callbacks: list[Callable[[], None]] = []
+
+
+def on_commit(callback: Callable[[], None]) -> None:
+    """Call `callback` (quickly; no database work) after each commit that added or moved
+    a pending row in this process."""
+    _commit_callbacks.append(callback)
+
+
+def forget(callback: Callable[[], None]) -> None:
+    if callback in _commit_callbacks:
+        _commit_callbacks.remove(callback)
+
+
+def announce(session: Session) -> None:
+    """Tell the scheduler, once this transaction commits, that the due rows changed."""
+    session.info[_CHANGED] = True
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # Identical notifications of one transaction reach listeners once.
+        connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+
+
+def _added_or_moved(instance: object) -> bool:
+    if not isinstance(instance, DueAction):
+        return False
+    attributes = inspect(instance).attrs
+    if attributes.due_at.history.has_changes() or attributes.next_attempt_at.history.added:
+        return True
+    return instance.status is DueActionStatus.PENDING and attributes.status.history.has_changes()
+
+
+@event.listens_for(Session, "after_flush")
+def _announce_flushed(session: Session, _context) -> None:
+    if any(isinstance(o, DueAction) for o in session.new) or any(
+        _added_or_moved(o) for o in session.dirty
+    ):
+        announce(session)
+
+
+@event.listens_for(Session, "after_commit")
+def _call_back_after_commit(session: Session) -> None:
+    if session.info.pop(_CHANGED, False):
+        for callback in list(_commit_callbacks):
+            callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
+
 
 ROUND_KINDS = {
     RoundMode.SILENCE: DueActionKind.SILENCE_EXPIRY,
@@ -54,6 +116,8 @@ def move_for_round(session: Session, round_: Round, due_at: datetime) -> int:
         .values(due_at=due_at, next_attempt_at=None)
         .execution_options(synchronize_session="fetch")
     )
+    if result.rowcount:
+        announce(session)
     return result.rowcount
 
 

@@ -1,17 +1,27 @@
 """The deadline scheduler: APScheduler wakes one process; the database decides.
 
 Deadlines live in the due_action table, never in APScheduler's job store. The
-scheduler holds a date job per pending row (so a deadline fires on the second) and
-a sweeper that, every `sweep_interval_seconds` (at most a minute), fires every
-overdue pending row and reloads the pending rows other processes (web workers)
-wrote since. On start it reloads and sweeps once, so what fell due while no
-scheduler ran fires once, at once. Each firing is exactly-once by itself
-(workflow.firing); leadership only keeps a second scheduler from doing work for
-nothing:
+scheduler keeps one date job, set for the earliest moment a pending row falls due
+(or may be retried after a failure), and a sweeper that, every
+`sweep_interval_seconds` (at most a minute), fires whatever is overdue. Each wake-up
+fires everything due (workflow.firing.sweep: in batches, by several firers on
+PostgreSQL), then sets the date job again. It hears of rows written or moved by
+other processes at once:
+
+- PostgreSQL: the transaction that adds or moves a pending row sends `NOTIFY
+  concord_due_actions` (workflow.due_actions), delivered when it commits; the
+  scheduler `LISTEN`s on a connection of its own and wakes.
+- Any database: a commit in this process that adds or moves one wakes the
+  scheduler of this process (`concord serve`'s, the way SQLite hears of them).
+
+On start it sweeps once, so what fell due while no scheduler ran fires once, at
+once. Each firing is exactly-once by itself (workflow.firing); leadership only
+keeps a second scheduler from doing work for nothing:
 
 - PostgreSQL: a session advisory lock held on a dedicated connection elects the
-  leader; another scheduler stands by and takes over when the leader's connection
-  ends (crash included).
+  leader; another scheduler stands by, tries to win the lock every
+  `TAKEOVER_SECONDS`, and takes over when the leader's connection ends (crash
+  included): the database releases the lock at once.
 - SQLite: an exclusive `flock` on a file beside the database; a second scheduler
   refuses to start. The kernel releases the lock when the process dies.
 
@@ -30,23 +40,29 @@ import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, func, select, text
 
 from models import DueAction, DueActionStatus
-from workflow import clock, firing
+from workflow import clock, due_actions, firing
 from workflow.errors import N_, ConcordError, Conflict
 
 log = logging.getLogger("concord.scheduler")
 
 LEADER_LOCK = "concord:scheduler"
 MAX_SWEEP_INTERVAL = 60
+TAKEOVER_SECONDS = 1  # how often a standby tries to win the leadership
 SWEEPER_JOB = "sweeper"
+WAKE_JOB = "wake"  # the date job at the earliest due moment
+STANDBY_JOB = "standby"
+LISTEN_RETRY_SECONDS = 1  # after the listening connection is lost
+SHUTDOWN_WAIT_SECONDS = 60  # for a running sweep to stop between batches
 
 
 class SchedulerAlreadyRunning(Conflict):
@@ -168,25 +184,55 @@ def leadership_for(runtime):
     )
 
 
+class DueActionListener(threading.Thread):
+    """PostgreSQL: LISTEN on a connection of its own; each notification calls `heard`.
+    After (re)connecting it calls `heard` once too: what was sent meanwhile went unheard."""
+
+    def __init__(self, engine, heard):
+        super().__init__(name="due-action-listener", daemon=True)
+        self.connect_args = engine.dialect.create_connect_args(engine.url)
+        self.heard = heard
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        arguments, keywords = self.connect_args
+        while not self._halt.is_set():
+            try:
+                with psycopg.connect(*arguments, **keywords, autocommit=True) as connection:
+                    connection.execute(f"LISTEN {due_actions.CHANNEL}")
+                    self.heard()
+                    while not self._halt.is_set():
+                        for _notification in connection.notifies(timeout=1.0):
+                            self.heard()
+            except psycopg.Error as error:
+                log.warning("listening for due actions failed (%s); again in a moment", error)
+                self._halt.wait(LISTEN_RETRY_SECONDS)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(timeout=5)
+
+
 class DeadlineScheduler:
-    """One scheduler process's view: leadership, a job per pending row, the sweeper."""
+    """One scheduler process's view: leadership, the next wake-up, the sweeper."""
 
     def __init__(self, runtime, *, blocking: bool = False):
         self.runtime = runtime
         self.leadership = leadership_for(runtime)
         interval = runtime.settings.sweep_interval_seconds
         self.sweep_interval = max(1, min(interval, MAX_SWEEP_INTERVAL))
-        # SQLite has one writer: more threads would only wait for each other.
-        workers = 1 if runtime.engine.dialect.name == "sqlite" else 4
         scheduler_class = BlockingScheduler if blocking else BackgroundScheduler
         self.apscheduler: BaseScheduler = scheduler_class(
             timezone=UTC,
-            executors={"default": ThreadPoolExecutor(workers)},
+            executors={"default": ThreadPoolExecutor(4)},
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
         )
-        self._jobs: dict[int, datetime] = {}  # due action id -> the due_at its job is set for
-        self._jobs_lock = threading.Lock()
+        self.next_wake: datetime | None = None  # when the date job runs
+        self._wake_lock = threading.Lock()
+        self._wanted = threading.Event()  # a wake-up was asked for
+        self._sweeping = threading.Lock()  # one wake-up at a time; others coalesce into it
         self._stopping = threading.Event()
+        self._listener: DueActionListener | None = None
 
     # ---------------------------------------------------------------- life cycle
 
@@ -196,7 +242,12 @@ class DeadlineScheduler:
 
     def start(self) -> None:
         """Win leadership (SQLite: or refuse), catch up, then run. Blocks if blocking."""
-        if self.leadership.acquire():
+        leading = self.leadership.acquire()
+        if self.runtime.engine.dialect.name == "postgresql":
+            self._listener = DueActionListener(self.runtime.engine, self.request_wake)
+            self._listener.start()
+        due_actions.on_commit(self.request_wake)
+        if leading:
             log.info("scheduler leading; catching up on what fell due while none ran")
             self.catch_up()
         else:
@@ -207,12 +258,25 @@ class DeadlineScheduler:
             id=SWEEPER_JOB,
             replace_existing=True,
         )
+        self.apscheduler.add_job(
+            self.take_over,
+            IntervalTrigger(seconds=TAKEOVER_SECONDS, timezone=UTC),
+            id=STANDBY_JOB,
+            replace_existing=True,
+        )
         self.apscheduler.start()
 
     def shutdown(self) -> None:
         self._stopping.set()
+        due_actions.forget(self.request_wake)
+        if self._listener is not None:
+            self._listener.stop()
         if self.apscheduler.running:
-            self.apscheduler.shutdown(wait=True)
+            # Not wait=True: a running wake-up that sets its next date job would wait for
+            # the scheduler's locks while the shutdown holds them waiting for it.
+            self.apscheduler.shutdown(wait=False)
+        if self._sweeping.acquire(timeout=SHUTDOWN_WAIT_SECONDS):  # the running sweep ends
+            self._sweeping.release()
         self.leadership.release()
 
     # ---------------------------------------------------------------- work
@@ -223,71 +287,90 @@ class DeadlineScheduler:
         return report
 
     def tick(self) -> None:
-        """The sweeper job: take over if the leader left, fire what is overdue, reload."""
+        """The sweeper job: take over if the leader left, then wake."""
         try:
             if not self.leadership.acquire():
                 return
-            self.sweep()
-            self.reload()
         except SchedulerAlreadyRunning:
             return
         except Exception:
-            log.exception("the sweep failed; the next one retries")
+            log.exception("could not check the leadership; the next sweep retries")
+            return
+        self.wake()
+
+    def take_over(self) -> None:
+        """The standby's job: win the leadership as soon as the leader's lock is gone."""
+        if self.leadership.held or self._stopping.is_set():
+            return
+        try:
+            won = self.leadership.acquire()
+        except Exception:
+            log.debug("no leadership yet", exc_info=True)
+            return
+        if won:
+            log.info("the leader is gone: taking over")
+            self.wake()
+
+    def request_wake(self) -> None:
+        """A row was added or moved: wake in one of the scheduler's threads, soon.
+        Never waits (called from the listener and from commits in this process)."""
+        if self._stopping.is_set():
+            return
+        self._wanted.set()
+        if not self._sweeping.locked():
+            self.apscheduler.add_job(self.wake)
+
+    def wake(self) -> None:
+        """Fire what is due, then set the next wake-up. A wake-up asked for while one runs
+        makes that one go round once more, so none is lost."""
+        self._wanted.set()
+        while self._wanted.is_set() and not self._stopping.is_set():
+            if not self._sweeping.acquire(blocking=False):
+                return
+            try:
+                while self._wanted.is_set() and not self._stopping.is_set():
+                    self._wanted.clear()
+                    if not self.leadership.held:
+                        return
+                    try:
+                        self.sweep()
+                        self.reload()
+                    except Exception:
+                        log.exception("the sweep failed; the next one retries")
+            finally:
+                self._sweeping.release()
 
     def sweep(self, *, now: datetime | None = None) -> firing.SweepReport:
         return firing.sweep(self.runtime, now=now, should_stop=self._stopping.is_set)
 
-    def fire(self, due_action_id: int) -> firing.Outcome:
-        """A row's date job."""
-        with self._jobs_lock:
-            self._jobs.pop(due_action_id, None)
-        if self._stopping.is_set() or not self.leadership.held:
-            return firing.Outcome.BUSY
-        outcome = firing.fire_one(self.runtime.sessions, due_action_id, now=clock.now())
-        log.info("due action %s: %s", due_action_id, outcome.value)
-        return outcome
-
-    def reload(self, *, now: datetime | None = None) -> int:
-        """A date job per pending row not yet due; jobs of rows no longer pending go.
-        Returns how many jobs are set."""
+    def reload(self, *, now: datetime | None = None) -> datetime | None:
+        """Set the date job for the earliest moment a pending row falls due, or may be
+        retried, after `now`. Returns that moment (None: nothing pending)."""
         now = now or clock.now()
+        pending = DueAction.status == DueActionStatus.PENDING
         with self.runtime.sessions() as session:
-            pending = dict(
-                session.execute(
-                    select(DueAction.id, DueAction.due_at).where(
-                        DueAction.status == DueActionStatus.PENDING, DueAction.due_at > now
-                    )
-                ).all()
+            next_due = session.scalar(
+                select(func.min(DueAction.due_at)).where(pending, DueAction.due_at > now)
             )
-        with self._jobs_lock:
-            for due_action_id in set(self._jobs) - set(pending):
-                self._remove_job(due_action_id)
-            for due_action_id, due_at in pending.items():
-                if self._jobs.get(due_action_id) != due_at:
-                    self.apscheduler.add_job(
-                        self.fire,
-                        DateTrigger(run_date=due_at, timezone=UTC),
-                        args=[due_action_id],
-                        id=job_id(due_action_id),
-                        replace_existing=True,
-                    )
-                    self._jobs[due_action_id] = due_at
-            return len(self._jobs)
-
-    def _remove_job(self, due_action_id: int) -> None:
-        self._jobs.pop(due_action_id, None)
-        job = self.apscheduler.get_job(job_id(due_action_id))
-        if job is not None:
-            job.remove()
-
-    def scheduled(self) -> dict[int, datetime]:
-        """Due action id -> when its job runs (for tests and the log)."""
-        with self._jobs_lock:
-            return dict(self._jobs)
-
-
-def job_id(due_action_id: int) -> str:
-    return f"due-action-{due_action_id}"
+            next_retry = session.scalar(
+                select(func.min(DueAction.next_attempt_at)).where(
+                    pending, DueAction.next_attempt_at > now
+                )
+            )
+        moment = min((m for m in (next_due, next_retry) if m is not None), default=None)
+        with self._wake_lock:
+            if moment is None:
+                if self.apscheduler.get_job(WAKE_JOB) is not None:
+                    self.apscheduler.remove_job(WAKE_JOB)
+            else:
+                self.apscheduler.add_job(
+                    self.wake,
+                    DateTrigger(run_date=moment, timezone=UTC),
+                    id=WAKE_JOB,
+                    replace_existing=True,
+                )
+            self.next_wake = moment
+        return moment
 
 
 _in_process: DeadlineScheduler | None = None

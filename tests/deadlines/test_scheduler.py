@@ -1,4 +1,4 @@
-"""The scheduler on committed data: catch-up on start, a job per row, leadership, races."""
+"""The scheduler on committed data: catch-up on start, the next wake-up, leadership, races."""
 
 from __future__ import annotations
 
@@ -15,21 +15,29 @@ from bootstrap.runtime import Runtime
 from models import DueAction, DueActionStatus, PositionKind, User
 from models.db import make_engine, make_session_factory
 from workflow import clock, firing, operations
-from workflow.scheduler import DeadlineScheduler, SchedulerAlreadyRunning, job_id
+from workflow.scheduler import (
+    TAKEOVER_SECONDS,
+    WAKE_JOB,
+    DeadlineScheduler,
+    PostgresLeadership,
+    SchedulerAlreadyRunning,
+)
 
 
 def real_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def due_action_ids(runtime, round_ids) -> dict[int, int]:
-    """round id -> its due action id."""
-    with runtime.sessions() as session:
-        return dict(
-            session.execute(
-                select(DueAction.round_id, DueAction.id).where(DueAction.round_id.in_(round_ids))
-            ).all()
-        )
+def wait_until_fired(runtime, round_ids, within: float = 60) -> None:
+    give_up = time.monotonic() + within
+    while time.monotonic() < give_up:
+        with runtime.sessions() as session:
+            statuses = set(
+                session.scalars(select(DueAction.status).where(DueAction.round_id.in_(round_ids)))
+            )
+        if statuses == {DueActionStatus.FIRED}:
+            return
+        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -52,14 +60,12 @@ def test_what_fell_due_while_no_scheduler_ran_fires_once_on_start(committed, sch
     overdue = seed_silence_rounds(
         committed, 5, opened_at=now - timedelta(hours=2), deadline=now - timedelta(hours=1)
     )
-    future = seed_silence_rounds(committed, 2, opened_at=now, deadline=now + timedelta(days=1))
+    seed_silence_rounds(committed, 2, opened_at=now, deadline=now + timedelta(days=1))
     running = scheduler()  # catches up before it returns
     with committed.sessions() as session:
         assert_each_fired_exactly_once(session, overdue)
-    ids = due_action_ids(committed, future)
-    assert running.scheduled() == {ids[r]: now + timedelta(days=1) for r in future}
-    job = running.apscheduler.get_job(job_id(ids[future[0]]))
-    assert job.next_run_time == now + timedelta(days=1)
+    assert running.next_wake == now + timedelta(days=1)
+    assert running.apscheduler.get_job(WAKE_JOB).next_run_time == now + timedelta(days=1)
     # A second start (a restart) finds nothing more to do.
     running.shutdown()
     restarted = scheduler()
@@ -68,58 +74,73 @@ def test_what_fell_due_while_no_scheduler_ran_fires_once_on_start(committed, sch
         assert_each_fired_exactly_once(session, overdue)
 
 
-def test_the_sweeper_reload_follows_rows_written_by_other_processes(committed, scheduler):
+def test_the_next_wake_up_follows_rows_written_by_other_processes(committed, scheduler):
     now = real_now()
     running = scheduler()
-    assert running.scheduled() == {}
+    assert running.next_wake is None and running.apscheduler.get_job(WAKE_JOB) is None
     [first, second] = seed_silence_rounds(
         committed, 2, opened_at=now, deadline=now + timedelta(days=1)
     )  # written by "a web worker" after the scheduler started
-    ids = due_action_ids(committed, [first, second])
-    running.reload()
-    assert set(running.scheduled()) == {ids[first], ids[second]}
+    assert running.reload() == now + timedelta(days=1)
 
-    later = now + timedelta(days=2)
+    later, latest = now + timedelta(days=2), now + timedelta(days=3)
     with committed.transaction() as session:
         secretariat = session.scalar(select(User).where(User.email.like("secretariat-%")))
-        delegate = session.scalar(select(User).where(User.email.like("kaz-%")))
         operations.extend_deadline(
             session, secretariat, first, new_deadline=later, reason="More time"
         )
+        operations.extend_deadline(
+            session, secretariat, second, new_deadline=latest, reason="More time"
+        )
+    assert running.reload() == later  # moved
+    with committed.transaction() as session:
+        delegate = session.scalar(select(User).where(User.email.like("kaz-%")))
         operations.record_position(
             session,
             delegate,
-            second,
+            first,
             participant="KAZ",
             kind=PositionKind.OBJECTION,
             text="Grounds",
         )
-    running.reload()
-    assert running.scheduled() == {ids[first]: later}  # moved; the cancelled one's job gone
-    assert running.apscheduler.get_job(job_id(ids[second])) is None
-    assert running.apscheduler.get_job(job_id(ids[first])).next_run_time == later
+    assert running.reload() == latest  # the cancelled one no longer counts
+    assert running.apscheduler.get_job(WAKE_JOB).next_run_time == latest
 
-    # The job, when its time comes, fires the row (clock moved, not waited for).
-    clock.set_now(later)
-    assert running.fire(ids[first]) is firing.Outcome.FIRED
-    assert running.fire(ids[first]) is firing.Outcome.NOT_PENDING
+    # The wake-up, when its time comes, fires the row (clock moved, not waited for).
+    clock.set_now(latest)
+    running.wake()  # or a wake-up already running goes round once more
+    wait_until_fired(committed, [second])
+    with committed.sessions() as session:
+        assert_each_fired_exactly_once(session, [second])
+    assert running.sweep().total == 0
 
 
-def test_a_date_job_fires_its_row_on_time(committed, scheduler):
-    """The one test that lets real time pass: APScheduler wakes the row's job."""
+def test_a_failed_firing_wakes_the_scheduler_for_its_retry(committed, scheduler, monkeypatch):
+    now = real_now()
+    [round_id] = seed_silence_rounds(
+        committed, 1, opened_at=now - timedelta(hours=2), deadline=now - timedelta(hours=1)
+    )
+
+    def raises(session, round_id, *, now=None):
+        raise RuntimeError("mail gateway down")
+
+    monkeypatch.setattr(operations, "expire_round", raises)
+    running = scheduler()
+    with committed.sessions() as session:
+        action = session.scalar(select(DueAction).where(DueAction.round_id == round_id))
+    assert action.status is DueActionStatus.PENDING and action.attempts == 1
+    assert running.next_wake == action.next_attempt_at
+
+
+def test_the_wake_up_fires_its_row_on_time(committed, scheduler):
+    """Real time passes: APScheduler runs the date job set for the row's deadline."""
     now = datetime.now(UTC)
     [round_id] = seed_silence_rounds(
         committed, 1, opened_at=now, deadline=now + timedelta(seconds=2)
     )
     running = scheduler()
-    assert len(running.scheduled()) == 1
-    give_up = time.monotonic() + 15
-    while time.monotonic() < give_up:
-        with committed.sessions() as session:
-            status = session.scalar(select(DueAction.status).where(DueAction.round_id == round_id))
-        if status is DueActionStatus.FIRED:
-            break
-        time.sleep(0.1)
+    assert running.next_wake is not None
+    wait_until_fired(committed, [round_id], within=15)
     with committed.sessions() as session:
         assert_each_fired_exactly_once(session, [round_id])
 
@@ -139,21 +160,27 @@ def test_a_second_scheduler_on_sqlite_refuses_to_start(committed, scheduler):
 
 @pytest.mark.postgres_only
 def test_a_second_scheduler_on_postgresql_stands_by_and_takes_over(committed, scheduler):
+    """While another process holds the leadership (here, only its lock: it fires nothing),
+    a standby fires nothing, however it is woken; once the lock goes, it takes over."""
     now = real_now()
-    leader = scheduler()
+    leader = PostgresLeadership(committed.engine)
+    assert leader.acquire()
     standby = scheduler()
-    assert leader.is_leader and not standby.is_leader
+    assert not standby.is_leader
     overdue = seed_silence_rounds(
         committed, 3, opened_at=now - timedelta(hours=2), deadline=now - timedelta(hours=1)
-    )
+    )  # the standby hears of them (NOTIFY and this process's commit)
     standby.tick()  # not the leader: does nothing
+    standby.wake()
+    time.sleep(2 * TAKEOVER_SECONDS)  # its take-over job runs, and loses
     with committed.sessions() as session:
         pending = session.scalars(
             select(DueAction.status).where(DueAction.round_id.in_(overdue))
         ).all()
     assert set(pending) == {DueActionStatus.PENDING}
-    leader.shutdown()
-    standby.tick()  # the leader is gone: it takes over and fires
+    assert not standby.is_leader
+    leader.release()
+    wait_until_fired(committed, overdue)  # its take-over job wins the lock and fires
     assert standby.is_leader
     with committed.sessions() as session:
         assert_each_fired_exactly_once(session, overdue)
