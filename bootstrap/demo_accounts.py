@@ -33,9 +33,13 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("secretariat@concord.example", "Aigerim Secretariat", "demo-secretariat-1", secretariat=True),
+    DemoAccount(
+        "secretariat@concord.example", "Aigerim Secretariat", "demo-secretariat-1", secretariat=True
+    ),
     DemoAccount("admin@concord.example", "Daniyar Admin", "demo-admin-1", admin=True),
-    DemoAccount("kaz@concord.example", "Delegate of Kazakhstan", "demo-kaz-1", delegate_of=("KAZ",)),
+    DemoAccount(
+        "kaz@concord.example", "Delegate of Kazakhstan", "demo-kaz-1", delegate_of=("KAZ",)
+    ),
     DemoAccount("tur@concord.example", "Delegate of Türkiye", "demo-tur-1", delegate_of=("TUR",)),
     DemoAccount("chn@concord.example", "Delegate of China", "demo-chn-1", delegate_of=("CHN",)),
     DemoAccount("ind@concord.example", "Delegate of India", "demo-ind-1", delegate_of=("IND",)),
@@ -58,6 +62,7 @@ def create_demo_accounts(session: Session) -> list[DemoAccount]:
             observer_of=account.observer_of,
             secretariat=account.secretariat,
             admin=account.admin,
+            password_policy=False,  # published demo passwords, not chosen by a person
         )
         created.append(account)
     return created

@@ -20,7 +20,7 @@ def users_group() -> None:
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option(
-    "--password", required=True, help="At least 10 characters, not only letters or digits."
+    "--password", required=True, help="12 to 128 characters, not a common or guessable password."
 )
 @click.option("--secretariat", is_flag=True, help="A secretariat officer.")
 @click.option("--admin", is_flag=True, help="An administrator.")

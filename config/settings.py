@@ -47,6 +47,7 @@ class Settings:
     hsts_max_age_seconds: int = 0  # Strict-Transport-Security; production: a year unless set
     max_request_bytes: int = 2 * 1024 * 1024  # a larger request body is refused (413)
     trusted_proxies: int = 0  # reverse proxies in front that set X-Forwarded-For/-Proto
+    api_token_days: int = 90  # how long a new API token stays valid
     sweep_interval_seconds: int = 30
 
     @property
@@ -140,6 +141,8 @@ def _validate(settings: Settings) -> None:
         raise SettingsError("setting 'hsts_max_age_seconds' must be 0 or more")
     if settings.max_request_bytes < 1024:
         raise SettingsError("setting 'max_request_bytes' must be at least 1024")
+    if settings.api_token_days < 1:
+        raise SettingsError("setting 'api_token_days' must be at least 1")
 
 
 def _development_secret(instance_dir: Path, name: str = "secret_key") -> str:

@@ -29,7 +29,7 @@ from models import User, UserSession
 from web import db, login_manager
 from web.forms import LoginForm
 from workflow import sessions
-from workflow.accounts import check_sign_in
+from workflow.accounts import check_sign_in, verify_password
 from workflow.throttle import LoginThrottle
 
 bp = Blueprint("auth", __name__)
@@ -62,6 +62,24 @@ def load_user(user_id: str) -> User | None:
 def login_throttle() -> LoginThrottle:
     settings = current_app.extensions["concord.runtime"].settings
     return LoginThrottle(db.session(), settings.login_attempts, settings.login_window_seconds)
+
+
+def recheck_password(user: User, password: str) -> tuple[str, int] | None:
+    """The password re-entered before what a stolen session must not do alone (a new API
+    token, a new password), counted by the sign-in throttle like a sign-in. None when it is
+    right, else the message to show and the status to answer with."""
+    address = request.remote_addr or "unknown"
+    throttle = login_throttle()
+    refusal = throttle.attempt(user.email, address)
+    if refusal is not None:
+        return gettext(
+            "Too many attempts. Please try again in %(minutes)s minute(s).",
+            minutes=refusal.minutes,
+        ), 429
+    if not verify_password(user, password or ""):
+        return gettext("The password is not right."), 422
+    throttle.succeeded(user.email, address)
+    return None
 
 
 # A plain local path: one leading slash, then only the characters a URL path and query may

@@ -47,12 +47,6 @@ class LoginForm(FlaskForm):
     password = PasswordField(lazy_gettext("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class TokenForm(FlaskForm):
-    name = StringField(
-        lazy_gettext("Name (what the token is for)"), validators=[Optional(), Length(max=100)]
-    )
-
-
 def plausible_date(_form, field) -> None:
     """A date of an act: the engine checks it against the forum's calendar and the document's
     earlier acts; here only that it is a plausible date."""

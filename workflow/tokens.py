@@ -1,4 +1,5 @@
-"""API bearer tokens: created once and shown once, stored as a SHA-256 hash, revocable.
+"""API bearer tokens: created once and shown once, stored as a SHA-256 hash, revocable,
+and expiring (90 days by default, the `api_token_days` setting).
 
 Used by the CLI (`concord tokens ...`), the API (verify on every request) and the
 user's page in the web interface (list and revoke their own tokens).
@@ -24,6 +25,7 @@ MAX_NAME_LENGTH = 100
 MAX_TOKEN_LENGTH = 200
 # `last_used_at` is written at most this often per token, so reads stay reads.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+DEFAULT_VALID_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,11 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(session: Session, user: User, *, name: str = "") -> IssuedToken:
-    """Issue a token for `user`; the returned secret is never stored nor shown again."""
+def create_token(
+    session: Session, user: User, *, name: str = "", valid_days: int = DEFAULT_VALID_DAYS
+) -> IssuedToken:
+    """Issue a token for `user`, valid `valid_days` days; the returned secret is never stored
+    nor shown again."""
     name = (name or "").strip()
     if len(name) > MAX_NAME_LENGTH:
         raise InvalidInput(
@@ -50,15 +55,30 @@ def create_token(session: Session, user: User, *, name: str = "") -> IssuedToken
         raise InvalidInput(
             N_("the account %(email)s is inactive: no token can be issued"), email=user.email
         )
+    if valid_days < 1:
+        raise InvalidInput(N_("a token is valid for at least one day"))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, token_hash=hash_token(secret), created_at=clock.now())
+    now = clock.now()
+    token = ApiToken(
+        user=user,
+        name=name,
+        token_hash=hash_token(secret),
+        created_at=now,
+        expires_at=now + timedelta(days=valid_days),
+    )
     session.add(token)
     session.flush()
     return IssuedToken(token=token, secret=secret)
 
 
-def create_token_for_email(session: Session, email: str, *, name: str = "") -> IssuedToken:
-    return create_token(session, user_by_email(session, email), name=name)
+def create_token_for_email(
+    session: Session, email: str, *, name: str = "", valid_days: int = DEFAULT_VALID_DAYS
+) -> IssuedToken:
+    return create_token(session, user_by_email(session, email), name=name, valid_days=valid_days)
+
+
+def is_expired(token: ApiToken) -> bool:
+    return token.expires_at is not None and token.expires_at <= clock.now()
 
 
 def user_by_email(session: Session, email: str) -> User:
@@ -84,6 +104,8 @@ def verify_token(session: Session, secret: str | None) -> User | None:
         .where(ApiToken.token_hash == hash_token(secret))
     )
     if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    if is_expired(token):
         return None
     now = clock.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

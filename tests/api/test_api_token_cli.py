@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -74,6 +75,7 @@ def test_create_prints_the_token_once_list_shows_it_revoke_ends_it(concord):
         (["create", "--email", "nobody@example.org"], "no user with e-mail 'nobody@example.org'"),
         (["create", "--email", "kaz@concord.example", "--name", "x" * 101], "at most 100"),
         (["create"], "Missing option '--email'"),
+        (["create", "--email", "kaz@concord.example", "--days", "0"], "Invalid value for '--days'"),
         (["revoke", "4242"], "no API token 4242"),
         (["revoke", "abc"], "is not a valid integer"),
         (["list", "--email", "nobody@example.org"], "no user with e-mail"),
@@ -85,3 +87,15 @@ def test_bad_input_exits_non_zero_with_one_line(concord, args, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert concord("tokens", "list").stdout.strip() == "No API tokens."
+
+
+def test_a_token_expires_after_the_days_given_and_list_shows_when(concord):
+    default = concord("tokens", "create", "--email", "kaz@concord.example", "--name", "default")
+    short = concord("tokens", "create", "--email", "kaz@concord.example", "--days", "7")
+    assert default.returncode == 0 and short.returncode == 0, short.stderr
+    assert "valid until" in short.stderr
+    today = datetime.now(UTC)
+    listing = concord("tokens", "list").stdout.splitlines()
+    assert f"expires {today + timedelta(days=90):%Y-%m-%d}" in listing[0]
+    assert f"expires {today + timedelta(days=7):%Y-%m-%d}" in listing[1]
+    assert all("never used" in line for line in listing)

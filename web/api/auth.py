@@ -40,7 +40,8 @@ def authenticate() -> User:
     user = verify_token(db.session(), secret)
     if user is None:
         raise _unauthorised(
-            gettext("the API token is invalid, revoked or its account inactive"), "invalid_token"
+            gettext("the API token is invalid, expired or revoked, or its account inactive"),
+            "invalid_token",
         )
     g.api_user = user
     return user
