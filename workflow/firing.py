@@ -437,6 +437,11 @@ def sweep(
     moment = now or clock.now()
     report = SweepReport()
     report_lock = threading.Lock()
+    with runtime.sessions() as session:
+        if session.scalar(select(DueAction.id).where(*due_filter(moment)).limit(1)) is None:
+            # Nothing due (the common case: a wake-up follows every commit that writes a
+            # deadline): no write lock on SQLite, no firers started.
+            return report
     if runtime.engine.dialect.name == "sqlite":
         firers = 1
     arguments = (runtime.sessions, now, should_stop, report, report_lock)
