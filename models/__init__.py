@@ -4,6 +4,7 @@ from models import search  # noqa: F401  (the full-text index follows every flus
 from models.audit import AuditChainHead, AuditEvent, AuditHead
 from models.base import Base, utcnow
 from models.body import Body, BodySeat
+from models.calendar import CalendarFeed
 from models.catalogue import CatalogueEdition, Dimension, Measure, PriorityArea, PriorityAreaRole
 from models.deadline import DueAction
 from models.decision import Confirmation, Decision
@@ -40,6 +41,7 @@ __all__ = [
     "Base",
     "Body",
     "BodySeat",
+    "CalendarFeed",
     "CatalogueEdition",
     "Confirmation",
     "ConfirmationStatus",

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -66,6 +67,8 @@ class Round(Base):
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     deadline_timezone: Mapped[str | None] = mapped_column(String(64))
+    # How many times the deadline moved: calendars' SEQUENCE, so clients replace the event.
+    deadline_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when it was entered
     decided_on: Mapped[date | None] = mapped_column(Date)  # the date of the closing act
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)

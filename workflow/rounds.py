@@ -481,6 +481,7 @@ def extend_deadline(
             raise InvalidInput(N_("the new deadline must be later than the current one"))
         previous = round_.deadline_at
         round_.deadline_at, round_.deadline_timezone = moment, zone_name
+        round_.deadline_revision += 1
         due_actions.move_for_round(session, round_, moment)
         change.record(
             "deadline_extended",

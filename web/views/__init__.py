@@ -7,6 +7,7 @@ bp = Blueprint("views", __name__)
 # The modules register their routes on `bp`.
 from web.views import (  # noqa: E402,F401
     account,
+    calendar,
     documents,
     filters,
     home,

@@ -59,11 +59,14 @@ def date_pattern(locale: Locale) -> str:
 
 
 @bp.app_template_filter("localtime")
-def localtime(moment: datetime | None, with_zone: bool = True) -> str:
-    """An instant in the viewer's zone and language: "29 Nov 2026, 16:02 (Europe/Moscow)"."""
+def localtime(
+    moment: datetime | None, with_zone: bool = True, zone: ZoneInfo | None = None
+) -> str:
+    """An instant in the viewer's zone (or `zone`) and language:
+    "29 Nov 2026, 16:02 (Europe/Moscow)"."""
     if moment is None:
         return "—"
-    zone, locale = viewer_zone(), _locale()
+    zone, locale = zone or viewer_zone(), _locale()
     pattern = f"{date_pattern(locale)}, {TIME_PATTERN}"
     text = dates.format_datetime(moment, pattern, tzinfo=zone, locale=locale)
     return f"{text} ({zone.key})" if with_zone else text
