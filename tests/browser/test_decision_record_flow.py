@@ -51,6 +51,7 @@ def test_a_past_meeting_s_decision_the_register_and_the_catalogue(open_page):
     close.locator("input[name=taken_on]").fill("2024-06-15")
     close.locator("input[name=note]").fill("SOC, June 2024")
     close.locator("button[type=submit]").click()
+    officer.click("form.confirm-form button[type=submit]")  # states still silent: it asks
     assert "Round closed: Consensus." in officer.inner_text(".flash-success")
     round_card = officer.locator("article.round").first
     assert "taken on 15 Jun 2024" in round_card.inner_text()

@@ -39,6 +39,10 @@ def test_objection_breaks_silence_and_the_tracker_shows_it(open_page):
     delegate.fill("textarea[name=amendment]", "Observers may be invited by consensus only.")
     screenshot(delegate, "position-form")
     delegate.click("text=Record the position")
+    # Irreversible: the page asks first and names the consequence.
+    assert "ends at once for every state" in delegate.inner_text("#consequence")
+    screenshot(delegate, "confirm-objection")
+    delegate.click("form.confirm-form >> text=Object and break the silence")
     flash = delegate.inner_text(".flash-success")
     assert "Position of China recorded: Objection." in flash
     assert "Silence broken" in flash
@@ -115,6 +119,8 @@ def test_concept_paper_from_drafting_to_approved_by_consensus(open_page):
         assert "Consent with statement" in coordinator.inner_text(".flash-success")
         officer.goto(document_url)
         officer.click("text=Close the round and record the outcome")
+        assert "have given no position" in officer.inner_text("#consequence")
+        officer.click("form.confirm-form button[type=submit]")
         assert "Consensus" in officer.inner_text(".flash-success")
         assert officer.inner_text(".doc-badges .state") == expected_next
     screenshot(officer, "document-approved")

@@ -65,6 +65,10 @@ def test_a_russian_speaking_delegate_objects_to_a_silence_procedure(open_page, n
     page.fill("textarea[name=text]", GROUNDS)
     page.click("text=Зарегистрировать позицию")
     page.wait_for_load_state()
+    assert "Возражение нарушает молчание" in page.inner_text("#consequence")
+    no_english(page, "confirm-objection", names)
+    page.click("form.confirm-form >> text=Возразить и нарушить молчание")
+    page.wait_for_load_state()
     flash = page.inner_text(".flash-success")
     assert "зарегистрирована: Возражение." in flash
     assert "Раунд закрыт: Молчание нарушено." in flash

@@ -45,6 +45,10 @@ PAGES = [
     ("/secretariat/grid", only(SEC)),
     ("/secretariat/applications/new", only(SEC)),
     ("/account", everyone(200)),
+    ("/account/calendar", everyone(200)),
+    ("/calendar/{unknown_feed}.ics", everyone(404, anonymous=404)),  # the address is the key
+    ("/rounds/{silence}/deadline.ics", everyone(200)),
+    ("/rounds/{meeting}/deadline.ics", everyone(404)),  # a meeting has no deadline
     ("/decisions", everyone(200)),
     ("/decisions?body=SOC&year=2025", everyone(200)),
     ("/decisions.csv", everyone(200)),
@@ -83,6 +87,7 @@ def _path(template: str, world) -> str:
         silence=world.silence.id,
         meeting=world.meeting.id,
         amendment=world.amendment.id,
+        unknown_feed="cal_unknown",
     )
 
 
@@ -111,7 +116,11 @@ def _forms(world):
         ),
         "withdraw the concept paper": (
             f"/documents/{world.concept.id}/fire",
-            {"trigger": "withdraw", "lock_version": str(world.concept.lock_version)},
+            {
+                "trigger": "withdraw",
+                "lock_version": str(world.concept.lock_version),
+                "confirmed": "yes",
+            },
         ),
         "new version": (
             f"/documents/{world.concept.id}/versions/new",
@@ -127,7 +136,10 @@ def _forms(world):
                 "text_en": "x",
             },
         ),
-        "close the meeting round": (f"/rounds/{world.meeting.id}/close", {"note": "agreed"}),
+        "close the meeting round": (
+            f"/rounds/{world.meeting.id}/close",
+            {"note": "agreed", "confirmed": "yes"},
+        ),
         "extend the deadline": (
             f"/rounds/{world.silence.id}/extend",
             {"new_deadline": later, "timezone": "Asia/Almaty", "reason": "consultations"},

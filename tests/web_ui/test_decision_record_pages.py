@@ -35,11 +35,18 @@ def test_a_past_meeting_entered_through_the_page(client, world, session):
     meeting = operations.open_round(session, officer, application.id, mode=RoundMode.MEETING)
     session.commit()
     as_secretariat(client, world)
-    too_early = client.post(f"/rounds/{meeting.id}/close", data={"taken_on": "2025-01-20"})
+    too_early = client.post(
+        f"/rounds/{meeting.id}/close", data={"taken_on": "2025-01-20", "confirmed": "yes"}
+    )
     assert too_early.status_code == 422 and "previous act" in too_early.get_data(as_text=True)
     response = client.post(
         f"/rounds/{meeting.id}/close",
-        data={"note": "SOC, 40th meeting", "taken_on": "2025-02-20", "on_consensus": "soc_grant"},
+        data={
+            "note": "SOC, 40th meeting",
+            "taken_on": "2025-02-20",
+            "on_consensus": "soc_grant",
+            "confirmed": "yes",
+        },
     )
     assert response.status_code == 302
     assert meeting.decided_on.isoformat() == "2025-02-20" and application.state == "granted"
@@ -52,7 +59,9 @@ def test_a_meeting_in_the_future_is_refused_and_nothing_written(client, world, s
     as_secretariat(client, world)
     before = session.scalar(select(func.count(AuditEvent.id)))
     tomorrow = (NOW + timedelta(days=1)).date().isoformat()
-    response = client.post(f"/rounds/{world.meeting.id}/close", data={"taken_on": tomorrow})
+    response = client.post(
+        f"/rounds/{world.meeting.id}/close", data={"taken_on": tomorrow, "confirmed": "yes"}
+    )
     assert response.status_code == 422
     assert "taken_on" in response.get_data(as_text=True) and "future" in response.get_data(
         as_text=True
@@ -101,8 +110,10 @@ def test_the_register_the_sheet_and_the_csv(client, world, session):
     assert "Approval by the SOC" in sheet and "China reads the paper as voluntary." in sheet
     assert 'lang="ru"' in sheet and "Документ" in sheet and "data-print" in sheet
     csv = client.get("/decisions.csv").get_data(as_text=True)
-    assert csv.splitlines()[0].startswith("symbol,body,taken_on")
+    # A byte-order mark, so that spreadsheets read the file as UTF-8.
+    assert csv.startswith("\ufeffsymbol,body,taken_on")
     assert "SOC.DEC/1/25,SOC,2025-03-03" in csv
+    assert "entered (Asia/Almaty)" in csv.splitlines()[0]
     assert client.get("/decisions?body=SWG").get_data(as_text=True).count("SOC.DEC") == 0
 
 

@@ -132,7 +132,8 @@ def test_an_objection_breaks_the_silence_and_a_change_keeps_history(client, worl
     sign_in(client, world.users["delegate_of_the_state"].email)
     url = f"/rounds/{world.silence.id}/position"
     client.post(url, data={"participant": "CHN", "kind": "stand_aside"})
-    client.post(url, data={"participant": "CHN", "kind": "objection", "text": "Not agreed."})
+    objection = {"participant": "CHN", "kind": "objection", "text": "Not agreed."}
+    client.post(url, data={**objection, "confirmed": "yes"})
     page = client.get(f"/documents/{world.concept.id}").get_data(as_text=True)
     assert "Silence broken" in page
     assert "1 change" in page

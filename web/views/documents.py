@@ -13,7 +13,7 @@ from models import Body, Document, Participant, PriorityArea
 from web import db
 from web.forms import ActionForm, CloseRoundForm, DocumentForm, TriggerForm, VersionForm
 from web.language import current_language
-from web.views import bp
+from web.views import bp, confirm
 from web.views.access import require_document
 from web.views.common import lock_version, page_number, refused
 from web.views.text import diff_summary, line_diff
@@ -324,6 +324,21 @@ def document_fire(document_id: int):
         for name in spec.params
     }
     title = definition.trigger_title(document.state, form.trigger.data, current_language())
+    # Ask only whoever may take the step, on the page as it stands (else the engine refuses).
+    permitted = form.trigger.data in operations.permitted_triggers(session, current_user, document)
+    permitted &= lock_version(form.lock_version.data) in (None, document.lock_version)
+    if permitted and any(spec.irreversible for spec in specs) and not confirm.is_confirmed():
+        destination = definition.state_title(specs[0].dest, current_language())
+        return confirm.ask(
+            title=gettext("%(action)s %(symbol)s?", action=title, symbol=document.symbol),
+            consequence=gettext(
+                "%(symbol)s will be “%(state)s”. This step cannot be undone.",
+                symbol=document.symbol,
+                state=destination,
+            ),
+            confirm_label=title,
+            back_url=url_for("views.document_show", document_id=document.id),
+        )
     operations.fire_trigger(
         session,
         current_user,

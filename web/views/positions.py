@@ -6,11 +6,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from models import PositionKind
+from models import PositionKind, RoundMode
 from web import db
 from web.forms import OnBehalfPositionForm, PositionForm
 from web.labels import OUTCOME_LABELS, POSITION_LABELS
-from web.views import bp
+from web.views import bp, confirm
 from web.views.access import require_round, require_secretariat_page
 from web.views.common import refused
 from web.views.documents import round_view
@@ -31,11 +31,27 @@ def _done_message(round_, state_name: str, kind: str) -> str:
     return message
 
 
+def _breaks_silence(round_, kind: str) -> bool:
+    return kind == PositionKind.OBJECTION.value and round_.mode is RoundMode.SILENCE
+
+
 def _record(form, round_, view, template: str, *, reference: str = ""):
     status = 200
     if form.validate_on_submit():
         session = db.session()
         code = form.participant.data
+        # Ask only whoever may record it; the engine refuses everyone else with its reason.
+        may_record = current_user.is_secretariat or any(s.code == code for s in view.my_states)
+        if may_record and _breaks_silence(round_, form.kind.data) and not confirm.is_confirmed():
+            return confirm.ask(
+                title=gettext("Break the silence on %(symbol)s?", symbol=round_.document.symbol),
+                consequence=gettext(
+                    "An objection breaks the silence: the procedure ends at once for every "
+                    "state and the text is not adopted. It cannot be withdrawn afterwards."
+                ),
+                confirm_label=gettext("Object and break the silence"),
+                back_url=request.full_path.rstrip("?"),
+            )
         try:
             operations.record_position(
                 session,

@@ -3,22 +3,21 @@ registering applicants, capitals' confirmations and an amendment's changes to th
 
 from __future__ import annotations
 
-import csv
-import io
+from zoneinfo import ZoneInfo
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from models import Body
 from web import db
+from web.csv_export import csv_response, spreadsheet_safe, zoned
 from web.forms import CatalogueChangeForm, ConfirmationForm, ParticipantForm
 from web.labels import CATALOGUE_CHANGE_LABELS, DECISION_STATUS_LABELS
 from web.views import bp
 from web.views.access import require_document, require_round, require_secretariat_page
-from web.views.common import refused
-from web.views.secretariat import spreadsheet_safe
+from web.views.common import forum_zone_name, refused
 from workflow import catalogue, operations, queries, register
 from workflow.catalogue import FIELD as CHANGES
 from workflow.errors import N_, ConcordError, InvalidInput
@@ -60,47 +59,34 @@ def decision_register():
 @login_required
 def decision_register_csv():
     session = db.session()
-    rows = register.all_decisions(session, current_user, _decision_filters())
+    decisions = register.all_decisions(session, current_user, _decision_filters())
 
-    header = [  # in the reader's language, read here: the lines are written after the request
-        pgettext("CSV column", "symbol"),
-        pgettext("CSV column", "body"),
-        pgettext("CSV column", "taken_on"),
-        pgettext("CSV column", "title"),
-        pgettext("CSV column", "document"),
-        pgettext("CSV column", "version"),
-        pgettext("CSV column", "status"),
-        pgettext("CSV column", "entered_at"),
-    ]
+    zone = ZoneInfo(forum_zone_name())
 
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        for decision in rows:
-            writer.writerow(
-                [
-                    decision.symbol,
-                    decision.body.code,
-                    decision.taken_on.isoformat(),
-                    spreadsheet_safe(decision.title),
-                    decision.document.symbol,
-                    decision.document.symbol + decision.version.suffix,
-                    decision.status.value,
-                    decision.entered_at.isoformat(timespec="seconds"),
-                ]
-            )
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        if not buffer.tell():
-            yield buffer.getvalue()
+    def rows():
+        yield [  # in the reader's language
+            pgettext("CSV column", "symbol"),
+            pgettext("CSV column", "body"),
+            pgettext("CSV column", "taken_on"),
+            pgettext("CSV column", "title"),
+            pgettext("CSV column", "document"),
+            pgettext("CSV column", "version"),
+            pgettext("CSV column", "status"),
+            pgettext("CSV column", "entered (%(zone)s)", zone=zone.key),
+        ]
+        for decision in decisions:
+            yield [
+                decision.symbol,
+                decision.body.code,
+                decision.taken_on.isoformat(),
+                spreadsheet_safe(decision.title),
+                decision.document.symbol,
+                decision.document.symbol + decision.version.suffix,
+                decision.status.value,
+                zoned(decision.entered_at, zone),
+            ]
 
-    return Response(
-        lines(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=decisions.csv"},
-    )
+    return csv_response(rows(), "decisions.csv")
 
 
 @bp.route("/decisions/<id:decision_id>")

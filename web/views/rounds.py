@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
 from models import RoundMode
@@ -11,9 +11,10 @@ from web import db
 from web.forms import CloseRoundForm, ExtendDeadlineForm, InstrumentForm, OpenRoundForm
 from web.labels import INSTRUMENT_LABELS, MODE_LABELS, OUTCOME_LABELS
 from web.language import current_language
-from web.views import bp
+from web.views import bp, confirm
 from web.views.access import require_document, require_round, require_secretariat_page
 from web.views.common import lock_version, refused, viewer_zone_name
+from web.views.documents import round_view
 from workflow import operations, queries
 from workflow.errors import ConcordError, InvalidInput
 from workflow.registry import registry
@@ -84,6 +85,23 @@ def round_close(round_id: int):
     form.on_consensus.validate_choice = False  # the engine checks it against the definition
     if not form.validate_on_submit():
         raise InvalidInput("; ".join(e for errors in form.errors.values() for e in errors))
+    summary = round_view(round_).summary
+    silent = len(summary.rows) - summary.answered
+    if silent and not confirm.is_confirmed():
+        return confirm.ask(
+            title=gettext("Close the round on %(symbol)s?", symbol=round_.document.symbol),
+            consequence=ngettext(
+                "%(num)d of %(total)d states has given no position. Closing the round records "
+                "the outcome now; it can no longer answer.",
+                "%(num)d of %(total)d states have given no position. Closing the round records "
+                "the outcome now; they can no longer answer.",
+                silent,
+                total=len(summary.rows),
+            ),
+            confirm_label=gettext("Close the round"),
+            back_url=url_for("views.document_show", document_id=round_.document_id)
+            + f"#round-{round_.id}",
+        )
     operations.close_round(
         db.session(),
         current_user,

@@ -2,41 +2,34 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import groupby
+from zoneinfo import ZoneInfo
 
 from flask import (
-    Response,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext, pgettext
 from flask_login import current_user, login_required
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from web import db
+from web.csv_export import csv_response, spreadsheet_safe, zoned
 from web.forms import ApplicationForm
 from web.labels import DUE_LABELS, MODE_LABELS, PARTICIPANT_STATUS_LABELS
 from web.language import current_language
 from web.views import bp
 from web.views.access import require_secretariat_page
-from web.views.common import open_work_filters, refused
-from web.views.filters import time_left
-from workflow import operations, queries, register
+from web.views.common import forum_zone_name, open_work_filters, refused
+from web.views.filters import local_name
+from workflow import clock, operations, queries, register
 from workflow.errors import ConcordError
 from workflow.registry import registry
-
-
-def spreadsheet_safe(text: str) -> str:
-    """A leading =, +, -, @ would run as a formula when the CSV is opened in a spreadsheet."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @bp.route("/secretariat/tracker")
@@ -72,54 +65,44 @@ def tracker():
 CSV_BATCH = 500  # open rounds read per query while the CSV streams
 
 
-def tracker_lines(filters: queries.OpenWorkFilters) -> Iterator[str]:
-    """The tracker as CSV lines, read a batch of rounds at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def line(row) -> str:
-        writer.writerow(row)
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield line(
-        [
-            pgettext("CSV column", "symbol"),
-            pgettext("CSV column", "title"),
-            pgettext("CSV column", "body"),
-            pgettext("CSV column", "procedure"),
-            pgettext("CSV column", "deadline_utc"),
-            pgettext("CSV column", "time_left"),
-            pgettext("CSV column", "electorate"),
-            pgettext("CSV column", "answered"),
-            pgettext("CSV column", "pending"),
-            pgettext("CSV column", "objections"),
-        ]
-    )
+def tracker_rows(filters: queries.OpenWorkFilters) -> Iterator[list]:
+    """The tracker's rows for the CSV, read a batch of rounds at a time."""
+    zone = ZoneInfo(forum_zone_name())
+    yield [
+        pgettext("CSV column", "symbol"),
+        pgettext("CSV column", "title"),
+        pgettext("CSV column", "body"),
+        pgettext("CSV column", "procedure"),
+        pgettext("CSV column", "deadline (%(zone)s)", zone=zone.key),
+        pgettext("CSV column", "hours_left"),
+        pgettext("CSV column", "electorate"),
+        pgettext("CSV column", "answered"),
+        pgettext("CSV column", "pending"),
+        pgettext("CSV column", "objections"),
+    ]
     session = db.session()
+    language = current_language()
     page = 1
     while True:
         batch = queries.open_rounds_tracked(
             session, replace(filters, page=page, per_page=CSV_BATCH)
         )
+        now = clock.now()
         for item in batch.items:
             round_ = item.round
-            yield line(
-                [
-                    round_.document.symbol,
-                    spreadsheet_safe(round_.document.title),
-                    round_.body.code,
-                    MODE_LABELS[round_.mode],
-                    round_.deadline_at.isoformat() if round_.deadline_at else "",
-                    time_left(round_.deadline_at)[1] if round_.deadline_at else "",
-                    item.electorate,
-                    item.answered,
-                    item.pending,
-                    item.objections,
-                ]
-            )
+            deadline = round_.deadline_at
+            yield [
+                round_.document.symbol,
+                spreadsheet_safe(round_.document.title_in(language)),
+                local_name(round_.body),
+                MODE_LABELS[round_.mode],
+                zoned(deadline, zone),
+                round((deadline - now).total_seconds() / 3600, 1) if deadline else "",
+                item.electorate,
+                item.answered,
+                item.pending,
+                item.objections,
+            ]
         if not batch.has_next:
             return
         session.expunge_all()  # what was written is not kept
@@ -131,32 +114,47 @@ def tracker_lines(filters: queries.OpenWorkFilters) -> Iterator[str]:
 def tracker_csv():
     """Streamed: the worker holds one batch of rounds at a time, whatever their number."""
     require_secretariat_page()
-    return Response(
-        stream_with_context(tracker_lines(open_work_filters(request.args))),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=pending-decisions.csv"},
-    )
+    return csv_response(tracker_rows(open_work_filters(request.args)), "pending-decisions.csv")
 
 
 GRID_ROUNDS = 20  # columns of the answer grid a page (every member state is a row)
 
-CELLS = {
-    "answered": '<td class="cell answered">✓</td>',
-    "objected": '<td class="cell objected">✕</td>',
-    "pending": '<td class="cell pending">•</td>',
-    None: '<td class="cell"></td>',
-}
+CELL_MARKS = {"answered": "✓", "objected": "✕", "pending": "•"}
+
+
+def _cell_labels() -> dict[str, str]:
+    return {
+        "answered": gettext("answered"),
+        "objected": gettext("objected"),
+        "pending": gettext("not yet answered"),
+    }
 
 
 def grid_rows(grid: queries.Grid) -> list[tuple]:
     """(state, cells as HTML, pending count) per state; joined here, as 193 x 200 cells
-    rendered one by one in the template take a second and a half."""
-    round_ids = [t.round.id for t in grid.rounds.items]
+    rendered one by one in the template take a second and a half. Each cell links to the
+    state's row in the round's grid and says in words what its mark shows."""
+    labels = _cell_labels()
+    columns = [
+        (t.round.id, url_for("views.document_show", document_id=t.round.document_id))
+        for t in grid.rounds.items
+    ]
     rows = []
     for state in grid.states:
-        marks = [grid.cells.get((state.id, round_id)) for round_id in round_ids]
-        cells = Markup("".join(CELLS[mark] for mark in marks))
-        rows.append((state, cells, marks.count("pending")))
+        marks = [grid.cells.get((state.id, round_id)) for round_id, _ in columns]
+        name = escape(local_name(state))
+        cells = []
+        for (round_id, page), mark in zip(columns, marks, strict=True):
+            if mark is None:
+                cells.append('<td class="cell"></td>')
+                continue
+            label = escape(labels[mark])
+            cells.append(
+                f'<td class="cell {mark}"><a href="{page}#round-{round_id}-{state.code}" '
+                f'title="{name}: {label}"><span aria-hidden="true">{CELL_MARKS[mark]}</span>'
+                f'<span class="visually-hidden">{label}</span></a></td>'
+            )
+        rows.append((state, Markup("".join(cells)), marks.count("pending")))
     return rows
 
 
