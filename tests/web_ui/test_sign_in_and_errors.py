@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from web_helpers import NOW, sign_in
 
-from web.views.text import line_diff, render_markdown
+from web.views.text import Piece, diff_summary, render_markdown, word_diff
 from workflow import clock
 
 
@@ -164,10 +164,25 @@ def test_markdown_is_rendered_safely():
     assert '<a href="https://a.example" rel="noopener noreferrer nofollow">ok</a>' in html
 
 
-def test_line_diff_pairs_changed_lines():
-    rows = line_diff("a\nb\nc", "a\nB\nc\nd")
-    assert [r.tag for r in rows] == ["equal", "replace", "equal", "insert"]
-    assert rows[1].old == "b" and rows[1].new == "B" and rows[3].new_number == 4
+def test_the_word_diff_marks_words_per_paragraph():
+    old = "# Title\n\n1. The States agree.\n2. Old *text*."
+    new = "# Title\n\n1. The Member States agree\nfully.\n2. New text.\n3. Added."
+    diff = word_diff(old, new)
+    assert [p.kind for p in diff] == ["equal", "changed", "changed", "inserted"]
+    assert diff[0].pieces == [Piece("equal", "Title")]  # markup is not a word
+    assert Piece("insert", "Member ") in diff[1].pieces and Piece("insert", " fully") in diff[1].pieces
+    assert Piece("delete", "Old") in diff[2].pieces and Piece("insert", "New") in diff[2].pieces
+    assert diff_summary(diff) == {"inserted": 5, "deleted": 1, "paragraphs": 3}
+
+
+def test_the_diff_page_shows_both_languages_word_by_word(client, world):
+    sign_in(client, world.users["delegate_of_the_state"].email)
+    page = client.get(f"/documents/{world.concept.id}/diff?from=1&to=2").get_data(as_text=True)
+    assert 'id="diff-en"' in page and 'id="diff-ru"' in page
+    assert '<ins class="diff-ins"><span class="visually-hidden">[inserted: </span>, amended' in page
+    only_russian = client.get(f"/documents/{world.concept.id}/diff?from=1&to=2&lang=ru")
+    assert 'id="diff-en"' not in only_russian.get_data(as_text=True)
+    assert client.get(f"/documents/{world.concept.id}/diff?lang=fr").status_code == 422
 
 
 def test_a_delegate_of_several_states_chooses_the_state_explicitly(

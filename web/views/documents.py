@@ -16,7 +16,7 @@ from web.language import current_language
 from web.views import bp, confirm
 from web.views.access import require_document
 from web.views.common import lock_version, page_number, refused
-from web.views.text import diff_summary, line_diff
+from web.views.text import diff_summary, word_diff
 from workflow import operations, queries, register
 from workflow.diagram import mermaid
 from workflow.errors import N_, ConcordError, InvalidInput
@@ -169,13 +169,20 @@ def document_diff(document_id: int):
         new_number = int(request.args.get("to", numbers[-1]))
     except ValueError:
         abort(422, gettext("Choose two versions by their numbers."))
-    language = request.args.get("lang", "en")
+    language = request.args.get("lang", "")
     if old_number not in versions or new_number not in versions:
         abort(404, gettext("There is no such version of this document."))
-    if language not in dict(LANGUAGES):
+    if language and language not in dict(LANGUAGES):
         abort(422, gettext("Choose English or Russian."))
     old, new = versions[old_number], versions[new_number]
-    rows = line_diff(old.text(language) or "", new.text(language) or "")
+    diffs = []  # (code, name, paragraphs, summary) for each language either version has
+    for code, name in LANGUAGES:
+        if language and code != language:
+            continue
+        old_text, new_text = old.text(code), new.text(code)
+        if old_text or new_text:
+            paragraphs = word_diff(old_text, new_text)
+            diffs.append((code, name, paragraphs, diff_summary(paragraphs)))
     return render_template(
         "documents/diff.html",
         document=document,
@@ -183,8 +190,7 @@ def document_diff(document_id: int):
         new=new,
         language=language,
         languages=LANGUAGES,
-        rows=rows,
-        summary=diff_summary(rows),
+        diffs=diffs,
         numbers=numbers,
     )
 
