@@ -490,6 +490,11 @@ class UserFilters:
 def list_users(session: Session, actor: User, filters: UserFilters = UserFilters()) -> Page[User]:
     """Users by e-mail, a page at a time, narrowed by participant, role and activity."""
     require_user_admin(actor)
+    return find_users(session, filters)
+
+
+def find_users(session: Session, filters: UserFilters = UserFilters()) -> Page[User]:
+    """`list_users` for the operator's console (`concord users list`), who needs no account."""
     query = select(User).options(
         selectinload(User.affiliations).selectinload(Affiliation.participant)
     )
@@ -542,3 +547,15 @@ def pending_invitation(session: Session, user: User) -> AccountLink | None:
         .order_by(AccountLink.id.desc())
         .limit(1)
     )
+
+
+def acting_administrator(session: Session, email: str) -> User:
+    """The active administrator or Secretariat officer with this e-mail, for commands that act
+    as one (`concord users ... --as EMAIL`)."""
+    user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if not may_administer(user):
+        raise NotPermitted(
+            N_("%(email)s is not an active administrator or Secretariat officer"),
+            email=repr(email),
+        )
+    return user
