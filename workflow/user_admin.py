@@ -343,7 +343,7 @@ def invite_user(
 
 
 def reinvite_user(
-    session: Session, actor: User, user_id: int, *, public_url: str = ""
+    session: Session, actor: User, user_id: int, *, public_url: str = "", comment: str = ""
 ) -> IssuedLink:
     """A new invitation link for the user (valid 7 days); the earlier ones open nothing."""
     require_user_admin(actor)
@@ -358,6 +358,7 @@ def reinvite_user(
         link = _issue_link(session, user, INVITATION)
         change.record(
             "user_reinvited",
+            comment=comment,
             data={
                 "user": user.id,
                 "email": user.email,
@@ -425,7 +426,9 @@ def set_affiliations(
     return user
 
 
-def deactivate_user(session: Session, actor: User, user_id: int) -> dict[str, Any]:
+def deactivate_user(
+    session: Session, actor: User, user_id: int, *, comment: str = ""
+) -> dict[str, Any]:
     """Deactivate the account: in the same transaction every session ends, every API token
     and every unused link is revoked. Returns what was ended."""
     require_user_admin(actor)
@@ -446,7 +449,11 @@ def deactivate_user(session: Session, actor: User, user_id: int) -> dict[str, An
             "links": _revoke_links(session, user),
         }
         session.flush()
-        change.record("user_deactivated", data={"user": user.id, "email": user.email, **ended})
+        change.record(
+            "user_deactivated",
+            comment=comment,
+            data={"user": user.id, "email": user.email, **ended},
+        )
     return ended
 
 
@@ -459,7 +466,7 @@ def _revoke_tokens(session: Session, user: User) -> int:
     return result.rowcount or 0
 
 
-def reactivate_user(session: Session, actor: User, user_id: int) -> User:
+def reactivate_user(session: Session, actor: User, user_id: int, *, comment: str = "") -> User:
     """Reactivate the account; its old sessions and tokens stay ended (it signs in anew)."""
     require_user_admin(actor)
     with forum_change(session, actor) as change:
@@ -471,7 +478,9 @@ def reactivate_user(session: Session, actor: User, user_id: int) -> User:
             _require_admin_for_admins(actor)
         user.active = True
         session.flush()
-        change.record("user_reactivated", data={"user": user.id, "email": user.email})
+        change.record(
+            "user_reactivated", comment=comment, data={"user": user.id, "email": user.email}
+        )
     return user
 
 
