@@ -55,6 +55,10 @@ class LinkUnusable(NotFound):
     """The link is unknown, already used, superseded or expired."""
 
 
+class LinkGone(LinkUnusable):
+    """The link was real, but is used, superseded or expired, or its account inactive."""
+
+
 @dataclass(frozen=True)
 class IssuedLink:
     """A new link: `secret` exists only here (and in the e-mail or the screen it goes to)."""
@@ -192,13 +196,13 @@ def find_link(session: Session, secret: str | None) -> AccountLink:
     if row is None:
         raise LinkUnusable(N_("this link is not known: ask for a new one"))
     if row.used_at is not None:
-        raise LinkUnusable(N_("this link has already been used: ask for a new one"))
+        raise LinkGone(N_("this link has already been used: ask for a new one"))
     if row.revoked_at is not None:
-        raise LinkUnusable(N_("a newer link replaced this one: use the newest or ask again"))
+        raise LinkGone(N_("a newer link replaced this one: use the newest or ask again"))
     if row.expires_at <= clock.now():
-        raise LinkUnusable(N_("this link has expired: ask for a new one"))
+        raise LinkGone(N_("this link has expired: ask for a new one"))
     if not row.user.active:
-        raise LinkUnusable(N_("this account is inactive"))
+        raise LinkGone(N_("this account is inactive"))
     return row
 
 

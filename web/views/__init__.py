@@ -7,6 +7,7 @@ bp = Blueprint("views", __name__)
 # The modules register their routes on `bp`.
 from web.views import (  # noqa: E402,F401
     account,
+    account_links,
     documents,
     filters,
     home,
@@ -14,4 +15,5 @@ from web.views import (  # noqa: E402,F401
     record,
     rounds,
     secretariat,
+    users,
 )
