@@ -99,8 +99,11 @@ def users_create(email, name, password, secretariat, admin, delegate_of, observe
         click.echo(f"Created user {user.id}: {user.email}")
 
 
-def _print_link(url: str, expires_at) -> None:
-    # The link alone on standard output, so `LINK=$(concord users invite ...)` works.
+def _print_link(url: str, expires_at, emailed: bool = False) -> None:
+    if emailed:
+        click.echo(f"The link is sent by e-mail; valid until {expires_at:%Y-%m-%d %H:%M} UTC.")
+        return
+    # No e-mail: the link alone on standard output, so `LINK=$(concord users invite ...)` works.
     click.echo(url)
     click.echo(f"Single-use link, valid until {expires_at:%Y-%m-%d %H:%M} UTC.", err=True)
 
@@ -123,7 +126,7 @@ def users_invite(email, name, acting_email, **roles) -> None:
         )
         url, expires = invited.link.url(public_url()), invited.link.row.expires_at
         click.echo(f"Invited user {invited.user.id}: {invited.user.email}", err=True)
-    _print_link(url, expires)
+    _print_link(url, expires, invited.link.emailed)
 
 
 @users_group.command("reinvite")
@@ -136,7 +139,7 @@ def users_reinvite(email, acting_email) -> None:
         user = user_admin.user_by_email(session, by, email)
         link = user_admin.reinvite_user(session, by, user.id, public_url=public_url())
         url, expires = link.url(public_url()), link.row.expires_at
-    _print_link(url, expires)
+    _print_link(url, expires, link.emailed)
 
 
 @users_group.command("rename")

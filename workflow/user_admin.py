@@ -15,6 +15,7 @@ the one place where the notifications outbox plugs in.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import secrets
@@ -65,6 +66,7 @@ class IssuedLink:
 
     row: AccountLink
     secret: str
+    emailed: bool = False  # queued for e-mail (else the caller shows or prints it)
 
     def url(self, public_url: str) -> str:
         return link_url(public_url, self.secret)
@@ -342,8 +344,8 @@ def invite_user(
                 "expires_at": link.row.expires_at.isoformat(),
             },
         )
-    queue_account_email(session, user, INVITATION, link.url(public_url))
-    return Invited(user=user, link=link)
+    emailed = queue_account_email(session, user, INVITATION, link.url(public_url))
+    return Invited(user=user, link=dataclasses.replace(link, emailed=emailed))
 
 
 def reinvite_user(
@@ -369,8 +371,8 @@ def reinvite_user(
                 "expires_at": link.row.expires_at.isoformat(),
             },
         )
-    queue_account_email(session, user, INVITATION, link.url(public_url))
-    return link
+    emailed = queue_account_email(session, user, INVITATION, link.url(public_url))
+    return dataclasses.replace(link, emailed=emailed)
 
 
 def rename_user(session: Session, actor: User, user_id: int, name: str) -> User:

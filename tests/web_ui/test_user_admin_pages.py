@@ -268,3 +268,12 @@ def test_the_pages_in_russian(client, people):
     assert "Делегат" in invite
     forgot = client.get("/password-reset").get_data(as_text=True)
     assert "Забыли пароль?" in forgot
+
+
+def test_reset_requests_are_throttled_alike_for_any_email(app, people, settings):
+    for email in (people["delegate"].email, "nobody@nowhere.example"):
+        browser = app.test_client()
+        for _ in range(settings.login_attempts):
+            assert browser.post("/password-reset", data={"email": email}).status_code == 302
+        refused = browser.post("/password-reset", data={"email": email})
+        assert refused.status_code == 429 and "Retry-After" in refused.headers

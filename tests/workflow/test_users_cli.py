@@ -130,3 +130,9 @@ def test_bad_input_exits_non_zero_with_one_line(concord, cast, args, message):
     assert message in lines[-1]  # the one line that says what is wrong
     if "Missing" not in message and "Invalid" not in message:  # not click's usage reminder
         assert len(lines) == 1 and lines[0].startswith("error: ")
+
+
+def test_once_mail_is_queued_the_link_is_not_printed(concord, cast, monkeypatch):
+    monkeypatch.setattr(admin, "queue_account_email", lambda *args: True)
+    result = concord("users", "reinvite", cast.other.email, "--as", cast.admin.email)
+    assert result.code == 0 and "sent by e-mail" in result.out and "/password/" not in result.out

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from web import db
+from web.auth import login_throttle
 from web.links import public_url
 from web.problems import translate_error
 from web.user_forms import ChoosePasswordForm, ForgotPasswordForm
@@ -60,7 +61,21 @@ def password_forgot():
     form = ForgotPasswordForm()
     status = 200
     if form.validate_on_submit():
-        user_admin.request_password_reset(db.session(), form.email.data, public_url=public_url())
+        email = form.email.data.strip().lower()
+        # Counted like sign-in attempts (per e-mail asked for, and per client address), so
+        # nobody floods an inbox or the log; the refusal is the same for any e-mail.
+        refusal = login_throttle().attempt(f"reset:{email}", request.remote_addr or "unknown")
+        if refusal is not None:
+            flash(
+                gettext(
+                    "Too many attempts. Please try again in %(minutes)s minute(s).",
+                    minutes=refusal.minutes,
+                ),
+                "error",
+            )
+            page = render_template("auth/forgot_password.html", form=form)
+            return page, 429, {"Retry-After": str(refusal.seconds)}
+        user_admin.request_password_reset(db.session(), email, public_url=public_url())
         # The same answer whether the account exists or not: nothing to enumerate.
         flash(
             gettext(
