@@ -36,7 +36,7 @@ from models import (
     ParticipantStatus,
     User,
 )
-from workflow import accounts, clock, sessions
+from workflow import accounts, clock, sessions, times
 from workflow.change import forum_change
 from workflow.errors import N_, Conflict, InvalidInput, NotFound, NotPermitted
 from workflow.queries import Page
@@ -186,15 +186,17 @@ def _revoke_links(session: Session, user: User) -> int:
     return result.rowcount or 0
 
 
-def find_link(session: Session, secret: str | None) -> AccountLink:
-    """The live link this secret opens; raises LinkUnusable (with why) otherwise."""
+def find_link(session: Session, secret: str | None, *, lock: bool = False) -> AccountLink:
+    """The live link this secret opens; raises LinkUnusable (with why) otherwise. With
+    `lock`, its row stays locked until the transaction ends, so it is used only once."""
     if not isinstance(secret, str) or not secret or len(secret) > MAX_SECRET_LENGTH:
         raise LinkUnusable(N_("this link is not known: ask for a new one"))
-    row = session.scalar(
+    query = (
         select(AccountLink)
         .options(selectinload(AccountLink.user))
         .where(AccountLink.token_hash == _hash(secret))
     )
+    row = session.scalar(query.with_for_update(of=AccountLink) if lock else query)
     if row is None:
         raise LinkUnusable(N_("this link is not known: ask for a new one"))
     if row.used_at is not None:
@@ -211,7 +213,7 @@ def find_link(session: Session, secret: str | None) -> AccountLink:
 def set_password_with_link(session: Session, secret: str | None, password: str) -> User:
     """Choose a password through a live link (invitation or reset), under the policy: the
     link is used up and every session of the user ends."""
-    row = find_link(session, secret)
+    row = find_link(session, secret, lock=True)
     user = row.user
     accounts.set_password(session, user, password)  # ends every session: no session kept
     row.used_at = clock.now()
@@ -318,6 +320,11 @@ def invite_user(
     choose a password; until then the account has no password anyone knows."""
     require_user_admin(actor)
     name = _name(name)
+    language = (language or "").strip() or None
+    if language is not None and language not in times.forum(session).languages:
+        raise InvalidInput(
+            N_("%(language)s is not a working language of the forum"), language=language
+        )
     pairs = _affiliations(session, affiliations)
     if any(role is AffiliationRole.ADMINISTRATOR for role, _ in pairs):
         _require_admin_for_admins(actor)

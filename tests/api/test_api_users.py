@@ -138,6 +138,7 @@ def test_a_stale_if_match_is_refused_with_412_and_changes_nothing(roles):
             "not a member state",
         ),
         ("POST", "/users", {**NEW, "name": ""}, 422, "name"),
+        ("POST", "/users", {**NEW, "language": "fr"}, 422, "not a working language"),
         ("GET", "/users?role=emperor", None, 400, "role"),
         ("GET", "/users?active=perhaps", None, 400, "active"),
         ("GET", "/users/999999", None, 404, "no user 999999"),
