@@ -48,6 +48,7 @@ class Settings:
     max_request_bytes: int = 2 * 1024 * 1024  # a larger request body is refused (413)
     trusted_proxies: int = 0  # reverse proxies in front that set X-Forwarded-For/-Proto
     api_token_days: int = 90  # how long a new API token stays valid
+    public_url: str = ""  # the site's address for links sent out (https://concord.example.org)
     sweep_interval_seconds: int = 30
 
     @property
@@ -141,6 +142,10 @@ def _validate(settings: Settings) -> None:
         raise SettingsError("setting 'hsts_max_age_seconds' must be 0 or more")
     if settings.max_request_bytes < 1024:
         raise SettingsError("setting 'max_request_bytes' must be at least 1024")
+    if settings.public_url and not settings.public_url.startswith(("https://", "http://")):
+        raise SettingsError(
+            f"setting 'public_url' must start with https:// or http://, got {settings.public_url!r}"
+        )
     if settings.api_token_days < 1:
         raise SettingsError("setting 'api_token_days' must be at least 1")
 

@@ -29,9 +29,10 @@ from models.forum import Forum
 from models.instrument import Instrument, Pledge
 from models.participant import Participant, ParticipantStatusChange
 from models.round import Position, Round, RoundElector
-from models.user import Affiliation, ApiToken, LoginAttempt, User, UserSession
+from models.user import AccountLink, Affiliation, ApiToken, LoginAttempt, User, UserSession
 
 __all__ = [
+    "AccountLink",
     "AffiliationRole",
     "Affiliation",
     "ApiToken",

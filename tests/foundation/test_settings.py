@@ -32,6 +32,7 @@ def test_file_then_environment(tmp_path):
         ({"CONCORD_SESSION_COOKIE_SECURE": "perhaps"}, "'session_cookie_secure' must be of type bool"),
         ({"CONCORD_TIMEZONE": "Mars/Olympus"}, "unknown time zone 'Mars/Olympus'"),
         ({"CONCORD_ENV": "staging"}, "'env' must be one of"),
+        ({"CONCORD_PUBLIC_URL": "concord.example.org"}, "'public_url' must start with https://"),
         ({"CONCORD_ENV": "production"}, "'secret_key' is required in production"),
         (
             {"CONCORD_ENV": "production", "CONCORD_SECRET_KEY": "s"},

@@ -59,6 +59,16 @@ PAGES = [
     ("/catalogue/compare?from=1&to=1", everyone(200)),
     ("/documents/{amendment}/catalogue-changes", everyone(200)),
     ("/secretariat/participants/new", only(SEC)),
+    ("/users", everyone(403, secretariat=200, administrator=200)),
+    (
+        "/users?role=delegate&participant=KAZ&active=yes",
+        everyone(403, secretariat=200, administrator=200),
+    ),
+    ("/users/invite", everyone(403, secretariat=200, administrator=200)),
+    ("/users/{user}", everyone(403, secretariat=200, administrator=200)),
+    ("/users/999999", everyone(403, secretariat=404, administrator=404)),
+    ("/password-reset", everyone(200, anonymous=200)),
+    ("/password/{unknown_link}", everyone(404, anonymous=404)),
     # No confirmation is awaited in this round: nobody has one to give.
     ("/rounds/{meeting}/confirm", everyone(403)),
 ]
@@ -88,6 +98,8 @@ def _path(template: str, world) -> str:
         meeting=world.meeting.id,
         amendment=world.amendment.id,
         unknown_feed="cal_unknown",
+        user=world.users["observer"].id,
+        unknown_link="no-such-link",
     )
 
 

@@ -27,7 +27,7 @@ REF = "#/components/schemas/{model}"
 ETAG_HEADER = {
     "description": (
         "a strong tag of this reply's representation: it changes when, and only when, "
-        "the representation does; send a document's or a round's in If-Match"
+        "the representation does; send a document's, a round's or a user's in If-Match"
     ),
     "schema": {"type": "string", "pattern": r'^"[0-9a-f]{32}"$'},
 }
@@ -38,8 +38,8 @@ IF_MATCH = {
     "required": False,
     "description": (
         "the ETag of what you read before the change: the round (`GET /rounds/{id}`) on a "
-        "round's paths, otherwise the document (`GET /documents/{id}`); the change is "
-        "refused with 412 if it changed since"
+        "round's paths, the user (`GET /users/{id}`) on a user's, otherwise the document "
+        "(`GET /documents/{id}`); the change is refused with 412 if it changed since"
     ),
     "schema": {"type": "string"},
 }

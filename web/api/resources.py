@@ -65,25 +65,44 @@ def precondition(
     and the change. Without If-Match (or with `*`) the change goes ahead on whatever is
     current. Weak tags never match (RFC 9110: If-Match compares strongly).
     """
-    header = request.headers.get("If-Match")
-    tags = _entity_tags(header) if header is not None else ["*"]
-    if "*" not in tags:
+    if _if_match_given():
         locking.lock_document(session, document_id)
-        session.expire_all()  # what was read before the lock may be stale
-        now = entity_tag(current())
-        if now not in tags:
-            raise ApiProblem(
-                412,
-                gettext(
-                    "it changed since you read it (If-Match: %(sent)s, now %(now)s): "
-                    "read it again and retry",
-                    sent=header[:80],
-                    now=now,
-                ),
-                slug="precondition-failed",
-                headers={"ETag": now},
-                current_etag=now,
-            )
+        _require_match(session, current)
+    yield
+
+
+def _if_match_given() -> bool:
+    header = request.headers.get("If-Match")
+    return header is not None and "*" not in _entity_tags(header)
+
+
+def _require_match(session: Session, current: Callable[[], BaseModel]) -> None:
+    """412 unless If-Match names the ETag of `current()`, read after the caller's lock."""
+    header = request.headers["If-Match"]
+    session.expire_all()  # what was read before the lock may be stale
+    now = entity_tag(current())
+    if now not in _entity_tags(header):
+        raise ApiProblem(
+            412,
+            gettext(
+                "it changed since you read it (If-Match: %(sent)s, now %(now)s): "
+                "read it again and retry",
+                sent=header[:80],
+                now=now,
+            ),
+            slug="precondition-failed",
+            headers={"ETag": now},
+            current_etag=now,
+        )
+
+
+@contextmanager
+def user_precondition(session: Session, current: Callable[[], BaseModel]) -> Iterator[None]:
+    """If-Match on a user: the changes of users are serialised (the forum's lock, as the
+    change frame takes it), so nothing changes the user between the check and the change."""
+    if _if_match_given():
+        locking.serialize(session, locking.FORUM_CHAIN)
+        _require_match(session, current)
     yield
 
 

@@ -229,6 +229,52 @@ class PledgeCreate(Request):
     donor_name: _text(200) = ""
 
 
+AffiliationRole = Literal[
+    "delegate",
+    "head_of_delegation",
+    "alternate",
+    "observer_delegate",
+    "secretariat",
+    "administrator",
+]
+
+
+class AffiliationGiven(Request):
+    role: AffiliationRole = Field(
+        description="delegate, head_of_delegation and alternate of a member state; "
+        "observer_delegate of an observer; secretariat and administrator with no participant"
+    )
+    participant: ParticipantCode | None = None
+
+
+Affiliations = Annotated[list[AffiliationGiven], Field(max_length=50)]
+Email = Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^@\s\x00]+@[^@\s\x00]+$")]
+
+
+class UserInvite(Request):
+    email: Email
+    name: _text(200, 1)
+    affiliations: Affiliations = Field(default_factory=list)
+    language: Language | None = Field(
+        default=None, description="the interface language chosen for the user; null: none"
+    )
+
+
+class UserAction(Request):
+    comment: _text(2000) = Field(
+        default="", description="why (a note verbale, a withdrawal): kept in the audit trail"
+    )
+
+
+class UserChange(Request):
+    name: _text(200, 1) | None = Field(default=None, description="a new name")
+    affiliations: Affiliations | None = Field(
+        default=None,
+        description="the user's delegations and roles, replacing the present ones "
+        "(only an administrator grants or withdraws `administrator`)",
+    )
+
+
 # ---------------------------------------------------------------- queries
 
 
@@ -300,6 +346,18 @@ class EditionsCompared(BaseModel):
     new: Annotated[QueryInt, Field(ge=1, le=100_000)] = Field(alias="to")
 
 
+class UserQuery(BaseModel):
+    participant: ParticipantCode | None = Field(
+        default=None, description="only the delegates and observer delegates of this participant"
+    )
+    role: AffiliationRole | None = None
+    active: QueryFlag | None = Field(
+        default=None, description="true: only active; false: only inactive"
+    )
+    page: Page = 1
+    per_page: PerPage = 50
+
+
 class ParticipantQuery(BaseModel):
     status: ParticipantStatus | None = None
     kind: ParticipantKind | None = None
@@ -311,6 +369,39 @@ class ParticipantQuery(BaseModel):
 class Affiliation(BaseModel):
     role: str
     participant: str | None
+
+
+class User(BaseModel):
+    id: int
+    email: str
+    name: str
+    active: bool
+    timezone: str | None
+    language: str | None
+    created_at: datetime
+    affiliations: list[Affiliation]
+    invitation_expires_at: datetime | None = Field(
+        description="until when the user's unused invitation link is valid; null: none waits"
+    )
+
+
+class UserPage(BaseModel):
+    items: list[User]
+    page: int
+    per_page: int
+    next: str | None = Field(description="the next page's URL; null on the last page")
+
+
+class Invitation(BaseModel):
+    """A single-use link to choose a password: shown here once, stored only as a hash."""
+
+    url: str
+    expires_at: datetime
+
+
+class InvitedUser(BaseModel):
+    user: User
+    invitation: Invitation
 
 
 class Me(BaseModel):

@@ -67,6 +67,23 @@ def me(user: User) -> schemas.Me:
     )
 
 
+def user(row: User, invitation_expires_at=None) -> schemas.User:
+    return schemas.User(
+        id=row.id,
+        email=row.email,
+        name=row.name,
+        active=row.active,
+        timezone=row.timezone,
+        language=row.language,
+        created_at=row.created_at,
+        affiliations=[
+            schemas.Affiliation(role=a.role.value, participant=_code(a.participant))
+            for a in row.affiliations
+        ],
+        invitation_expires_at=invitation_expires_at,
+    )
+
+
 def participant(row: ParticipantRow) -> schemas.Participant:
     return schemas.Participant(
         code=row.code,
@@ -342,9 +359,7 @@ def document(session: Session, row: DocumentRow, user: User) -> schemas.Document
         outcome=latest_outcome,
         instruments=[instrument(i) for i in page.instruments],
         pledges=[pledge(p) for p in page.pledges],
-        history=[
-            history_event(e, row.kind) for e in sorted(page.events.items, key=lambda e: e.id)
-        ],
+        history=[history_event(e, row.kind) for e in sorted(page.events.items, key=lambda e: e.id)],
     )
 
 
@@ -376,7 +391,9 @@ def decision(row: DecisionRow) -> schemas.Decision:
     )
 
 
-def edition_summary(row: EditionRow, decisions_by_id: dict[int, str]) -> schemas.CatalogueEditionSummary:
+def edition_summary(
+    row: EditionRow, decisions_by_id: dict[int, str]
+) -> schemas.CatalogueEditionSummary:
     return schemas.CatalogueEditionSummary(
         number=row.number,
         title=row.title,

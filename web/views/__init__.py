@@ -7,6 +7,7 @@ bp = Blueprint("views", __name__)
 # The modules register their routes on `bp`.
 from web.views import (  # noqa: E402,F401
     account,
+    account_links,
     calendar,
     documents,
     filters,
@@ -15,4 +16,5 @@ from web.views import (  # noqa: E402,F401
     record,
     rounds,
     secretariat,
+    users,
 )
