@@ -1,4 +1,5 @@
-"""The home page: what awaits the user's states, then recent outcomes."""
+"""The home page: what awaits the user's states, the documents waiting for their step,
+then recent outcomes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from web import db
 from web.labels import DUE_LABELS
 from web.views import bp
 from web.views.common import open_work_filters, page_number
-from workflow import queries
+from workflow import desk, queries
 
 SHORT = 8  # rows of the Secretariat's lists on the home page; the tracker has the rest
 
@@ -30,6 +31,7 @@ def home():
         "tracked": [],
         "awaiting_round": [],
         "bodies": queries.bodies(session) if user.represented_states else [],
+        "desk": desk.documents_awaiting(session, user),
         "due_choices": DUE_LABELS,
     }
     if user.is_secretariat:
