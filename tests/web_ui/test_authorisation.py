@@ -31,6 +31,8 @@ PAGES = [
     ("/documents/{restricted}", everyone(200, observer=404)),
     ("/documents/999999", everyone(404)),
     ("/documents/{concept}/diff?from=1&to=2", everyone(200)),
+    ("/documents/{concept}/document.pdf", everyone(200)),
+    ("/documents/{restricted}/document.pdf", everyone(200, observer=404)),
     ("/documents/{concept}/diff?from=1&to=9", everyone(404)),
     ("/documents/new", everyone(200, observer=403, administrator=403)),
     ("/documents/{concept}/versions/new", only(COORD)),

@@ -10,6 +10,7 @@ from web.views import (  # noqa: E402,F401
     account_links,
     calendar,
     documents,
+    export,
     filters,
     home,
     positions,
