@@ -67,3 +67,19 @@ def test_a_text_sent_back_after_a_broken_silence_waits_for_a_new_version(world, 
         if i.document.id == world.concept.id
     ]
     assert item.last_event.action in ("transition", "round_closed")
+
+
+def test_the_draft_form_offers_the_areas_the_user_may_use(client, world):
+    sign_in(client, world.users["coordinator"].email)  # Kazakhstan coordinates MIL-1
+    page = client.get("/documents/new").get_data(as_text=True)
+    mine = page[page.index('label="Coordinated by your state"') :]
+    mine = mine[: mine.index("</optgroup>")]
+    assert 'value="MIL-1"' in mine
+    others = page[page.index('label="Other areas (for proposals)"') :]
+    assert 'value="MIL-1"' not in others[: others.index("</optgroup>")]
+
+
+def test_the_secretariat_sees_every_area_ungrouped(client, world):
+    sign_in(client, world.users["secretariat"].email)
+    page = client.get("/documents/new").get_data(as_text=True)
+    assert "<optgroup" not in page and 'value="MIL-1"' in page and 'value="HUM-1"' in page

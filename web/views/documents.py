@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from models import Body, Document, Participant, PriorityArea
 from web import db
@@ -16,6 +17,7 @@ from web.language import current_language
 from web.views import bp, confirm
 from web.views.access import require_document
 from web.views.common import lock_version, page_number, refused
+from web.views.filters import local_name
 from web.views.text import diff_summary, word_diff
 from workflow import operations, queries, register
 from workflow.diagram import mermaid
@@ -208,6 +210,31 @@ def creatable_kinds() -> list[tuple[str, str]]:
     return [(d.kind, d.title(current_language())) for d in registry() if d.document.create & roles]
 
 
+def area_choices(session, kinds: list[tuple[str, str]]):
+    """The priority areas this user may use: the Secretariat any; a delegate those their
+    states coordinate, and (for the kinds a proposer creates) the others apart."""
+    areas = session.scalars(
+        select(PriorityArea)
+        .options(selectinload(PriorityArea.roles))
+        .order_by(PriorityArea.code)
+    ).all()
+    label = {a.code: f"{a.code} · {local_name(a)}" for a in areas}
+    none = [("", "—")]
+    if current_user.is_secretariat:
+        return none + [(a.code, label[a.code]) for a in areas]
+    states = {s.id for s in current_user.represented_states}
+    mine = [a.code for a in areas if any(r.participant_id in states for r in a.roles)]
+    others = [a.code for a in areas if a.code not in mine]
+    proposes = any("proposer" in registry().get(kind).document.create for kind, _ in kinds)
+    if not proposes:
+        return none + [(code, label[code]) for code in mine]
+    return {
+        gettext("No priority area"): none,
+        gettext("Coordinated by your state"): [(code, label[code]) for code in mine],
+        gettext("Other areas (for proposals)"): [(code, label[code]) for code in others],
+    }
+
+
 def _texts(form) -> dict[str, str]:
     return {
         language: text
@@ -232,10 +259,7 @@ def document_new():
     form.kind.choices = kinds
     form.kind.validate_choice = False  # any kind may be posted: the engine decides who creates it
     none = [("", "—")]
-    form.priority_area.choices = none + [
-        (a.code, f"{a.code} · {a.name_en}")
-        for a in session.scalars(select(PriorityArea).order_by(PriorityArea.code))
-    ]
+    form.priority_area.choices = area_choices(session, kinds)
     form.proposer.choices = none + [(p.code, p.name_en) for p in queries.member_states(session)]
     form.target_body.choices = none + [
         (b.code, b.name_en) for b in session.scalars(select(Body).order_by(Body.id))
