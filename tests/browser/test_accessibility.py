@@ -19,7 +19,7 @@ ROLES = {
     "observer": "jpn@concord.example",
 }
 MAX_PAGES = 40
-SKIPPED = (".csv", ".ics", "/logout", "/static/", "lang=")
+SKIPPED = (".csv", ".ics", ".pdf", "/logout", "/static/", "lang=")
 RUN_AXE = """async () => {
   const result = await axe.run(document, {
     runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
