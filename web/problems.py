@@ -31,6 +31,7 @@ from workflow.errors import (
     NotPermitted,
     RoundClosed,
     StaleChange,
+    TextsOutOfStep,
     TriggerNotAllowed,
 )
 
@@ -120,6 +121,8 @@ def from_domain_error(error: ConcordError) -> Problem:
         }
     elif isinstance(error, GuardFailed):
         extensions = {"guard": error.guard}
+    elif isinstance(error, TextsOutOfStep):
+        extensions = {"unchanged_languages": list(error.languages)}
     return Problem(
         status_of(error),
         translate_error(error),

@@ -40,6 +40,21 @@ class InvalidInput(ConcordError):
     """A value is missing, malformed or names something unknown."""
 
 
+class TextsOutOfStep(InvalidInput):
+    """A new version changes one working language's text and leaves another's as it was:
+    circulated only when the coordinator confirms it (`languages`: those left unchanged)."""
+
+    def __init__(self, languages: list[str]):
+        self.languages = sorted(languages)
+        super().__init__(
+            N_(
+                "the %(languages)s text is unchanged while the text in another language changed: "
+                "confirm that the new version is to be circulated so"
+            ),
+            languages=", ".join(code.upper() for code in self.languages),
+        )
+
+
 class NotFound(ConcordError):
     """What the request names does not exist (or is not shared with the caller)."""
 

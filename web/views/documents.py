@@ -19,7 +19,8 @@ from web.views.common import lock_version, page_number, refused
 from web.views.text import diff_summary, line_diff
 from workflow import operations, queries, register
 from workflow.diagram import mermaid
-from workflow.errors import N_, ConcordError, InvalidInput
+from workflow.documents import texts_behind
+from workflow.errors import N_, ConcordError, InvalidInput, TextsOutOfStep
 from workflow.permissions import document_roles
 from workflow.registry import registry
 from workflow.summaries import RoundSummary, summarise
@@ -150,6 +151,7 @@ def document_show(document_id: int):
         actions=document_actions(document),
         diagram=mermaid(definition, document.state, current_language()),
         languages=LANGUAGES,
+        texts_behind=texts_behind(document),
         trigger_form=TriggerForm(),
         action_form=ActionForm(),
     )
@@ -281,6 +283,7 @@ def version_new(document_id: int):
             form.text_en.data = current.text("en") or ""
             form.text_ru.data = current.text("ru") or ""
     status = 200
+    out_of_step: list[str] = []
     if form.validate_on_submit():
         try:
             version = operations.add_version(
@@ -290,7 +293,11 @@ def version_new(document_id: int):
                 texts=_texts(form),
                 note=form.note.data or "",
                 expected_lock_version=lock_version(form.lock_version.data),
+                circulate_unchanged=bool(form.circulate_unchanged.data),
             )
+        except TextsOutOfStep as error:  # the form warns and asks for the confirmation
+            db.session().rollback()
+            out_of_step, status = error.languages, 422
         except ConcordError as error:
             status = refused(error)
         else:
@@ -305,7 +312,9 @@ def version_new(document_id: int):
             return redirect(url_for("views.document_show", document_id=document.id))
     elif request.method == "POST":
         status = 422
-    return render_template("documents/version_new.html", form=form, document=document), status
+    return render_template(
+        "documents/version_new.html", form=form, document=document, out_of_step=out_of_step
+    ), status
 
 
 @bp.route("/documents/<id:document_id>/fire", methods=["POST"])

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, dates, numbers
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, pgettext
 from markupsafe import Markup, escape
 
 from models import EntryChannel, OutcomeKind, PositionKind, RoundMode
@@ -244,11 +244,53 @@ def document_titles(document) -> tuple[str, list[tuple[str, str]]]:
     return shown, [(lang, text) for lang, text in given.items() if text and text != shown]
 
 
+def text_in(language: str) -> str:
+    """A language's text as a sentence names it: "Russian text", «текст на русском языке»."""
+    if language == "en":
+        return gettext("English text")
+    if language == "ru":
+        return gettext("Russian text")
+    name = Locale.parse(language).get_display_name(current_language()) or language
+    return gettext("text in %(language)s", language=name)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def unchanged_since(language: str, number: int) -> str:
+    """'Russian text unchanged since Rev.1' (or 'since the original')."""
+    since = pgettext("unchanged since", "the original") if number == 1 else revision_label(number)
+    return _sentence(
+        gettext("%(text)s unchanged since %(version)s", text=text_in(language), version=since)
+    )
+
+
+def out_of_step_warning(languages) -> str:
+    texts = ", ".join(text_in(language) for language in languages)
+    return _sentence(
+        gettext(
+            "%(texts)s would be circulated unchanged while the text in another language has "
+            "changed: the languages would be out of step until a later version brings them "
+            "together.",
+            texts=texts,
+        )
+    )
+
+
+def circulate_unchanged_label(languages) -> str:
+    texts = ", ".join(text_in(language) for language in languages)
+    return gettext("Circulate with the %(texts)s unchanged", texts=texts)
+
+
 @bp.app_context_processor
 def template_globals() -> dict:
     return {
         "kind_title": kind_title,
         "document_titles": document_titles,
+        "out_of_step_warning": out_of_step_warning,
+        "circulate_unchanged_label": circulate_unchanged_label,
+        "unchanged_since": unchanged_since,
         "state_title": state_title,
         "trigger_title": trigger_title,
         "time_left": time_left,
