@@ -5,6 +5,11 @@ from __future__ import annotations
 DEFAULT_LANGUAGE = "en"
 
 
+def local_name(thing) -> str:
+    """A participant's, body's or area's name in the reader's language, else in English."""
+    return getattr(thing, f"name_{current_language()}", None) or thing.name_en
+
+
 def current_language() -> str:
     """The request's locale as Flask-Babel chose it (its language part); English without it."""
     try:

@@ -27,7 +27,7 @@ from workflow.acts import act_date
 from workflow.change import document_change, flush, new_document_change
 from workflow.closing import void_open_rounds
 from workflow.engine import definition_for
-from workflow.errors import N_, GuardFailed, InvalidInput, NotPermitted, TextsOutOfStep
+from workflow.errors import N_, GuardFailed, InvalidInput, NotPermitted, TextsOutOfStep, named
 from workflow.permissions import document_roles, require, roles_for
 from workflow.registry import registry
 from workflow.spec import Definition
@@ -110,7 +110,7 @@ def _member_state(session: Session, code: str, what: str) -> Participant:
         raise InvalidInput(
             N_("the %(what)s must be a member state; %(participant)s is not"),
             what=what,
-            participant=participant.name_en,
+            participant=named(participant),
         )
     return participant
 

@@ -28,6 +28,34 @@ class Text(str):
         return text
 
 
+class Label(str):
+    """A message's value that reads differently in each language (a state's or a body's
+    name): English as the string, each language's in `names`, for the interface to put the
+    reader's in."""
+
+    names: dict[str, str]
+
+    def __new__(cls, names: dict[str, str], default: str = "") -> Label:
+        label = super().__new__(cls, names.get("en") or default or next(iter(names.values()), ""))
+        label.names = names
+        return label
+
+    def reading(self, language: str) -> str:
+        return self.names.get(language) or str(self)
+
+
+def named(thing, prefix: str = "name_") -> Label:
+    """A participant's (or area's) names in every language its record holds (`name_<lang>`)."""
+    return Label(
+        {
+            column.name.removeprefix(prefix): value
+            for column in thing.__table__.columns
+            if column.name.startswith(prefix) and (value := getattr(thing, column.name))
+        },
+        default=getattr(thing, "code", ""),
+    )
+
+
 class ConcordError(Exception):
     """Base of every domain error; `str(error)` is a message for a person."""
 

@@ -41,6 +41,7 @@ from workflow.errors import (
     NotFound,
     NotPermitted,
     RoundClosed,
+    named,
 )
 from workflow.permissions import require_secretariat
 
@@ -307,7 +308,7 @@ def record_position(
         state, elector, previous = found
         if elector is None:
             raise NotPermitted(
-                N_("%(state)s is not in the electorate of this round"), state=state.name_en
+                N_("%(state)s is not in the electorate of this round"), state=named(state)
             )
         if actor.speaks_for(state):
             channel = EntryChannel.DELEGATE
@@ -317,12 +318,12 @@ def record_position(
                     N_(
                         "recording %(state)s's position on its behalf needs the reference of its note verbale"
                     ),
-                    state=state.name_en,
+                    state=named(state),
                 )
             channel = EntryChannel.NOTE_VERBALE
         else:
             raise NotPermitted(
-                N_("only delegates of %(state)s may record its position"), state=state.name_en
+                N_("only delegates of %(state)s may record its position"), state=named(state)
             )
 
         if previous is not None:

@@ -670,6 +670,9 @@ class DecisionPage(BaseModel):
 
 class Document(DocumentSummary):
     definition_version: int
+    proposer_names: dict[str, str] | None = _labels("the proposer's name")
+    applicant_names: dict[str, str] | None = _labels("the applicant's name")
+    target_body_names: dict[str, str] | None = _labels("the target body's name")
     submitted_on: date | None = Field(description="the day it was submitted or received")
     acted_on: date | None = Field(description="the day of its latest act")
     decisions: list[DecisionSummary]

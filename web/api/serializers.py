@@ -333,6 +333,9 @@ def document(session: Session, row: DocumentRow, user: User) -> schemas.Document
     return schemas.Document(
         **document_summary(row).model_dump(),
         definition_version=row.definition_version,
+        proposer_names=_names(row.proposer) if row.proposer else None,
+        applicant_names=_names(row.applicant) if row.applicant else None,
+        target_body_names=_names(row.target_body) if row.target_body else None,
         submitted_on=row.submitted_on,
         acted_on=row.acted_on,
         decisions=[decision_summary(d) for d in document_decisions(session, user, row.id)],

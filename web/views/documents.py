@@ -12,7 +12,7 @@ from sqlalchemy import select
 from models import Body, Document, Participant, PriorityArea
 from web import db
 from web.forms import ActionForm, CloseRoundForm, DocumentForm, TriggerForm, VersionForm
-from web.language import current_language
+from web.language import current_language, local_name
 from web.views import bp
 from web.views.access import require_document
 from web.views.common import lock_version, page_number, refused
@@ -229,12 +229,14 @@ def document_new():
     form.kind.validate_choice = False  # any kind may be posted: the engine decides who creates it
     none = [("", "—")]
     form.priority_area.choices = none + [
-        (a.code, f"{a.code} · {a.name_en}")
+        (a.code, f"{a.code} · {local_name(a)}")
         for a in session.scalars(select(PriorityArea).order_by(PriorityArea.code))
     ]
-    form.proposer.choices = none + [(p.code, p.name_en) for p in queries.member_states(session)]
+    form.proposer.choices = none + [
+        (p.code, local_name(p)) for p in queries.member_states(session)
+    ]
     form.target_body.choices = none + [
-        (b.code, b.name_en) for b in session.scalars(select(Body).order_by(Body.id))
+        (b.code, local_name(b)) for b in session.scalars(select(Body).order_by(Body.id))
     ]
     status = 200
     if request.method == "GET" and request.args.get("kind") in dict(kinds):

@@ -29,7 +29,7 @@ from web.labels import (
     TEXT_FIELD_LABELS,
     TEXT_LABELS,
 )
-from web.language import current_language
+from web.language import current_language, local_name
 from web.views import bp
 from web.views.common import forum_zone_name, viewer_zone_name
 from web.views.text import render_markdown
@@ -159,9 +159,9 @@ def channel_label(channel: EntryChannel | str) -> str:
 
 
 @bp.app_template_filter("local_name")
-def local_name(thing) -> str:
-    """A body's (or an area's) name in the reader's language, else its English name."""
-    return getattr(thing, f"name_{current_language()}", None) or thing.name_en
+def local_name_filter(thing) -> str:
+    """A participant's, body's or area's name in the reader's language, else in English."""
+    return local_name(thing)
 
 
 def _label(labels: dict, value, fallback=None) -> str:

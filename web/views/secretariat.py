@@ -24,7 +24,7 @@ from markupsafe import Markup
 from web import db
 from web.forms import ApplicationForm
 from web.labels import DUE_LABELS, MODE_LABELS, PARTICIPANT_STATUS_LABELS
-from web.language import current_language
+from web.language import current_language, local_name
 from web.views import bp
 from web.views.access import require_secretariat_page
 from web.views.common import open_work_filters, refused
@@ -188,7 +188,7 @@ def application_new():
         (d.kind, d.title(current_language())) for d in reg if d.document.is_application
     ]
     form.applicant.choices = [("", gettext("— choose the applicant —"))] + [
-        (p.code, f"{p.name_en} ({PARTICIPANT_STATUS_LABELS[p.status]})")
+        (p.code, f"{local_name(p)} ({PARTICIPANT_STATUS_LABELS[p.status]})")
         for p in queries.applicants(session)
     ]
     if request.method == "GET" and request.args.get("applicant"):
