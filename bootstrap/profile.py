@@ -41,7 +41,11 @@ from workflow.registry import registry
 
 SECTIONS = {"forum", "participants", "bodies", "catalogue", "dimensions", "priority_areas", "measures"}
 PARTICIPANT_KEYS = {"code", "kind", "status", "since", "name_en", "name_ru"}
-BODY_KEYS = {"code", "name_en", "name_ru", "seats", "observers_attend", "decision_symbol"}
+BODY_KEYS = {
+    "code", "name_en", "name_ru", "short_en", "short_ru", "seats", "observers_attend",
+    "decision_symbol",
+}
+BODY_OPTIONAL = {"observers_attend", "decision_symbol", "short_en", "short_ru"}
 DIMENSION_KEYS = {"code", "name_en", "name_ru"}
 AREA_KEYS = {"code", "dimension", "name_en", "name_ru", "coordinators", "co_coordinators", "note"}
 MEASURE_KEYS = {"code", "area", "text_en", "text_ru"}
@@ -170,7 +174,7 @@ def read_profile(path: str | Path) -> dict:
         return codes
 
     bodies = [
-        check.keys(f"bodies[{i}]", b, BODY_KEYS, BODY_KEYS - {"observers_attend", "decision_symbol"})
+        check.keys(f"bodies[{i}]", b, BODY_KEYS, BODY_KEYS - BODY_OPTIONAL)
         for i, b in enumerate(data.get("bodies", []))
     ]
     check.unique("bodies", bodies)
@@ -286,6 +290,7 @@ def _write(change: Change, profile: dict, file: str) -> int:
         all_members = entry["seats"] == "members"
         body, c = _upsert(
             session, Body, entry["code"], name_en=entry["name_en"], name_ru=entry["name_ru"],
+            short_en=entry.get("short_en", ""), short_ru=entry.get("short_ru", ""),
             all_members_sit=all_members, observers_attend=entry.get("observers_attend", True),
             decision_symbol=entry.get("decision_symbol"),
         )

@@ -56,6 +56,16 @@ def named(thing, prefix: str = "name_") -> Label:
     )
 
 
+def abbreviated(body) -> Label:
+    """A body as people name it in each language: its short name (SOC, КСДЛ), else its name."""
+    names = named(body)
+    shorts = named(body, "short_")
+    return Label(
+        {language: shorts.names.get(language) or name for language, name in names.names.items()},
+        default=body.code,
+    )
+
+
 class ConcordError(Exception):
     """Base of every domain error; `str(error)` is a message for a person."""
 

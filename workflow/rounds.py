@@ -41,10 +41,16 @@ from workflow.errors import (
     NotFound,
     NotPermitted,
     RoundClosed,
+    abbreviated,
     named,
 )
 from workflow.permissions import require_secretariat
 
+
+def _body_label(session: Session, code: str) -> str:
+    """The body of `code` as a message names it in each language (the code, if unknown)."""
+    body = session.scalar(select(Body).where(Body.code == code))
+    return abbreviated(body) if body is not None else code
 
 def electorate(session: Session, body: Body, *, exclude_id: int | None = None) -> list[Participant]:
     """Member states seated in the body now; never the document's applicant."""
@@ -104,7 +110,7 @@ def open_round(
             modes = ", ".join(m.value for m in spec.modes)
             raise InvalidInput(
                 N_("the %(body)s decides on this in %(modes)s mode only"),
-                body=spec.body,
+                body=_body_label(session, spec.body),
                 modes=modes,
             )
         already = session.scalar(
@@ -131,7 +137,7 @@ def open_round(
         if question not in spec.consensus_triggers:
             raise InvalidInput(
                 N_("on_consensus: the %(body)s may decide here %(values)s, not %(question)s"),
-                body=spec.body,
+                body=_body_label(session, spec.body),
                 values=" or ".join(spec.consensus_triggers),
                 question=repr(question),
             )
@@ -158,7 +164,7 @@ def open_round(
         states = electorate(session, body, exclude_id=document.applicant_id)
         if not states:
             raise GuardFailed(
-                "electorate", N_("no member state sits in the %(body)s"), body=body.code
+                "electorate", N_("no member state sits in the %(body)s"), body=abbreviated(body)
             )
 
         round_ = Round(
@@ -438,7 +444,7 @@ def close_round(
                     N_(
                         "on_consensus: the %(body)s may decide here %(values)s, not %(on_consensus)s"
                     ),
-                    body=spec.body,
+                    body=abbreviated(round_.body),
                     values=" or ".join(spec.consensus_triggers),
                     on_consensus=repr(on_consensus),
                 )

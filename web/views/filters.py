@@ -6,11 +6,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, dates, numbers
+from flask import g
 from flask_babel import get_locale, gettext, pgettext
 from markupsafe import Markup, escape
+from sqlalchemy import select
 
-from models import EntryChannel, OutcomeKind, PositionKind, RoundMode
+from models import EntryChannel, OutcomeKind, Participant, PositionKind, RoundMode
 from models.document import revision_label
+from web import db
 from web.labels import (
     ACTION_LABELS,
     ACTOR_LABELS,
@@ -29,11 +32,11 @@ from web.labels import (
     TEXT_FIELD_LABELS,
     TEXT_LABELS,
 )
-from web.language import current_language, local_name
+from web.language import current_language, local_name, short_name
 from web.views import bp
 from web.views.common import forum_zone_name, viewer_zone_name
 from web.views.text import render_markdown
-from workflow import clock, notes
+from workflow import clock, notes, queries
 from workflow.registry import registry
 
 
@@ -158,6 +161,28 @@ def channel_label(channel: EntryChannel | str) -> str:
     return CHANNEL_LABELS.get(EntryChannel(channel), str(channel))
 
 
+@bp.app_template_filter("body_short")
+def body_short(body) -> str:
+    """A body (or a body's code) as people name it in the reader's language: SOC, КСДЛ."""
+    if isinstance(body, str):
+        found = next((b for b in _bodies() if b.code == body), None)
+        return short_name(found) if found is not None else body
+    return short_name(body)
+
+
+def _participants() -> dict:
+    """Participants by code, read once per request (notes name them by code)."""
+    if "participants" not in g:
+        g.participants = {p.code: p for p in db.session().scalars(select(Participant))}
+    return g.participants
+
+
+def _bodies():
+    if "bodies" not in g:
+        g.bodies = queries.bodies(db.session())
+    return g.bodies
+
+
 @bp.app_template_filter("local_name")
 def local_name_filter(thing) -> str:
     """A participant's, body's or area's name in the reader's language, else in English."""
@@ -192,6 +217,10 @@ def note_filter(text: str | None) -> str:
         values["outcome"] = _label(OUTCOME_LABELS, outcome, values["outcome"]).lower()
     if "date" in values:
         values["date"] = localdate(values["date"])
+    if "body" in values:
+        values["body"] = body_short(values["body"])
+    if "state" in values and (state := _participants().get(values["state"])) is not None:
+        values["state"] = local_name(state)  # a participant (else a workflow state, as it is)
     if "version" in values and values["version"] == "original":
         values["version"] = gettext("original")
     return gettext(message, **values)

@@ -14,6 +14,7 @@ from web.language import current_language, local_name
 from web.views import bp
 from web.views.access import require_document, require_round, require_secretariat_page
 from web.views.common import lock_version, refused, viewer_zone_name
+from web.views.filters import body_short
 from workflow import operations, queries
 from workflow.errors import ConcordError, InvalidInput
 from workflow.registry import registry
@@ -64,7 +65,7 @@ def round_open(document_id: int):
                 gettext(
                     "%(procedure)s opened in the %(body)s on %(symbol)s.",
                     procedure=MODE_LABELS[round_.mode],
-                    body=spec.body,
+                    body=body_short(spec.body),
                     symbol=document.symbol,
                 ),
                 "success",
