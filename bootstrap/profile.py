@@ -10,6 +10,7 @@ engine's own `set_status`), and one event listing the other changes.
 from __future__ import annotations
 
 import contextlib
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -59,8 +60,9 @@ FORUM_KEYS = {
     "symbol_prefix",
     "decision_symbol",
     "confirmation_days",
+    "interface_languages",
 }
-FORUM_OPTIONAL = {"symbol_prefix", "decision_symbol", "confirmation_days"}
+FORUM_OPTIONAL = {"symbol_prefix", "decision_symbol", "confirmation_days", "interface_languages"}
 PROFILE_STATUSES = (
     ParticipantStatus.MEMBER,
     ParticipantStatus.OBSERVER,
@@ -139,6 +141,11 @@ def read_profile(path: str | Path) -> dict:
     days = forum.get("confirmation_days", 30)
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
         raise check.fail("forum.confirmation_days", "must be a whole number of days, 1 to 365")
+    extra = forum.get("interface_languages", [])
+    if not isinstance(extra, list) or not all(
+        isinstance(code, str) and re.fullmatch(r"[a-z]{2,8}", code) for code in extra
+    ):
+        raise check.fail("forum.interface_languages", 'must be a list of language codes ("zh")')
     for key, entry in [("forum", forum)]:
         _check_decision_symbol(check, key, entry)
     try:
@@ -266,6 +273,7 @@ def _write(change: Change, profile: dict, file: str) -> int:
         symbol_prefix=forum.get("symbol_prefix", forum["code"]),
         decision_symbol=forum.get("decision_symbol", DEFAULT_DECISION_SYMBOL),
         confirmation_days=forum.get("confirmation_days", 30),
+        interface_languages=list(forum.get("interface_languages", [])) or None,
     )
     if c:
         changes.append(f"forum {forum['code']}")

@@ -1,4 +1,4 @@
-"""bodies' short names (abbreviations) in each working language
+"""bodies' short names in each working language; the forum's further interface languages
 
 Revision ID: 0011
 Revises: 0008
@@ -20,9 +20,13 @@ def upgrade() -> None:
     with op.batch_alter_table("body") as batch:
         batch.add_column(sa.Column("short_en", sa.String(length=40), server_default="", nullable=False))
         batch.add_column(sa.Column("short_ru", sa.String(length=40), server_default="", nullable=False))
+    with op.batch_alter_table("forum") as batch:
+        batch.add_column(sa.Column("interface_languages", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("forum") as batch:
+        batch.drop_column("interface_languages")
     with op.batch_alter_table("body") as batch:
         batch.drop_column("short_ru")
         batch.drop_column("short_en")
