@@ -43,6 +43,11 @@ def requests_to_measure(open_round: int) -> list[tuple[str, str, str]]:
         ("API document's rounds", "delegate-api", f"/api/v1/documents/{history_document}/rounds"),
         ("search page", "delegate", "/documents?q=number+42"),
         ("search API", "delegate-api", "/api/v1/documents?q=number+42"),
+        # Stemmed, in either language, over titles and texts: «семинара» finds «семинарах».
+        ("search page, Russian word", "delegate", "/documents?q=%D1%81%D0%B5%D0%BC%D0%B8%D0%BD%D0%B0%D1%80%D0%B0"),
+        ("search API, Russian word", "delegate-api", "/api/v1/documents?q=%D1%81%D0%B5%D0%BC%D0%B8%D0%BD%D0%B0%D1%80%D0%B0"),
+        ("search API, English word", "delegate-api", "/api/v1/documents?q=observer"),
+        ("search API, symbol part", "delegate-api", "/api/v1/documents?q=SCALE%2F42"),
         ("documents list", "delegate", "/documents"),
         ("API GET round", "delegate-api", f"/api/v1/rounds/{open_round}"),
         ("position form", "delegate", f"/rounds/{open_round}/position"),
@@ -57,7 +62,7 @@ def resident_mb() -> float:
     return 0.0
 
 
-def worker(database_url: str, n: int) -> dict:
+def worker(database_url: str, n: int, only: str = "") -> dict:
     """Runs in its own process: the app on one database, every request measured."""
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
@@ -91,6 +96,8 @@ def worker(database_url: str, n: int) -> dict:
     start_rss = resident_mb()
     results = []
     for label, who, path in requests_to_measure(open_round):
+        if only not in label:
+            continue
         client = clients[who.removesuffix("-api")]
         headers = {"Authorization": f"Bearer {tokens[who]}"} if who in tokens else {}
         timings = []
@@ -121,9 +128,9 @@ def worker(database_url: str, n: int) -> dict:
     }
 
 
-def run_worker(database_url: str, n: int) -> dict:
+def run_worker(database_url: str, n: int, only: str = "") -> dict:
     output = subprocess.run(
-        [sys.executable, __file__, "--worker", database_url, "--n", str(n)],
+        [sys.executable, __file__, "--worker", database_url, "--n", str(n), "--only", only],
         check=True,
         capture_output=True,
         text=True,
@@ -161,22 +168,26 @@ def main() -> None:
     parser.add_argument("--un-url")
     parser.add_argument("--generate", action="store_true", help="generate both data sets first")
     parser.add_argument("--n", type=int, default=20, help="measured requests per page")
+    parser.add_argument("--only", default="", help="measure only the requests whose label has it")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker, args.n)))
+        print(json.dumps(worker(args.worker, args.n, args.only)))
         return
     if not (args.cica_url and args.un_url):
         parser.error("--cica-url and --un-url are required")
-    if args.generate:
-        from benchmarks.scale_data import SCALES, generate
-        from models.db import make_engine
+    measured = {}
+    # Each scale generated (if asked), then measured: the two may share one database.
+    for name, url in (("cica", args.cica_url), ("un", args.un_url)):
+        if args.generate:
+            from benchmarks.scale_data import SCALES, generate
+            from models.db import make_engine
 
-        for name, url in (("cica", args.cica_url), ("un", args.un_url)):
             started = time.perf_counter()
             counts = generate(make_engine(url), SCALES[name], echo=lambda _line: None)
-            print(f"{name}: {counts} in {time.perf_counter() - started:.0f} s")
-    print(table(run_worker(args.cica_url, args.n), run_worker(args.un_url, args.n)))
+            print(f"{name}: {counts} in {time.perf_counter() - started:.0f} s", flush=True)
+        measured[name] = run_worker(url, args.n, args.only)
+    print(table(measured["cica"], measured["un"]))
 
 
 if __name__ == "__main__":

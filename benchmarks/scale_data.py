@@ -13,7 +13,9 @@ Open rounds are about half answered; each document with history has five closed
 rounds, every state having answered, a few after changing its position. Every
 position has its `position_recorded` audit event. The audit events are not chained
 (their hashes are unique stand-ins): `concord audit verify` does not apply to this
-data, which serves only the read benchmarks.
+data, which serves only the read benchmarks. Titles and texts are in English and Russian
+(one of ten subjects each, «о семинарах по военным учениям», "on the invitation of
+observers"), and the search index is filled from them.
 
 Two accounts are made: `secretariat@scale.example` and `delegate.kaz@scale.example`
 (delegate of Kazakhstan), both with the password `scale-password-1`.
@@ -22,6 +24,7 @@ Two accounts are made: `secretariat@scale.example` and `delegate.kaz@scale.examp
 from __future__ import annotations
 
 import argparse
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -30,8 +33,9 @@ from sqlalchemy.orm import Session
 
 from bootstrap.profile import load_profile
 from config.settings import DEFAULT_PROFILE
-from models import Base
+from models import Base, search
 from models.db import make_engine
+from workflow import audit
 from workflow.accounts import create_user
 
 PASSWORD = "scale-password-1"
@@ -78,7 +82,8 @@ def _statements(scale: Scale) -> list[str]:
         # Documents: history ones done, open-round ones in the state holding their round, the
         # rest just submitted. Even ids are project proposals (PRC), odd concept papers (SOC).
         f"""
-        INSERT INTO document (id, kind, definition_version, symbol, title, state, restricted,
+        INSERT INTO document (id, kind, definition_version, symbol, title, title_ru, state,
+                              restricted,
                               attributes, created_at, updated_at, submitted_on, lock_version,
                               proposer_id, created_by_id)
         SELECT i,
@@ -86,6 +91,8 @@ def _statements(scale: Scale) -> list[str]:
                'SCALE/' || i,
                'Fictitious ' || CASE WHEN i % 2 = 0 THEN 'project' ELSE 'concept paper' END
                  || ' number ' || i || ' on cooperation in area ' || (i % 37),
+               'Вымышленный ' || CASE WHEN i % 2 = 0 THEN 'проект' ELSE 'концептуальный документ'
+                 END || ' № ' || i || ' о сотрудничестве в области ' || (i % 37),
                CASE WHEN i >= {first_open_document} THEN
                       CASE WHEN i % 2 = 0 THEN 'prc_review' ELSE 'soc_consideration' END
                     WHEN i <= {h} THEN
@@ -106,7 +113,21 @@ def _statements(scale: Scale) -> list[str]:
         """,
         f"""
         INSERT INTO version_text (version_id, language, body)
-        SELECT i, 'en', 'The text of fictitious document ' || i || '.'
+        SELECT i, 'en', 'The text of fictitious document ' || i || ' on '
+               || (ARRAY['workshops on military exercises', 'the invitation of observers',
+                         'maritime security', 'energy security', 'combating terrorism',
+                         'tourism', 'public health', 'small enterprises', 'migration',
+                         'information technologies'])[1 + i % 10] || '.'
+        FROM generate_series(1, {d}) AS i
+        """,
+        f"""
+        INSERT INTO version_text (version_id, language, body)
+        SELECT i, 'ru', 'Текст вымышленного документа № ' || i || ' о '
+               || (ARRAY['семинарах по военным учениям', 'приглашении наблюдателей',
+                         'безопасности на море', 'энергетической безопасности',
+                         'противодействии терроризму', 'туризме', 'здравоохранении',
+                         'малых предприятиях', 'миграции',
+                         'информационных технологиях'])[1 + i % 10] || '.'
         FROM generate_series(1, {d}) AS i
         """,
         # Closed rounds: five per history document, over the last three years.
@@ -232,6 +253,10 @@ def generate(engine: Engine, scale: Scale, *, echo=print) -> dict[str, int]:
     """Drop and create the schema, then fill it at `scale`; returns the tables' row counts."""
     if engine.dialect.name != "postgresql":
         raise SystemExit("the scale data set is generated on PostgreSQL")
+    try:
+        audit.keys()
+    except RuntimeError:  # the profile's load is audited: any key (these chains are not verified)
+        audit.configure_keys(secrets.token_hex(32))
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
     with Session(engine) as session:
@@ -255,6 +280,9 @@ def generate(engine: Engine, scale: Scale, *, echo=print) -> dict[str, int]:
                 text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                      f"(SELECT max(id) FROM {table}))")
             )
+        start = time.perf_counter()
+        search.refresh(connection)  # the full-text index of every title and current text
+        echo(f"  {time.perf_counter() - start:6.1f} s  the search index")
     with Session(engine) as session:
         create_user(session, email=DELEGATE, name="Delegate of Kazakhstan", password=PASSWORD,
                     delegate_of=["KAZ"])

@@ -101,6 +101,7 @@ def create_demo_documents(session: Session) -> list[Document]:
         concept.id,
         texts={"en": CONCEPT_EN_REV2, "ru": CONCEPT_RU},
         note="Dates and observers' invitation made precise after informal consultations",
+        circulate_unchanged=True,  # the Russian text follows later: the page shows it behind
     )
     operations.fire_trigger(session, kaz, concept.id, "submit")
     swg = operations.open_round(session, secretariat, concept.id, mode=RoundMode.MEETING)

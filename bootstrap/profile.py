@@ -10,6 +10,7 @@ engine's own `set_status`), and one event listing the other changes.
 from __future__ import annotations
 
 import contextlib
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -41,7 +42,11 @@ from workflow.registry import registry
 
 SECTIONS = {"forum", "participants", "bodies", "catalogue", "dimensions", "priority_areas", "measures"}
 PARTICIPANT_KEYS = {"code", "kind", "status", "since", "name_en", "name_ru"}
-BODY_KEYS = {"code", "name_en", "name_ru", "seats", "observers_attend", "decision_symbol"}
+BODY_KEYS = {
+    "code", "name_en", "name_ru", "short_en", "short_ru", "seats", "observers_attend",
+    "decision_symbol",
+}
+BODY_OPTIONAL = {"observers_attend", "decision_symbol", "short_en", "short_ru"}
 DIMENSION_KEYS = {"code", "name_en", "name_ru"}
 AREA_KEYS = {"code", "dimension", "name_en", "name_ru", "coordinators", "co_coordinators", "note"}
 MEASURE_KEYS = {"code", "area", "text_en", "text_ru"}
@@ -55,8 +60,9 @@ FORUM_KEYS = {
     "symbol_prefix",
     "decision_symbol",
     "confirmation_days",
+    "interface_languages",
 }
-FORUM_OPTIONAL = {"symbol_prefix", "decision_symbol", "confirmation_days"}
+FORUM_OPTIONAL = {"symbol_prefix", "decision_symbol", "confirmation_days", "interface_languages"}
 PROFILE_STATUSES = (
     ParticipantStatus.MEMBER,
     ParticipantStatus.OBSERVER,
@@ -135,6 +141,11 @@ def read_profile(path: str | Path) -> dict:
     days = forum.get("confirmation_days", 30)
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
         raise check.fail("forum.confirmation_days", "must be a whole number of days, 1 to 365")
+    extra = forum.get("interface_languages", [])
+    if not isinstance(extra, list) or not all(
+        isinstance(code, str) and re.fullmatch(r"[a-z]{2,8}", code) for code in extra
+    ):
+        raise check.fail("forum.interface_languages", 'must be a list of language codes ("zh")')
     for key, entry in [("forum", forum)]:
         _check_decision_symbol(check, key, entry)
     try:
@@ -170,7 +181,7 @@ def read_profile(path: str | Path) -> dict:
         return codes
 
     bodies = [
-        check.keys(f"bodies[{i}]", b, BODY_KEYS, BODY_KEYS - {"observers_attend", "decision_symbol"})
+        check.keys(f"bodies[{i}]", b, BODY_KEYS, BODY_KEYS - BODY_OPTIONAL)
         for i, b in enumerate(data.get("bodies", []))
     ]
     check.unique("bodies", bodies)
@@ -262,6 +273,7 @@ def _write(change: Change, profile: dict, file: str) -> int:
         symbol_prefix=forum.get("symbol_prefix", forum["code"]),
         decision_symbol=forum.get("decision_symbol", DEFAULT_DECISION_SYMBOL),
         confirmation_days=forum.get("confirmation_days", 30),
+        interface_languages=list(forum.get("interface_languages", [])) or None,
     )
     if c:
         changes.append(f"forum {forum['code']}")
@@ -286,6 +298,7 @@ def _write(change: Change, profile: dict, file: str) -> int:
         all_members = entry["seats"] == "members"
         body, c = _upsert(
             session, Body, entry["code"], name_en=entry["name_en"], name_ru=entry["name_ru"],
+            short_en=entry.get("short_en", ""), short_ru=entry.get("short_ru", ""),
             all_members_sit=all_members, observers_attend=entry.get("observers_attend", True),
             decision_symbol=entry.get("decision_symbol"),
         )

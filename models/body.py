@@ -16,6 +16,9 @@ class Body(Base):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name_en: Mapped[str] = mapped_column(String(200))
     name_ru: Mapped[str] = mapped_column(String(200))
+    # What people call it in each language (SOC, КСДЛ); its name where there is none.
+    short_en: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    short_ru: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # True: every member state sits and decides. False: only the listed seats.
     all_members_sit: Mapped[bool] = mapped_column(Boolean, default=True)
     observers_attend: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -18,9 +18,17 @@ class Forum(Base):
     name_en: Mapped[str] = mapped_column(String(200))
     name_ru: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64))
-    languages: Mapped[list[str]] = mapped_column(JSON)
+    languages: Mapped[list[str]] = mapped_column(JSON)  # the working languages of documents
+    # The interface's languages beyond the working ones (a catalogue each); none: the working.
+    interface_languages: Mapped[list[str] | None] = mapped_column(JSON)
     symbol_prefix: Mapped[str] = mapped_column(String(20))
     # How decisions are numbered, e.g. "{body}.DEC/{number}/{yy}" (a body may have its own).
     decision_symbol: Mapped[str] = mapped_column(String(80), default=DEFAULT_DECISION_SYMBOL)
     # Days a capital has to confirm a consent given ad referendum.
     confirmation_days: Mapped[int] = mapped_column(Integer, default=30)
+
+    @property
+    def reader_languages(self) -> list[str]:
+        """The languages the interface may speak: the working languages, then any other."""
+        extra = [code for code in self.interface_languages or [] if code not in self.languages]
+        return [*self.languages, *extra]

@@ -154,6 +154,8 @@ class VersionForm(FlaskForm):
         lazy_gettext("Russian text (Markdown)"), validators=[Length(max=200000)]
     )
     note = StringField(lazy_gettext("What changed"), validators=[Optional(), Length(max=2000)])
+    # Shown, with the languages it names, once a version would put the languages out of step.
+    circulate_unchanged = BooleanField()
 
     def validate_text_en(self, field) -> None:
         if not (field.data or "").strip() and not (self.text_ru.data or "").strip():

@@ -2,9 +2,10 @@
 
 The language is, in order: the header's switch (`?lang=`, kept in a cookie), the
 user's saved preference, the browser's Accept-Language, the profile's first
-language. The languages offered are the profile's languages that have a catalogue
-under web/translations (English, the source language, needs none): a third
-language is a catalogue and a line in the profile, not code.
+language. The languages offered are the profile's working `languages` and its
+`interface_languages` that have a catalogue under web/translations (English, the
+source language, needs none): a third language is a catalogue and a line in the
+profile, not code.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def languages() -> list[str]:
                 raise  # the request meets the outage here: a 503, as anywhere else
             # a failed request's error page (its transaction aborted): never a second error
             return sorted(catalogued(), key=lambda code: code != SOURCE_LANGUAGE)
-        g.languages = [code for code in forum.languages if code in catalogued()] or [
+        g.languages = [code for code in forum.reader_languages if code in catalogued()] or [
             SOURCE_LANGUAGE
         ]
     return g.languages

@@ -20,6 +20,7 @@ from flask_babel import gettext, lazy_gettext
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from web.language import current_language
 from web.outage import RETRY_AFTER_SECONDS, database_unavailable
 from workflow.errors import (
     ConcordError,
@@ -27,10 +28,12 @@ from workflow.errors import (
     DefinitionError,
     GuardFailed,
     InvalidInput,
+    Label,
     NotFound,
     NotPermitted,
     RoundClosed,
     StaleChange,
+    TextsOutOfStep,
     TriggerNotAllowed,
 )
 
@@ -120,6 +123,8 @@ def from_domain_error(error: ConcordError) -> Problem:
         }
     elif isinstance(error, GuardFailed):
         extensions = {"guard": error.guard}
+    elif isinstance(error, TextsOutOfStep):
+        extensions = {"unchanged_languages": list(error.languages)}
     return Problem(
         status_of(error),
         translate_error(error),
@@ -176,7 +181,14 @@ def translate_error(error: ConcordError) -> str:
     """An engine message in the reader's language, its values filled in after translating."""
     if not error.message:
         return str(error)
-    return gettext(error.message, **error.params) if error.params else gettext(error.message)
+    if not error.params:
+        return gettext(error.message)
+    language = current_language()
+    params = {
+        name: value.reading(language) if isinstance(value, Label) else value
+        for name, value in error.params.items()
+    }
+    return gettext(error.message, **params)
 
 
 def from_exception(error: BaseException) -> Problem:

@@ -34,7 +34,7 @@ from models import (
 from workflow import audit, decisions, due_actions, notes, times
 from workflow.change import Change, round_change
 from workflow.engine import definition_for, fire
-from workflow.errors import N_, InvalidInput, NotFound, NotPermitted, RoundClosed
+from workflow.errors import N_, InvalidInput, NotFound, NotPermitted, RoundClosed, named
 
 
 def ad_referendum_positions(session: Session, round_: Round) -> list[Position]:
@@ -158,12 +158,12 @@ def answer(
                     N_(
                         "reference: recording %(state)s's answer on its behalf needs the reference of its note verbale"
                     ),
-                    state=state.name_en,
+                    state=named(state),
                 )
             channel = EntryChannel.NOTE_VERBALE
         else:
             raise NotPermitted(
-                N_("only delegates of %(state)s may answer for it"), state=state.name_en
+                N_("only delegates of %(state)s may answer for it"), state=named(state)
             )
         now = times.now_utc()
         if now >= found.due_at:

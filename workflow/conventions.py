@@ -22,7 +22,7 @@ from workflow import audit, notes, times
 from workflow.change import Change, document_change, flush
 from workflow.effects import entry_into_force_date, reschedule_entry_into_force
 from workflow.engine import definition_for, fire
-from workflow.errors import N_, GuardFailed, InvalidInput, NotPermitted
+from workflow.errors import N_, GuardFailed, InvalidInput, NotPermitted, named
 from workflow.guards import counting_instruments, pledged_total
 from workflow.permissions import document_roles, require, roles_for
 from workflow.spec import ActivityRules, Definition
@@ -85,7 +85,7 @@ def record_instrument(
         _in_state(document, rules, "instruments")
         state = _participant(session, participant)
         if state.kind is not ParticipantKind.STATE or state.status is not ParticipantStatus.MEMBER:
-            raise InvalidInput(N_("%(state)s is not a member state"), state=state.name_en)
+            raise InvalidInput(N_("%(state)s is not a member state"), state=named(state))
         if deposited_on > times.today(session):
             raise InvalidInput(N_("the date of deposit cannot be in the future"))
         _refuse_a_second_deposit(session, document, state, kind)
@@ -137,7 +137,7 @@ def _refuse_a_second_deposit(
         ):
             raise InvalidInput(
                 N_("%(state)s already deposited its %(kind)s on %(deposited_on)s"),
-                state=state.name_en,
+                state=named(state),
                 kind=other.kind.value,
                 deposited_on=other.deposited_on,
             )

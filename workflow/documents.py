@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -26,7 +27,7 @@ from workflow.acts import act_date
 from workflow.change import document_change, flush, new_document_change
 from workflow.closing import void_open_rounds
 from workflow.engine import definition_for
-from workflow.errors import N_, GuardFailed, InvalidInput, NotPermitted
+from workflow.errors import N_, GuardFailed, InvalidInput, NotPermitted, TextsOutOfStep, named
 from workflow.permissions import document_roles, require, roles_for
 from workflow.registry import registry
 from workflow.spec import Definition
@@ -40,6 +41,45 @@ def version_symbol(document: Document, version: Version | None = None) -> str:
     """`CICA/CP/3/25` for the original, `CICA/CP/3/25/Rev.2` for the second revision."""
     version = version or document.current_version
     return document.symbol + (version.suffix if version else "")
+
+
+def _texts_behind(versions: Iterable[tuple[int, dict[str, str]]]) -> dict[str, int]:
+    """Which languages' texts a later version left behind, from the versions' numbers and
+    texts in order: each such language and the number of the version its text last changed in.
+
+    A version that changes some texts and not others leaves the unchanged ones behind (a
+    language it leaves out keeps its earlier text); a later version that changes a text left
+    behind brings it back in step, and one that changes only texts left behind does not
+    put the others behind (it catches up with them).
+    """
+    known: dict[str, str] = {}  # each language's latest text
+    changed_in: dict[str, int] = {}
+    behind: set[str] = set()
+    for number, texts in versions:
+        changed = {language for language, body in texts.items() if known.get(language) != body}
+        if changed and not changed <= behind:
+            behind |= set(changed_in) - changed
+        behind -= changed
+        for language in changed:
+            changed_in[language] = number
+        known.update(texts)
+    return {language: changed_in[language] for language in sorted(behind)}
+
+
+def _history(document: Document) -> list[tuple[int, dict[str, str]]]:
+    return [(v.number, {t.language: t.body for t in v.texts}) for v in document.versions]
+
+
+def texts_behind(document: Document) -> dict[str, int]:
+    """The languages out of step in the current version: each, with the number of the version
+    its text is unchanged since (empty while every language's text moved together)."""
+    return _texts_behind(_history(document))
+
+
+def texts_left_behind(document: Document, texts: dict[str, str]) -> list[str]:
+    """The languages a new version with `texts` would leave out of step."""
+    number = (document.current_version.number + 1) if document.versions else 1
+    return sorted(_texts_behind([*_history(document), (number, dict(texts))]))
 
 
 def next_symbol(session: Session, forum: Forum, definition: Definition, day: date) -> str:
@@ -70,7 +110,7 @@ def _member_state(session: Session, code: str, what: str) -> Participant:
         raise InvalidInput(
             N_("the %(what)s must be a member state; %(participant)s is not"),
             what=what,
-            participant=participant.name_en,
+            participant=named(participant),
         )
     return participant
 
@@ -262,8 +302,12 @@ def add_version(
     texts: dict[str, str],
     note: str = "",
     expected_lock_version: int | None = None,
+    circulate_unchanged: bool = False,
 ) -> Version:
-    """A new text; every open round on an earlier text becomes void."""
+    """A new text; every open round on an earlier text becomes void.
+
+    A version that changes one language's text and not another's (the languages out of
+    step) is refused unless `circulate_unchanged` confirms it."""
     if actor is None:
         raise NotPermitted(N_("versions are added by a user"))
     with document_change(
@@ -292,13 +336,17 @@ def add_version(
                 ),
                 symbol=document.symbol,
             )
+        left_behind = texts_left_behind(document, texts) if isinstance(texts, dict) else []
         version = _new_version(document, texts, note, actor, times.forum(session))
+        if left_behind and not circulate_unchanged:
+            document.versions.remove(version)  # nothing of it stays in the session
+            raise TextsOutOfStep(left_behind)
         flush(session)
+        data = {"version": version.label, "languages": [t.language for t in version.texts]}
+        if left_behind:
+            data["unchanged"] = left_behind
         change.record(
-            "version_added",
-            version_number=version.number,
-            comment=version.note,
-            data={"version": version.label, "languages": [t.language for t in version.texts]},
+            "version_added", version_number=version.number, comment=version.note, data=data
         )
         void_open_rounds(
             change,

@@ -28,6 +28,44 @@ class Text(str):
         return text
 
 
+class Label(str):
+    """A message's value that reads differently in each language (a state's or a body's
+    name): English as the string, each language's in `names`, for the interface to put the
+    reader's in."""
+
+    names: dict[str, str]
+
+    def __new__(cls, names: dict[str, str], default: str = "") -> Label:
+        label = super().__new__(cls, names.get("en") or default or next(iter(names.values()), ""))
+        label.names = names
+        return label
+
+    def reading(self, language: str) -> str:
+        return self.names.get(language) or str(self)
+
+
+def named(thing, prefix: str = "name_") -> Label:
+    """A participant's (or area's) names in every language its record holds (`name_<lang>`)."""
+    return Label(
+        {
+            column.name.removeprefix(prefix): value
+            for column in thing.__table__.columns
+            if column.name.startswith(prefix) and (value := getattr(thing, column.name))
+        },
+        default=getattr(thing, "code", ""),
+    )
+
+
+def abbreviated(body) -> Label:
+    """A body as people name it in each language: its short name (SOC, КСДЛ), else its name."""
+    names = named(body)
+    shorts = named(body, "short_")
+    return Label(
+        {language: shorts.names.get(language) or name for language, name in names.names.items()},
+        default=body.code,
+    )
+
+
 class ConcordError(Exception):
     """Base of every domain error; `str(error)` is a message for a person."""
 
@@ -38,6 +76,21 @@ class ConcordError(Exception):
 
 class InvalidInput(ConcordError):
     """A value is missing, malformed or names something unknown."""
+
+
+class TextsOutOfStep(InvalidInput):
+    """A new version changes one working language's text and leaves another's as it was:
+    circulated only when the coordinator confirms it (`languages`: those left unchanged)."""
+
+    def __init__(self, languages: list[str]):
+        self.languages = sorted(languages)
+        super().__init__(
+            N_(
+                "the %(languages)s text is unchanged while the text in another language changed: "
+                "confirm that the new version is to be circulated so"
+            ),
+            languages=", ".join(code.upper() for code in self.languages),
+        )
 
 
 class NotFound(ConcordError):

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from models import Instrument, ParticipantKind, ParticipantStatus, Pledge
 from models.document import revision_label
 from workflow import catalogue, times
-from workflow.errors import N_, InvalidInput, Text
+from workflow.errors import N_, InvalidInput, Text, named
 
 if TYPE_CHECKING:
     from workflow.context import TransitionContext
@@ -147,7 +147,7 @@ def applicant_is_state(ctx, _arg):
 def applicant_not_member(ctx, _arg):
     applicant = ctx.document.applicant
     if applicant is not None and applicant.status is ParticipantStatus.MEMBER:
-        return Text(N_("%(applicant)s is already a member"), applicant=applicant.name_en)
+        return Text(N_("%(applicant)s is already a member"), applicant=named(applicant))
     return None
 
 
@@ -160,7 +160,7 @@ def applicant_not_observer_or_member(ctx, _arg):
     ):
         return Text(
             N_("%(applicant)s is already %(status)s"),
-            applicant=applicant.name_en,
+            applicant=named(applicant),
             status=applicant.status.value,
         )
     return None

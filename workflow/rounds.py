@@ -41,9 +41,16 @@ from workflow.errors import (
     NotFound,
     NotPermitted,
     RoundClosed,
+    abbreviated,
+    named,
 )
 from workflow.permissions import require_secretariat
 
+
+def _body_label(session: Session, code: str) -> str:
+    """The body of `code` as a message names it in each language (the code, if unknown)."""
+    body = session.scalar(select(Body).where(Body.code == code))
+    return abbreviated(body) if body is not None else code
 
 def electorate(session: Session, body: Body, *, exclude_id: int | None = None) -> list[Participant]:
     """Member states seated in the body now; never the document's applicant."""
@@ -103,7 +110,7 @@ def open_round(
             modes = ", ".join(m.value for m in spec.modes)
             raise InvalidInput(
                 N_("the %(body)s decides on this in %(modes)s mode only"),
-                body=spec.body,
+                body=_body_label(session, spec.body),
                 modes=modes,
             )
         already = session.scalar(
@@ -130,7 +137,7 @@ def open_round(
         if question not in spec.consensus_triggers:
             raise InvalidInput(
                 N_("on_consensus: the %(body)s may decide here %(values)s, not %(question)s"),
-                body=spec.body,
+                body=_body_label(session, spec.body),
                 values=" or ".join(spec.consensus_triggers),
                 question=repr(question),
             )
@@ -157,7 +164,7 @@ def open_round(
         states = electorate(session, body, exclude_id=document.applicant_id)
         if not states:
             raise GuardFailed(
-                "electorate", N_("no member state sits in the %(body)s"), body=body.code
+                "electorate", N_("no member state sits in the %(body)s"), body=abbreviated(body)
             )
 
         round_ = Round(
@@ -307,7 +314,7 @@ def record_position(
         state, elector, previous = found
         if elector is None:
             raise NotPermitted(
-                N_("%(state)s is not in the electorate of this round"), state=state.name_en
+                N_("%(state)s is not in the electorate of this round"), state=named(state)
             )
         if actor.speaks_for(state):
             channel = EntryChannel.DELEGATE
@@ -317,12 +324,12 @@ def record_position(
                     N_(
                         "recording %(state)s's position on its behalf needs the reference of its note verbale"
                     ),
-                    state=state.name_en,
+                    state=named(state),
                 )
             channel = EntryChannel.NOTE_VERBALE
         else:
             raise NotPermitted(
-                N_("only delegates of %(state)s may record its position"), state=state.name_en
+                N_("only delegates of %(state)s may record its position"), state=named(state)
             )
 
         if previous is not None:
@@ -437,7 +444,7 @@ def close_round(
                     N_(
                         "on_consensus: the %(body)s may decide here %(values)s, not %(on_consensus)s"
                     ),
-                    body=spec.body,
+                    body=abbreviated(round_.body),
                     values=" or ".join(spec.consensus_triggers),
                     on_consensus=repr(on_consensus),
                 )

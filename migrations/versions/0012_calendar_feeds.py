@@ -1,7 +1,7 @@
 """private calendar feeds and the deadline's revision count
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-11-29 04:40:00
 """
 
@@ -14,7 +14,7 @@ import models.base
 
 
 revision: str = '0012'
-down_revision: str | None = '0010'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

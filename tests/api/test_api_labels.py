@@ -40,3 +40,30 @@ def test_a_workflow_gives_its_titles_in_both_languages(roles):
     assert drafting["titles"]["ru"] == "Подготовка проекта"
     submit = next(t for t in workflow["transitions"] if t["trigger"] == "submit")
     assert submit["titles"] == {"en": "Submit to the SWG", "ru": "Представить в СРГ"}
+
+
+def test_a_document_names_its_proposer_and_body_in_both_languages(roles):
+    document = roles.state_delegate.ok(  # a delegate of Kazakhstan
+        "POST",
+        "/documents",
+        {"kind": "outcome_document", "title": "Declaration", "title_ru": "Декларация",
+         "proposer": STATE, "target_body": "MC"},
+        status=201,
+    )
+    assert document["proposer_names"] == {"en": "Kazakhstan", "ru": "Казахстан"}
+    assert document["target_body_names"]["ru"] == "Совет министров иностранных дел"
+    assert document["applicant_names"] is None
+
+
+def test_an_engine_refusal_names_the_state_in_the_request_s_language(roles, swg_round):
+    refused = roles.other_delegate.post(
+        f"/rounds/{swg_round['id']}/positions",
+        {"participant": STATE, "kind": "consent"},
+        headers={"Accept-Language": "ru"},
+    )
+    assert refused.status_code == 403
+    assert "государства Казахстан" in refused.get_json()["detail"]
+    english = roles.other_delegate.post(
+        f"/rounds/{swg_round['id']}/positions", {"participant": STATE, "kind": "consent"}
+    )
+    assert "only delegates of Kazakhstan" in english.get_json()["detail"]

@@ -59,7 +59,7 @@ def test_objection_breaks_silence_and_the_tracker_shows_it(open_page):
     closed = officer.locator("#closed tr", has_text=CONCEPT_TITLE).filter(has_text="SOC")
     assert closed.count() == 1
     assert "Silence broken" in closed.inner_text()
-    assert "silence broken by CHN" in closed.inner_text()
+    assert "silence broken by China" in closed.inner_text()
     screenshot(officer, "tracker")
     officer.click("text=Who has answered")
     assert officer.locator("table.answer-grid").count() == 1
@@ -95,7 +95,12 @@ def test_concept_paper_from_drafting_to_approved_by_consensus(open_page):
     )
     coordinator.fill("input[name=note]", "Month and experts added")
     coordinator.click("text=Circulate the new version")
+    # Only the English text changed: the form warns and asks for the confirmation.
+    assert "Russian text would be circulated unchanged" in coordinator.inner_text("#out-of-step")
+    coordinator.check("text=Circulate with the Russian text unchanged")
+    coordinator.click("text=Circulate the new version")
     assert "Rev.1" in coordinator.inner_text(".flash-success")
+    assert "Russian text unchanged since the original" in coordinator.inner_text("#text")
     coordinator.click("text=Show the differences")
     english = coordinator.locator("#diff-en")
     assert english.locator(".diff-changed ins", has_text="in June").count() == 1

@@ -74,7 +74,7 @@ def test_a_russian_speaking_delegate_objects_to_a_silence_procedure(open_page, n
     assert "Раунд закрыт: Молчание нарушено." in flash
     round_card = page.locator("article.round").first
     assert "Молчание нарушено" in round_card.inner_text()
-    assert "молчание нарушено: KAZ" in round_card.inner_text()  # the engine's note, translated
+    assert "молчание нарушено: Казахстан" in round_card.inner_text()  # the note, translated
     assert GROUNDS in round_card.locator("tr[data-state=KAZ]").text_content()
     no_english(page, "document-after-objection", names)
 

@@ -113,6 +113,10 @@ def broken_copy(tmp_path, old: str, new: str) -> Path:
         ('status = "member"', 'status = "overlord"', "participants[0].status", "unknown status"),
         ('seats = "members"', 'seats = ["ATL"]', "bodies[0].seats", "unknown participant 'ATL'"),
         ('code = "SOC"', 'code = "SWG"', "bodies[1].code", "duplicate code 'SWG'"),
+        ('languages = ["en", "ru"]', 'languages = ["en", "ru"]\ninterface_languages = ["Chinese"]', "forum.interface_languages", "language codes"),
+        # A participant's name in each working language, as for the bodies and the titles.
+        ('name_ru = "Азербайджан"\n', "", "participants[1].name_ru", "is required"),
+        ('name_ru = "Азербайджан"', 'name_ru = " "', "participants[1].name_ru", "non-empty string"),
     ],
 )
 def test_a_broken_profile_fails_naming_file_key_reason_and_changes_nothing(

@@ -72,7 +72,13 @@ def build_world(session, make_user) -> World:
         priority_area="MIL-1",
         texts=texts,
     )
-    operations.add_version(session, kaz, concept.id, texts={"en": "# Paper\n\n1. First, amended."})
+    operations.add_version(  # the Russian text left as it was: out of step
+        session,
+        kaz,
+        concept.id,
+        texts={"en": "# Paper\n\n1. First, amended."},
+        circulate_unchanged=True,
+    )
     operations.fire_trigger(session, kaz, concept.id, "submit")
     swg = operations.open_round(session, officer, concept.id, mode=RoundMode.MEETING)
     operations.record_position(session, kaz, swg.id, participant="KAZ", kind=PositionKind.CONSENT)

@@ -138,7 +138,7 @@ def _forms(world):
         ),
         "new version": (
             f"/documents/{world.concept.id}/versions/new",
-            {"text_en": "# Paper\n\nRevised.", "note": "revised"},
+            {"text_en": "# Paper\n\nRevised.", "note": "revised", "circulate_unchanged": "y"},
         ),
         "new concept paper": (
             "/documents/new",

@@ -83,9 +83,9 @@ NOTES = [
     (
         "SOC round 2: silence broken",
         "SOC round 2: silence broken",
-        "SOC, раунд 2: молчание нарушено",
+        "КСДЛ, раунд 2: молчание нарушено",  # the body and the state as readers name them
     ),
-    ("silence broken by CHN", "silence broken by CHN", "молчание нарушено: CHN"),
+    ("silence broken by CHN", "silence broken by China", "молчание нарушено: Китай"),
     ("in force on 2026-11-29", "in force on 29 Nov 2026", "вступает в силу 29 ноября 2026 г."),
     ("Agreed at the SWG meeting", "Agreed at the SWG meeting", "Agreed at the SWG meeting"),
 ]

@@ -96,7 +96,9 @@ def grow(session, world, make_user, copies: int = 12) -> None:
             priority_area="MIL-1",
             texts={"en": f"Text {number}", "ru": f"Текст {number}"},
         )
-        operations.add_version(session, kaz, document.id, texts={"en": f"Text {number} rev"})
+        operations.add_version(
+            session, kaz, document.id, texts={"en": f"Text {number} rev"}, circulate_unchanged=True
+        )
         operations.fire_trigger(session, kaz, document.id, "submit")
         swg = operations.open_round(session, officer, document.id, mode=RoundMode.MEETING)
         operations.record_position(session, kaz, swg.id, participant="KAZ", kind="consent")

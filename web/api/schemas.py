@@ -134,6 +134,12 @@ class DocumentCreate(Request):
 class VersionCreate(Request):
     texts: LanguageTexts
     note: _text(2000) = ""
+    circulate_unchanged: bool = Field(
+        default=False,
+        description="confirms circulating a version that changes one language's text and "
+        "leaves another's unchanged (the languages out of step); without it such a version "
+        "is refused (422, texts-out-of-step)",
+    )
 
 
 class RoundOpen(Request):
@@ -755,12 +761,20 @@ class DecisionPage(BaseModel):
 
 class Document(DocumentSummary):
     definition_version: int
+    proposer_names: dict[str, str] | None = _labels("the proposer's name")
+    applicant_names: dict[str, str] | None = _labels("the applicant's name")
+    target_body_names: dict[str, str] | None = _labels("the target body's name")
     submitted_on: date | None = Field(description="the day it was submitted or received")
     acted_on: date | None = Field(description="the day of its latest act")
     decisions: list[DecisionSummary]
     attributes: dict[str, Any]
     permitted_triggers: list[str] = Field(description="what the caller may fire now")
     versions: list[Version]
+    texts_behind: dict[str, str] = Field(
+        description="the languages whose text a later version left unchanged, each with the "
+        "version it is unchanged since (e.g. {\"ru\": \"Rev.1\"}); empty while the languages "
+        "are in step"
+    )
     rounds: list[Round] = Field(
         description="the newest rounds, newest first; every round: /documents/{id}/rounds"
     )

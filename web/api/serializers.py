@@ -19,9 +19,10 @@ from models import Position as PositionRow
 from models import PriorityArea as PriorityAreaRow
 from models import Round as RoundRow
 from models import Version as VersionRow
+from models.document import revision_label
 from web.api import schemas
 from web.language import current_language
-from workflow import operations
+from workflow import documents, operations
 from workflow.diagram import mermaid
 from workflow.queries import document_page
 from workflow.register import document_decisions
@@ -349,12 +350,19 @@ def document(session: Session, row: DocumentRow, user: User) -> schemas.Document
     return schemas.Document(
         **document_summary(row).model_dump(),
         definition_version=row.definition_version,
+        proposer_names=_names(row.proposer) if row.proposer else None,
+        applicant_names=_names(row.applicant) if row.applicant else None,
+        target_body_names=_names(row.target_body) if row.target_body else None,
         submitted_on=row.submitted_on,
         acted_on=row.acted_on,
         decisions=[decision_summary(d) for d in document_decisions(session, user, row.id)],
         attributes=row.attributes or {},
         permitted_triggers=operations.permitted_triggers(session, user, row),
         versions=[version(v) for v in row.versions],
+        texts_behind={
+            language: revision_label(number)
+            for language, number in documents.texts_behind(row).items()
+        },
         rounds=rounds,
         outcome=latest_outcome,
         instruments=[instrument(i) for i in page.instruments],

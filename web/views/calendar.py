@@ -18,10 +18,11 @@ from icalendar import Calendar, Event
 from models import Round, User
 from web import db, i18n
 from web.forms import ActionForm
+from web.language import short_name
 from web.views import bp
 from web.views.access import require_round
 from web.views.common import forum_zone_name
-from web.views.filters import local_name, localtime, mode_label, outcome_label
+from web.views.filters import localtime, mode_label, outcome_label
 from workflow import calendar, clock, times
 
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -50,7 +51,7 @@ def _event(round_: Round, *, forum_code: str, zone: ZoneInfo) -> Event:
         _(
             "Deadline: %(symbol)s, %(body)s (%(mode)s)",
             symbol=symbol,
-            body=local_name(round_.body),
+            body=short_name(round_.body),
             mode=mode_label(round_.mode),
         ),
     )

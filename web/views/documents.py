@@ -13,15 +13,15 @@ from sqlalchemy.orm import selectinload
 from models import Body, Document, Participant, PriorityArea
 from web import db
 from web.forms import ActionForm, CloseRoundForm, DocumentForm, TriggerForm, VersionForm
-from web.language import current_language
+from web.language import current_language, local_name
 from web.views import bp, confirm
 from web.views.access import require_document
 from web.views.common import lock_version, page_number, refused
-from web.views.filters import local_name
 from web.views.text import diff_summary, word_diff
 from workflow import operations, queries, register
 from workflow.diagram import mermaid
-from workflow.errors import N_, ConcordError, InvalidInput
+from workflow.documents import texts_behind
+from workflow.errors import N_, ConcordError, InvalidInput, TextsOutOfStep
 from workflow.permissions import document_roles
 from workflow.registry import registry
 from workflow.summaries import RoundSummary, summarise
@@ -152,6 +152,7 @@ def document_show(document_id: int):
         actions=document_actions(document),
         diagram=mermaid(definition, document.state, current_language()),
         languages=LANGUAGES,
+        texts_behind=texts_behind(document),
         trigger_form=TriggerForm(),
         action_form=ActionForm(),
     )
@@ -260,9 +261,11 @@ def document_new():
     form.kind.validate_choice = False  # any kind may be posted: the engine decides who creates it
     none = [("", "—")]
     form.priority_area.choices = area_choices(session, kinds)
-    form.proposer.choices = none + [(p.code, p.name_en) for p in queries.member_states(session)]
+    form.proposer.choices = none + [
+        (p.code, local_name(p)) for p in queries.member_states(session)
+    ]
     form.target_body.choices = none + [
-        (b.code, b.name_en) for b in session.scalars(select(Body).order_by(Body.id))
+        (b.code, local_name(b)) for b in session.scalars(select(Body).order_by(Body.id))
     ]
     status = 200
     if request.method == "GET" and request.args.get("kind") in dict(kinds):
@@ -311,6 +314,7 @@ def version_new(document_id: int):
             form.text_en.data = current.text("en") or ""
             form.text_ru.data = current.text("ru") or ""
     status = 200
+    out_of_step: list[str] = []
     if form.validate_on_submit():
         try:
             version = operations.add_version(
@@ -320,7 +324,11 @@ def version_new(document_id: int):
                 texts=_texts(form),
                 note=form.note.data or "",
                 expected_lock_version=lock_version(form.lock_version.data),
+                circulate_unchanged=bool(form.circulate_unchanged.data),
             )
+        except TextsOutOfStep as error:  # the form warns and asks for the confirmation
+            db.session().rollback()
+            out_of_step, status = error.languages, 422
         except ConcordError as error:
             status = refused(error)
         else:
@@ -335,7 +343,9 @@ def version_new(document_id: int):
             return redirect(url_for("views.document_show", document_id=document.id))
     elif request.method == "POST":
         status = 422
-    return render_template("documents/version_new.html", form=form, document=document), status
+    return render_template(
+        "documents/version_new.html", form=form, document=document, out_of_step=out_of_step
+    ), status
 
 
 @bp.route("/documents/<id:document_id>/fire", methods=["POST"])

@@ -6,11 +6,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, dates, numbers
-from flask_babel import get_locale, gettext
+from flask import g
+from flask_babel import get_locale, gettext, pgettext
 from markupsafe import Markup, escape
+from sqlalchemy import select
 
-from models import EntryChannel, OutcomeKind, PositionKind, RoundMode
+from models import EntryChannel, OutcomeKind, Participant, PositionKind, RoundMode
 from models.document import revision_label
+from web import db
 from web.labels import (
     ACTION_LABELS,
     ACTOR_LABELS,
@@ -29,11 +32,11 @@ from web.labels import (
     TEXT_FIELD_LABELS,
     TEXT_LABELS,
 )
-from web.language import current_language
+from web.language import current_language, local_name, short_name
 from web.views import bp
 from web.views.common import forum_zone_name, viewer_zone_name
 from web.views.text import render_markdown
-from workflow import clock, notes
+from workflow import clock, notes, queries
 from workflow.registry import registry
 
 
@@ -161,10 +164,32 @@ def channel_label(channel: EntryChannel | str) -> str:
     return CHANNEL_LABELS.get(EntryChannel(channel), str(channel))
 
 
+@bp.app_template_filter("body_short")
+def body_short(body) -> str:
+    """A body (or a body's code) as people name it in the reader's language: SOC, КСДЛ."""
+    if isinstance(body, str):
+        found = next((b for b in _bodies() if b.code == body), None)
+        return short_name(found) if found is not None else body
+    return short_name(body)
+
+
+def _participants() -> dict:
+    """Participants by code, read once per request (notes name them by code)."""
+    if "participants" not in g:
+        g.participants = {p.code: p for p in db.session().scalars(select(Participant))}
+    return g.participants
+
+
+def _bodies():
+    if "bodies" not in g:
+        g.bodies = queries.bodies(db.session())
+    return g.bodies
+
+
 @bp.app_template_filter("local_name")
-def local_name(thing) -> str:
-    """A body's (or an area's) name in the reader's language, else its English name."""
-    return getattr(thing, f"name_{current_language()}", None) or thing.name_en
+def local_name_filter(thing) -> str:
+    """A participant's, body's or area's name in the reader's language, else in English."""
+    return local_name(thing)
 
 
 def _label(labels: dict, value, fallback=None) -> str:
@@ -195,6 +220,10 @@ def note_filter(text: str | None) -> str:
         values["outcome"] = _label(OUTCOME_LABELS, outcome, values["outcome"]).lower()
     if "date" in values:
         values["date"] = localdate(values["date"])
+    if "body" in values:
+        values["body"] = body_short(values["body"])
+    if "state" in values and (state := _participants().get(values["state"])) is not None:
+        values["state"] = local_name(state)  # a participant (else a workflow state, as it is)
     if "version" in values and values["version"] == "original":
         values["version"] = gettext("original")
     return gettext(message, **values)
@@ -247,11 +276,53 @@ def document_titles(document) -> tuple[str, list[tuple[str, str]]]:
     return shown, [(lang, text) for lang, text in given.items() if text and text != shown]
 
 
+def text_in(language: str) -> str:
+    """A language's text as a sentence names it: "Russian text", «текст на русском языке»."""
+    if language == "en":
+        return gettext("English text")
+    if language == "ru":
+        return gettext("Russian text")
+    name = Locale.parse(language).get_display_name(current_language()) or language
+    return gettext("text in %(language)s", language=name)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def unchanged_since(language: str, number: int) -> str:
+    """'Russian text unchanged since Rev.1' (or 'since the original')."""
+    since = pgettext("unchanged since", "the original") if number == 1 else revision_label(number)
+    return _sentence(
+        gettext("%(text)s unchanged since %(version)s", text=text_in(language), version=since)
+    )
+
+
+def out_of_step_warning(languages) -> str:
+    texts = ", ".join(text_in(language) for language in languages)
+    return _sentence(
+        gettext(
+            "%(texts)s would be circulated unchanged while the text in another language has "
+            "changed: the languages would be out of step until a later version brings them "
+            "together.",
+            texts=texts,
+        )
+    )
+
+
+def circulate_unchanged_label(languages) -> str:
+    texts = ", ".join(text_in(language) for language in languages)
+    return gettext("Circulate with the %(texts)s unchanged", texts=texts)
+
+
 @bp.app_context_processor
 def template_globals() -> dict:
     return {
         "kind_title": kind_title,
         "document_titles": document_titles,
+        "out_of_step_warning": out_of_step_warning,
+        "circulate_unchanged_label": circulate_unchanged_label,
+        "unchanged_since": unchanged_since,
         "state_title": state_title,
         "trigger_title": trigger_title,
         "time_left": time_left,

@@ -10,6 +10,7 @@ from models import PositionKind, RoundMode
 from web import db
 from web.forms import OnBehalfPositionForm, PositionForm
 from web.labels import OUTCOME_LABELS, POSITION_LABELS
+from web.language import local_name
 from web.views import bp, confirm
 from web.views.access import require_round, require_secretariat_page
 from web.views.common import refused
@@ -69,7 +70,7 @@ def _record(form, round_, view, template: str, *, reference: str = ""):
             state = next((r.state for r in view.summary.rows if r.state.code == code), None)
             session.refresh(round_)
             flash(
-                _done_message(round_, state.name_en if state else code, form.kind.data), "success"
+                _done_message(round_, local_name(state) if state else code, form.kind.data), "success"
             )
             return redirect(
                 url_for("views.document_show", document_id=round_.document_id)
@@ -90,7 +91,7 @@ def position_form(round_id: int):
     form = PositionForm()
     # Any code may be posted: the engine decides whether this user speaks for it.
     form.participant.validate_choice = False
-    choices = [(s.code, s.name_en) for s in view.my_states]
+    choices = [(s.code, local_name(s)) for s in view.my_states]
     form.participant.choices = (
         choices
         if len(choices) == 1
@@ -125,7 +126,7 @@ def position_on_behalf(round_id: int):
     form = OnBehalfPositionForm()
     form.participant.validate_choice = False
     form.participant.choices = [("", gettext("— choose the state —"))] + [
-        (r.state.code, r.state.name_en) for r in view.summary.rows
+        (r.state.code, local_name(r.state)) for r in view.summary.rows
     ]
     if request.method == "GET":
         form.participant.data = request.args.get("state", "")

@@ -15,6 +15,7 @@ from web import db
 from web.csv_export import csv_response, spreadsheet_safe, zoned
 from web.forms import CatalogueChangeForm, ConfirmationForm, ParticipantForm
 from web.labels import CATALOGUE_CHANGE_LABELS, DECISION_STATUS_LABELS
+from web.language import local_name
 from web.views import bp
 from web.views.access import require_document, require_round, require_secretariat_page
 from web.views.common import forum_zone_name, refused
@@ -242,7 +243,7 @@ def participant_new():
             status = refused(error)
         else:
             flash(
-                gettext("%(name)s is registered as an applicant.", name=participant.name_en),
+                gettext("%(name)s is registered as an applicant.", name=local_name(participant)),
                 "success",
             )
             return redirect(url_for("views.application_new", applicant=participant.code))

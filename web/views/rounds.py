@@ -10,11 +10,12 @@ from models import RoundMode
 from web import db
 from web.forms import CloseRoundForm, ExtendDeadlineForm, InstrumentForm, OpenRoundForm
 from web.labels import INSTRUMENT_LABELS, MODE_LABELS, OUTCOME_LABELS
-from web.language import current_language
+from web.language import current_language, local_name
 from web.views import bp, confirm
 from web.views.access import require_document, require_round, require_secretariat_page
 from web.views.common import lock_version, refused, viewer_zone_name
 from web.views.documents import round_view
+from web.views.filters import body_short
 from workflow import operations, queries
 from workflow.errors import ConcordError, InvalidInput
 from workflow.registry import registry
@@ -65,7 +66,7 @@ def round_open(document_id: int):
                 gettext(
                     "%(procedure)s opened in the %(body)s on %(symbol)s.",
                     procedure=MODE_LABELS[round_.mode],
-                    body=spec.body,
+                    body=body_short(spec.body),
                     symbol=document.symbol,
                 ),
                 "success",
@@ -154,7 +155,7 @@ def instrument_new(document_id: int):
         abort(404, gettext("Instruments are recorded for conventions only."))
     form = InstrumentForm()
     form.participant.choices = [("", gettext("— choose the state —"))] + [
-        (p.code, p.name_en) for p in queries.member_states(session)
+        (p.code, local_name(p)) for p in queries.member_states(session)
     ]
     status = 200
     if form.validate_on_submit():
@@ -174,7 +175,7 @@ def instrument_new(document_id: int):
                 gettext(
                     "%(instrument)s by %(state)s recorded.",
                     instrument=INSTRUMENT_LABELS[instrument.kind],
-                    state=instrument.participant.name_en,
+                    state=local_name(instrument.participant),
                 ),
                 "success",
             )

@@ -144,7 +144,12 @@ def add_version(user: User, document_id: int, body: schemas.VersionCreate) -> Re
     document = document_or_404(session, user, document_id)
     with precondition(session, document.id, lambda: _document(user, document_id)):
         added: Version = operations.add_version(
-            session, user, document.id, texts=body.texts, note=body.note
+            session,
+            user,
+            document.id,
+            texts=body.texts,
+            note=body.note,
+            circulate_unchanged=body.circulate_unchanged,
         )
     return Reply(
         serializers.version(added),
