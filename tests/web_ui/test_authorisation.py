@@ -138,7 +138,12 @@ def _forms(world):
         ),
         "new version": (
             f"/documents/{world.concept.id}/versions/new",
-            {"text_en": "# Paper\n\nRevised.", "note": "revised", "circulate_unchanged": "y"},
+            {
+                "text_en": "# Paper\n\nRevised.",
+                "note": "revised",
+                "circulate_unchanged": "y",
+                "confirmed": "yes",
+            },
         ),
         "new concept paper": (
             "/documents/new",

@@ -82,3 +82,21 @@ def test_closing_with_states_still_silent_says_how_many(client, world, session):
     assert world.meeting.is_open
     assert client.post(url, data={"note": "agreed", "confirmed": "yes"}).status_code == 302
     assert not world.meeting.is_open
+
+
+def test_a_new_version_that_voids_open_rounds_asks_first(client, world, session):
+    sign_in(client, world.users["coordinator"].email)
+    url = f"/documents/{world.concept.id}/versions/new"
+    form = {
+        "text_en": "# Paper\n\n1. Second thoughts.",
+        "text_ru": "# Документ\n\n1. Второе.",
+        "lock_version": str(world.concept.lock_version),
+    }
+    versions = len(world.concept.versions)
+    asked = client.post(url, data=form)
+    assert asked.status_code == 200
+    assert "A new version voids it" in asked.get_data(as_text=True)
+    assert len(world.concept.versions) == versions and world.silence.is_open
+    done = client.post(url, data={**form, "confirmed": "yes"})
+    assert done.status_code == 302
+    assert len(world.concept.versions) == versions + 1 and not world.silence.is_open

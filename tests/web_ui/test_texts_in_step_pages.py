@@ -12,7 +12,8 @@ THIRD = "# Paper\n\n1. Third reading."
 
 
 def _post(client, document, **data):
-    return client.post(f"/documents/{document.id}/versions/new", data=data)
+    # Confirmed up front: voiding the open rounds is asked about elsewhere.
+    return client.post(f"/documents/{document.id}/versions/new", data={**data, "confirmed": "yes"})
 
 
 def test_the_page_says_which_text_is_unchanged_since_when(client, world):

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from models import Body, Document, Participant, PriorityArea
+from models import Body, Document, Participant, PriorityArea, Round, RoundStatus
 from web import db
 from web.forms import ActionForm, CloseRoundForm, DocumentForm, TriggerForm, VersionForm
-from web.language import current_language, local_name
+from web.language import current_language, local_name, short_name
 from web.views import bp, confirm
 from web.views.access import require_document
 from web.views.common import lock_version, page_number, refused
@@ -316,6 +316,24 @@ def version_new(document_id: int):
     status = 200
     out_of_step: list[str] = []
     if form.validate_on_submit():
+        open_rounds = session.scalars(
+            select(Round).where(Round.document_id == document.id, Round.status == RoundStatus.OPEN)
+        ).all()
+        if open_rounds and not confirm.is_confirmed():
+            return confirm.ask(
+                title=gettext("Circulate a new version of %(symbol)s?", symbol=document.symbol),
+                consequence=ngettext(
+                    "A round is open on the current text (%(bodies)s). A new version voids it: "
+                    "the positions given there no longer count and a new round must be opened.",
+                    "%(num)d rounds are open on the current text (%(bodies)s). A new version "
+                    "voids them: the positions given there no longer count and new rounds "
+                    "must be opened.",
+                    len(open_rounds),
+                    bodies=", ".join(short_name(r.body) for r in open_rounds),
+                ),
+                confirm_label=gettext("Circulate and void the open rounds"),
+                back_url=url_for("views.document_show", document_id=document.id),
+            )
         try:
             version = operations.add_version(
                 session,
