@@ -95,7 +95,9 @@ def test_a_new_version_that_voids_open_rounds_asks_first(client, world, session)
     versions = len(world.concept.versions)
     asked = client.post(url, data=form)
     assert asked.status_code == 200
-    assert "A new version voids it" in asked.get_data(as_text=True)
+    assert "1 round is open on the current text (SOC). A new version voids it" in asked.get_data(
+        as_text=True
+    )
     assert len(world.concept.versions) == versions and world.silence.is_open
     done = client.post(url, data={**form, "confirmed": "yes"})
     assert done.status_code == 302

@@ -323,8 +323,8 @@ def version_new(document_id: int):
             return confirm.ask(
                 title=gettext("Circulate a new version of %(symbol)s?", symbol=document.symbol),
                 consequence=ngettext(
-                    "A round is open on the current text (%(bodies)s). A new version voids it: "
-                    "the positions given there no longer count and a new round must be opened.",
+                    "%(num)d round is open on the current text (%(bodies)s). A new version voids "
+                    "it: the positions given there no longer count and a new round must be opened.",
                     "%(num)d rounds are open on the current text (%(bodies)s). A new version "
                     "voids them: the positions given there no longer count and new rounds "
                     "must be opened.",
