@@ -55,8 +55,9 @@ FORUM_KEYS = {
     "symbol_prefix",
     "decision_symbol",
     "confirmation_days",
+    "reminder_hours",
 }
-FORUM_OPTIONAL = {"symbol_prefix", "decision_symbol", "confirmation_days"}
+FORUM_OPTIONAL = {"symbol_prefix", "decision_symbol", "confirmation_days", "reminder_hours"}
 PROFILE_STATUSES = (
     ParticipantStatus.MEMBER,
     ParticipantStatus.OBSERVER,
@@ -135,6 +136,11 @@ def read_profile(path: str | Path) -> dict:
     days = forum.get("confirmation_days", 30)
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
         raise check.fail("forum.confirmation_days", "must be a whole number of days, 1 to 365")
+    hours = forum.get("reminder_hours", [72, 24])
+    if not isinstance(hours, list) or not all(
+        isinstance(h, int) and not isinstance(h, bool) and 1 <= h <= 24 * 60 for h in hours
+    ):
+        raise check.fail("forum.reminder_hours", "must be a list of whole hours, 1 to 1440")
     for key, entry in [("forum", forum)]:
         _check_decision_symbol(check, key, entry)
     try:
@@ -262,6 +268,7 @@ def _write(change: Change, profile: dict, file: str) -> int:
         symbol_prefix=forum.get("symbol_prefix", forum["code"]),
         decision_symbol=forum.get("decision_symbol", DEFAULT_DECISION_SYMBOL),
         confirmation_days=forum.get("confirmation_days", 30),
+        reminder_hours=sorted(set(forum.get("reminder_hours", [72, 24])), reverse=True),
     )
     if c:
         changes.append(f"forum {forum['code']}")

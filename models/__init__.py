@@ -26,6 +26,7 @@ from models.enums import (
 )
 from models.forum import Forum
 from models.instrument import Instrument, Pledge
+from models.notification import Notification, NotificationPreference
 from models.participant import Participant, ParticipantStatusChange
 from models.round import Position, Round, RoundElector
 from models.user import Affiliation, ApiToken, LoginAttempt, User, UserSession
@@ -57,6 +58,8 @@ __all__ = [
     "InstrumentKind",
     "LoginAttempt",
     "Measure",
+    "Notification",
+    "NotificationPreference",
     "OutcomeKind",
     "Participant",
     "ParticipantKind",

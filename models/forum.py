@@ -24,3 +24,5 @@ class Forum(Base):
     decision_symbol: Mapped[str] = mapped_column(String(80), default=DEFAULT_DECISION_SYMBOL)
     # Days a capital has to confirm a consent given ad referendum.
     confirmation_days: Mapped[int] = mapped_column(Integer, default=30)
+    # Hours before a deadline when states that have not answered are reminded.
+    reminder_hours: Mapped[list[int]] = mapped_column(JSON, default=lambda: [72, 24])
