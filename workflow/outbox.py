@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from models import (
@@ -39,7 +39,7 @@ from models import (
     RoundElector,
     User,
 )
-from models.notification import PENDING
+from models.notification import CANCELLED, PENDING
 from workflow import times, visibility
 from workflow.errors import N_
 
@@ -177,8 +177,10 @@ class Batch:
         document_id: int | None,
         round_id: int | None,
         payload: dict[str, Any],
-        visible_to_all: bool = True,
-    ) -> None:
+        dedupe_prefix: str | None = None,
+    ) -> int:
+        """Add a row for each person (not the actor, not twice); returns how many."""
+        added = 0
         for user_id, language in people:
             key = (user_id, kind, round_id or document_id)
             if user_id == self.actor_id or key in self._seen:
@@ -197,8 +199,11 @@ class Batch:
                     "last_error": "",
                     "next_attempt_at": self.now,
                     "created_at": self.now,
+                    "dedupe_key": f"{dedupe_prefix}{user_id}" if dedupe_prefix else None,
                 }
             )
+            added += 1
+        return added
 
     def write(self) -> int:
         if self.rows:
@@ -220,6 +225,22 @@ def _only_who_sees(
     users = session.scalars(select(User).where(User.id.in_([p[0] for p in people])))
     allowed = {user.id for user in users if visibility.can_see_round(user, round_)}
     return [p for p in people if p[0] in allowed]
+
+
+def cancel_reminders(session: Session, round_id: int | None) -> None:
+    """A round that closed or was voided needs no reminder still waiting to be sent."""
+    if round_id is None:
+        return
+    session.execute(
+        update(Notification)
+        .where(
+            Notification.round_id == round_id,
+            Notification.kind == REMINDER,
+            Notification.status == PENDING,
+        )
+        .values(status=CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def write_for_change(change) -> int:
@@ -262,10 +283,13 @@ def write_for_change(change) -> int:
                     "text": event.comment,
                 },
             )
+        elif action == "round_voided":
+            cancel_reminders(session, data.get("round_id"))
         elif action == "round_closed":
             round_ = _round(session, data)
             if round_ is None:
                 continue
+            cancel_reminders(session, round_.id)
             people = delegates_of(
                 session,
                 [

@@ -10,6 +10,7 @@ from web.views import (  # noqa: E402,F401
     documents,
     filters,
     home,
+    notifications,
     positions,
     record,
     rounds,
