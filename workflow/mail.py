@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime, formataddr, parseaddr
 from functools import cache
 from pathlib import Path
@@ -45,6 +45,8 @@ TEMPLATES = Path(__file__).parent / "mail_templates"
 MAX_BACKOFF = timedelta(hours=6)
 BATCH_LIMIT = 500  # rows looked at in one delivery pass
 TIMEOUT_SECONDS = 30
+# Header lines up to RFC 5322's limit: a long unsubscribe URL stays one plain line.
+SMTP = SMTP_POLICY.clone(max_line_length=998)
 
 SUBJECTS = {
     outbox.ROUND_OPENED: N_("%(symbol)s: a round opened in the %(body)s"),
@@ -243,12 +245,12 @@ def build_message(
     message["To"] = formataddr((user.name, user.email))
     message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = message_id(first, settings, digest=digest)
-    message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"
     message["List-Unsubscribe"] = f"<{context['unsubscribe']}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(env.get_template("message.txt").render(context))
     message.add_alternative(env.get_template("message.html").render(context), subtype="html")
+    message["Content-Language"] = language  # after the parts: set_content drops Content-*
     return message
 
 
@@ -279,6 +281,7 @@ def transmit(smtp: smtplib.SMTP, message: EmailMessage) -> str:
     """One message through an open connection; returns the server's answer to it."""
     sender = parseaddr(message["From"])[1]
     recipient = parseaddr(message["To"])[1]
+    smtp.ehlo_or_helo_if_needed()
     code, answer = smtp.mail(sender)
     if code != 250:
         smtp.rset()
@@ -288,6 +291,8 @@ def transmit(smtp: smtplib.SMTP, message: EmailMessage) -> str:
         smtp.rset()
         raise smtplib.SMTPRecipientsRefused({recipient: (code, answer)})
     code, answer = smtp.data(message.as_bytes())
+    if code != 250:
+        raise smtplib.SMTPDataError(code, answer)
     return f"{code} {answer.decode(errors='replace')}"
 
 
