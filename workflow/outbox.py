@@ -207,7 +207,8 @@ class Batch:
 
     def write(self) -> int:
         if self.rows:
-            self.session.execute(insert(Notification), self.rows)
+            # Core, not the ORM's bulk path: one executemany of plain rows.
+            self.session.connection().execute(insert(Notification.__table__), self.rows)
         return len(self.rows)
 
 

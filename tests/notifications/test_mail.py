@@ -204,3 +204,19 @@ def test_reminders_and_positions_on_behalf_cannot_be_turned_off(committed, froze
             with pytest.raises(InvalidInput):
                 notifications.set_notification_preferences(session, user, {kind: "off"})
         assert notifications.effective("reminder", "off") == "digest"
+
+
+def test_the_scheduler_delivers_and_only_while_it_leads(committed, frozen_clock, smtp_server):
+    from workflow.scheduler import DeadlineScheduler
+
+    mailbox, port = smtp_server
+    runtime = with_settings(committed, smtp_host="127.0.0.1", smtp_port=port)
+    seed_round(committed, frozen_clock)
+    scheduler = DeadlineScheduler(runtime)
+    assert scheduler.deliver_mail() is None and mailbox.envelopes == []  # not the leader
+    assert scheduler.leadership.acquire()
+    try:
+        report = scheduler.deliver_mail()
+    finally:
+        scheduler.leadership.release()
+    assert report.sent == len(mailbox.envelopes) >= 2
