@@ -3,8 +3,6 @@ server in the test process (aiosmtpd), with STARTTLS and authentication on reque
 
 from __future__ import annotations
 
-import dataclasses
-import socket
 import ssl
 import uuid
 from collections.abc import Iterator
@@ -17,6 +15,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from notify_helpers import SMTP_PASSWORD, SMTP_USER, free_port  # noqa: E402
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -31,7 +30,6 @@ from workflow.registry import configure
 
 NOW = datetime(2025, 3, 10, 6, 0, tzinfo=UTC)  # 11:00 in Astana
 TEXTS = {"en": "Draft text.", "ru": "Проект текста."}
-SMTP_USER, SMTP_PASSWORD = "concord", "a long smtp password"
 
 
 @pytest.fixture(autouse=True)
@@ -89,10 +87,6 @@ def committed(tmp_path, engine) -> Iterator[Runtime]:
                 connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
-def with_settings(runtime: Runtime, **changes) -> Runtime:
-    return dataclasses.replace(runtime, settings=dataclasses.replace(runtime.settings, **changes))
-
-
 @dataclass
 class Mailbox:
     """What the in-process SMTP server received; `refuse` makes it answer 451 to DATA."""
@@ -110,12 +104,6 @@ class Mailbox:
     @property
     def messages(self) -> list[EmailMessage]:
         return [message_from_bytes(e.content, policy=policy.default) for e in self.envelopes]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,6 +15,18 @@ from workflow import clock, operations
 from workflow.accounts import create_user
 
 PASSWORD = "correct horse battery staple"
+SMTP_USER, SMTP_PASSWORD = "concord", "a long smtp password"
+
+
+def with_settings(runtime, **changes):
+    """The runtime with some settings changed (the SMTP server's port, say)."""
+    return dataclasses.replace(runtime, settings=dataclasses.replace(runtime.settings, **changes))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @dataclass

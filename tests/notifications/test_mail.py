@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import SMTP_PASSWORD, SMTP_USER, with_settings
+from notify_helpers import SMTP_PASSWORD, SMTP_USER, seed_round, with_settings
 from notify_helpers import rows as outbox_rows
-from notify_helpers import seed_round
 
 from models import NotificationPreference
 from web import create_app

@@ -18,8 +18,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import free_port
-from notify_helpers import PASSWORD, seed_round
+from notify_helpers import PASSWORD, free_port, seed_round
 from notify_helpers import rows as outbox_rows
 
 from workflow import clock
