@@ -34,8 +34,9 @@ def effective(kind: str, delivery: str | None) -> str:
     return delivery
 
 
-def preferences(session: Session, user_id: int) -> dict[str, str]:
-    """Every kind's delivery for this person."""
+def preferences(session: Session, user_id: int, *, observer: bool = False) -> dict[str, str]:
+    """Every kind's delivery for this person. An observer hears of rounds opened only by
+    asking: nothing chosen is off for them."""
     chosen = dict(
         session.execute(
             select(NotificationPreference.kind, NotificationPreference.delivery).where(
@@ -43,6 +44,8 @@ def preferences(session: Session, user_id: int) -> dict[str, str]:
             )
         ).all()
     )
+    if observer and outbox.ROUND_OPENED not in chosen:
+        chosen[outbox.ROUND_OPENED] = OFF
     return {kind: effective(kind, chosen.get(kind)) for kind in outbox.KINDS}
 
 

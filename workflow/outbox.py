@@ -4,7 +4,8 @@ The change frame (workflow.change) calls `write_for_change` as it finishes, befo
 flush: the rows commit or roll back with the change. Each audit event of the change
 may tell someone something:
 
-- a round opened: the active delegates of every state in its electorate;
+- a round opened: the active delegates of every state in its electorate, and observer
+  delegates who asked for it (if the round is one observers may see);
 - a position recorded on a state's behalf (a note verbale): that state's delegates;
 - a silence broken: the electorate, the document's coordinators and the Secretariat;
 - a round closed: the electorate and the coordinators, with the outcome and the texts;
@@ -14,8 +15,8 @@ may tell someone something:
   of the round that adopted it).
 
 Recipients are delegates (of the states concerned, or of the document's coordinating or
-proposing state) and the Secretariat: people who see every round (workflow.visibility),
-so no one learns of a round they may not see. Reminders are written at delivery time
+proposing state) and the Secretariat, who see every round (workflow.visibility), and
+observers who asked, only of rounds they may see: no one learns of a round they may not see. Reminders are written at delivery time
 (workflow.mail). All of a change's rows go in one multi-row INSERT.
 """
 
@@ -32,6 +33,7 @@ from models import (
     AffiliationRole,
     Document,
     Notification,
+    NotificationPreference,
     Participant,
     Position,
     PriorityAreaRole,
@@ -39,7 +41,7 @@ from models import (
     RoundElector,
     User,
 )
-from models.notification import CANCELLED, PENDING
+from models.notification import CANCELLED, OFF, PENDING
 from workflow import times, visibility
 from workflow.errors import N_
 
@@ -96,6 +98,24 @@ def secretariat(session: Session) -> list[tuple[int, str | None]]:
             select(User.id, User.language)
             .join(Affiliation, Affiliation.user_id == User.id)
             .where(User.active.is_(True), Affiliation.role == AffiliationRole.SECRETARIAT)
+            .distinct()
+        ).all()
+    )
+
+
+def observers_who_asked(session: Session) -> list[tuple[int, str | None]]:
+    """Active observer delegates who chose, on their account page, to hear of rounds opened."""
+    return list(
+        session.execute(
+            select(User.id, User.language)
+            .join(Affiliation, Affiliation.user_id == User.id)
+            .join(NotificationPreference, NotificationPreference.user_id == User.id)
+            .where(
+                User.active.is_(True),
+                Affiliation.role == AffiliationRole.OBSERVER_DELEGATE,
+                NotificationPreference.kind == ROUND_OPENED,
+                NotificationPreference.delivery != OFF,
+            )
             .distinct()
         ).all()
     )
@@ -259,7 +279,8 @@ def write_for_change(change) -> int:
                 continue
             batch.add(
                 ROUND_OPENED,
-                delegates_of(session, electorate_ids(session, round_.id)),
+                delegates_of(session, electorate_ids(session, round_.id))
+                + _only_who_sees(session, round_, observers_who_asked(session)),
                 document_id=round_.document_id,
                 round_id=round_.id,
                 payload={**round_payload(round_), "timezone": round_.deadline_timezone},

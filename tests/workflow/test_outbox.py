@@ -176,3 +176,31 @@ def test_notifications_off_write_nothing(session, cast, soc_paper, monkeypatch):
     monkeypatch.setattr(outbox, "enabled", False)
     ops.open_round(session, cast.secretariat, soc_paper.id, mode=RoundMode.MEETING)
     assert notices(session) == []
+
+
+def test_observers_hear_of_rounds_opened_only_if_they_asked_and_may_see_them(
+    session, cast, soc_paper, in_state
+):
+    from workflow import notifications
+
+    ops.open_round(session, cast.secretariat, soc_paper.id, mode=RoundMode.MEETING)
+    assert cast.observer.id not in recipients(session, outbox.ROUND_OPENED)  # did not ask
+    assert (
+        notifications.preferences(session, cast.observer.id, observer=True)["round_opened"] == "off"
+    )
+
+    notifications.set_notification_preferences(session, cast.observer, {"round_opened": "digest"})
+    shared = in_state("concept_paper", "soc_consideration")
+    ops.open_round(session, cast.secretariat, shared.id, mode=RoundMode.MEETING)
+    assert cast.observer.id in {
+        n.user_id for n in notices(session, outbox.ROUND_OPENED) if n.document_id == shared.id
+    }
+
+    restricted = in_state("concept_paper", "soc_consideration")
+    restricted.restricted = True  # shared with member states only
+    session.flush()
+    ops.open_round(session, cast.secretariat, restricted.id, mode=RoundMode.MEETING)
+    told = {
+        n.user_id for n in notices(session, outbox.ROUND_OPENED) if n.document_id == restricted.id
+    }
+    assert cast.observer.id not in told and cast.other.id in told

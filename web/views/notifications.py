@@ -14,7 +14,7 @@ from web import csrf, db
 from web.forms import ActionForm
 from web.views import bp
 from web.views.common import viewer_zone_name
-from workflow import mail, notifications, outbox
+from workflow import mail, notifications, outbox, visibility
 from workflow.errors import InvalidInput, NotFound, NotPermitted
 
 DELIVERY_LABELS = {
@@ -125,7 +125,9 @@ def outbox_page():
 
 def preference_choices():
     """For the account page: every kind, its label, the choices allowed, the current one."""
-    current = notifications.preferences(db.session(), _user().id)
+    user = _user()
+    observer = bool(user.observed_participants) and not visibility.sees_everything(user)
+    current = notifications.preferences(db.session(), user.id, observer=observer)
     return [
         (
             kind,
