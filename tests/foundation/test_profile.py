@@ -113,6 +113,8 @@ def broken_copy(tmp_path, old: str, new: str) -> Path:
         ('status = "member"', 'status = "overlord"', "participants[0].status", "unknown status"),
         ('seats = "members"', 'seats = ["ATL"]', "bodies[0].seats", "unknown participant 'ATL'"),
         ('code = "SOC"', 'code = "SWG"', "bodies[1].code", "duplicate code 'SWG'"),
+        ("reminder_hours = [72, 24]", 'reminder_hours = ["soon"]', "forum.reminder_hours", "list of whole hours"),
+        ("reminder_hours = [72, 24]", "reminder_hours = [0]", "forum.reminder_hours", "list of whole hours"),
     ],
 )
 def test_a_broken_profile_fails_naming_file_key_reason_and_changes_nothing(
