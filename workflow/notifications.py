@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models import Notification, NotificationPreference, User
-from models.notification import DELIVERIES, DIGEST, IMMEDIATELY, OFF
+from models.notification import CANCELLED, DELIVERIES, DIGEST, IMMEDIATELY, OFF
 from workflow import outbox, times
 from workflow.errors import N_, InvalidInput, NotFound, NotPermitted
 
@@ -137,7 +137,11 @@ def unread_count(session: Session, user: User) -> int:
         session.scalar(
             select(func.count())
             .select_from(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .where(
+                Notification.user_id == user.id,
+                Notification.read_at.is_(None),
+                Notification.status != CANCELLED,
+            )
         )
         or 0
     )
@@ -146,10 +150,11 @@ def unread_count(session: Session, user: User) -> int:
 def for_user(
     session: Session, user: User, *, limit: int = 50, offset: int = 0
 ) -> list[Notification]:
+    """The person's notices, newest first; a reminder cancelled (its round ended) is gone."""
     return list(
         session.scalars(
             select(Notification)
-            .where(Notification.user_id == user.id)
+            .where(Notification.user_id == user.id, Notification.status != CANCELLED)
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
             .offset(offset)

@@ -153,3 +153,17 @@ def test_the_profile_sets_the_offsets(session, cast, soc_paper):
     assert reminders.write_due(session, round_.deadline_at - timedelta(hours=72)) == 0
     assert reminders.write_due(session, round_.deadline_at - timedelta(hours=48)) > 0
     assert reminders.write_due(session, round_.deadline_at - timedelta(hours=24)) == 0
+
+
+def test_a_cancelled_reminder_leaves_the_persons_notifications(session, cast, soc_paper):
+    from workflow import notifications
+
+    round_ = open_silence(session, cast, soc_paper)
+    reminders.write_due(session, round_.deadline_at - timedelta(hours=72))
+    before = notifications.unread_count(session, cast.proposer)
+    assert any(n.kind == outbox.REMINDER for n in notifications.for_user(session, cast.proposer))
+    clock.set_now(round_.deadline_at - timedelta(hours=72))
+    ops.fire_trigger(session, cast.coordinator, soc_paper.id, "withdraw")
+    session.expire_all()
+    assert notifications.unread_count(session, cast.proposer) == before - 1
+    assert all(n.kind != outbox.REMINDER for n in notifications.for_user(session, cast.proposer))
