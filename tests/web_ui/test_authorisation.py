@@ -55,6 +55,10 @@ PAGES = [
     ("/catalogue/compare?from=1&to=1", everyone(200)),
     ("/documents/{amendment}/catalogue-changes", everyone(200)),
     ("/secretariat/participants/new", only(SEC)),
+    ("/notifications", everyone(200)),
+    ("/outbox", everyone(403, secretariat=200, administrator=200)),
+    # The unsubscribe link is its own proof (signed): no sign-in; a forged one is refused.
+    ("/notifications/unsubscribe/0", {role: 400 for role in ROLES}),
     # No confirmation is awaited in this round: nobody has one to give.
     ("/rounds/{meeting}/confirm", everyone(403)),
 ]
