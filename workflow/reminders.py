@@ -5,8 +5,9 @@ The scheduler's delivery writes the reminders that fell due (`write_due`) and ch
 each again as it sends it (`still_due`), so that the rules are exact whatever the
 clock says and however late the scheduler runs:
 
-- an offset is used only if the round, when it opened, had at least that long to run
-  (none when the deadline was nearer than the offset at opening);
+- an offset is used only if the round, when it opened, had longer than that to run
+  (none when the deadline was nearer than the offset at opening, nor one at the very
+  moment of opening, which the notice of the opening already covers);
 - of the offsets whose moment has passed, only the nearest to the deadline is written
   (a scheduler that was down does not send both at once);
 - a reminder is written once per round, offset, deadline and person (`dedupe_key`),
@@ -35,7 +36,7 @@ def due_offset(round_: Round, hours: list[int], now: datetime) -> int | None:
     due = [
         h
         for h in hours
-        if timedelta(hours=h) <= to_run and round_.deadline_at - timedelta(hours=h) <= now
+        if timedelta(hours=h) < to_run and round_.deadline_at - timedelta(hours=h) <= now
     ]
     return min(due) if due else None
 

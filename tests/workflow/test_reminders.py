@@ -70,6 +70,12 @@ def test_no_reminder_when_the_deadline_was_nearer_than_the_offset_at_opening(
     assert {n.payload["hours"] for n in reminded(session)} == {24}
 
 
+def test_no_reminder_at_the_moment_of_opening(session, cast, soc_paper):
+    open_silence(session, cast, soc_paper, days=1)  # exactly 24 hours: the opening says it
+    assert reminders.write_due(session, NOW) == 0
+    assert reminders.write_due(session, NOW + timedelta(hours=1)) == 0
+
+
 def test_a_late_scheduler_sends_only_the_nearest_reminder(session, cast, soc_paper):
     round_ = open_silence(session, cast, soc_paper)
     reminders.write_due(session, round_.deadline_at - timedelta(hours=12))
