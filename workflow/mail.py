@@ -131,12 +131,13 @@ def compose(notice: Notification, recipient: Recipient, public_url: str) -> Item
     p = notice.payload or {}
     title = (p.get("title_ru") if lang == "ru" else "") or p.get("title", "")
     symbol = p.get("symbol", "")
+    body = (p.get("body_name_ru") if lang == "ru" else p.get("body_name")) or p.get("body", "")
     outcome = gettext(lang, OUTCOMES[p["outcome"]]) if p.get("outcome") in OUTCOMES else ""
     subject = gettext(
         lang,
         SUBJECTS[notice.kind],
         symbol=symbol,
-        body=p.get("body", ""),
+        body=body,
         outcome=outcome,
         participant=p.get("participant", ""),
         decision=p.get("decision", ""),
@@ -146,7 +147,7 @@ def compose(notice: Notification, recipient: Recipient, public_url: str) -> Item
     kind = notice.kind
     if kind == outbox.ROUND_OPENED:
         lines.append(
-            gettext(lang, N_("The %(body)s decides on this text by consensus."), body=p.get("body"))
+            gettext(lang, N_("The %(body)s decides on this text by consensus."), body=body)
         )
         if deadline:
             lines.append(gettext(lang, N_("Deadline: %(deadline)s."), deadline=deadline))

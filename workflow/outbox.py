@@ -167,6 +167,8 @@ def round_payload(round_: Round) -> dict[str, Any]:
         **document_payload(round_.document),
         "round_id": round_.id,
         "body": round_.body.code,
+        "body_name": round_.body.name_en,
+        "body_name_ru": round_.body.name_ru,
         "mode": round_.mode.value,
         "deadline": round_.deadline_at.isoformat() if round_.deadline_at else None,
     }

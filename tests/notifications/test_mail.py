@@ -47,7 +47,7 @@ def test_each_delegate_gets_the_round_in_their_language(committed, frozen_clock,
 
     ru = by_recipient[russian.email]
     assert ru["Content-Language"] == "ru"
-    assert "открыт раунд" in ru["Subject"]
+    assert "открыт раунд (Комитет старших должностных лиц)" in ru["Subject"]
     text_part = ru.get_body(("plain",)).get_content()
     html_part = ru.get_body(("html",)).get_content()
     assert "Уважаемый(ая) Айгуль!" in text_part and "Концептуальная записка о почте" in text_part
@@ -56,7 +56,7 @@ def test_each_delegate_gets_the_round_in_their_language(committed, frozen_clock,
 
     en = by_recipient[english.email]
     assert en["Content-Language"] == "en"
-    assert "a round opened in the SOC" in en["Subject"]
+    assert "a round opened in the Senior Officials Committee" in en["Subject"]
     assert "Dear Priya," in en.get_body(("plain",)).get_content()
 
     sent = {n.user_id: n for n in outbox_rows(committed, kind="round_opened")}
