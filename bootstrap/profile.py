@@ -61,8 +61,15 @@ FORUM_KEYS = {
     "decision_symbol",
     "confirmation_days",
     "interface_languages",
+    "reminder_hours",
 }
-FORUM_OPTIONAL = {"symbol_prefix", "decision_symbol", "confirmation_days", "interface_languages"}
+FORUM_OPTIONAL = {
+    "symbol_prefix",
+    "decision_symbol",
+    "confirmation_days",
+    "interface_languages",
+    "reminder_hours",
+}
 PROFILE_STATUSES = (
     ParticipantStatus.MEMBER,
     ParticipantStatus.OBSERVER,
@@ -146,6 +153,11 @@ def read_profile(path: str | Path) -> dict:
         isinstance(code, str) and re.fullmatch(r"[a-z]{2,8}", code) for code in extra
     ):
         raise check.fail("forum.interface_languages", 'must be a list of language codes ("zh")')
+    hours = forum.get("reminder_hours", [72, 24])
+    if not isinstance(hours, list) or not all(
+        isinstance(h, int) and not isinstance(h, bool) and 1 <= h <= 24 * 60 for h in hours
+    ):
+        raise check.fail("forum.reminder_hours", "must be a list of whole hours, 1 to 1440")
     for key, entry in [("forum", forum)]:
         _check_decision_symbol(check, key, entry)
     try:
@@ -274,6 +286,7 @@ def _write(change: Change, profile: dict, file: str) -> int:
         decision_symbol=forum.get("decision_symbol", DEFAULT_DECISION_SYMBOL),
         confirmation_days=forum.get("confirmation_days", 30),
         interface_languages=list(forum.get("interface_languages", [])) or None,
+        reminder_hours=sorted(set(forum.get("reminder_hours", [72, 24])), reverse=True),
     )
     if c:
         changes.append(f"forum {forum['code']}")

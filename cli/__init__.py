@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from cli import deadlines, participants, serve, setup, tokens, users, workflows
+from cli import deadlines, mail, participants, serve, setup, tokens, users, workflows
 from config.settings import SettingsError
 from workflow.errors import ConcordError
 
@@ -16,7 +16,7 @@ def cli() -> None:
     pass
 
 
-for module in (setup, serve, users, participants, workflows, deadlines, tokens):
+for module in (setup, serve, users, participants, workflows, deadlines, tokens, mail):
     module.register(cli)
 
 

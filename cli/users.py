@@ -10,12 +10,9 @@ from workflow import user_admin
 from workflow.accounts import create_user
 from workflow.errors import N_, NotFound
 
-# Where links point when the `public_url` setting is empty: `concord serve`'s default.
-LOCAL_URL = "http://localhost:5000"
-
 
 def public_url() -> str:
-    return runtime().settings.public_url or LOCAL_URL
+    return runtime().settings.link_base
 
 
 def acting(option):

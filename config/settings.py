@@ -17,6 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_PROFILE = PACKAGE_DIR / "profiles" / "cica.toml"
 DEFAULT_WORKFLOWS = PACKAGE_DIR / "workflows"
+# The message catalogues (the interface's, which e-mail shares).
+TRANSLATIONS_DIR = PACKAGE_DIR.parent / "web" / "translations"
+SMTP_SECURITIES = ("none", "starttls", "tls")
 ENVIRONMENTS = ("development", "production", "testing")
 # What production means unless the operator says otherwise: HTTPS only.
 PRODUCTION_DEFAULTS: dict[str, object] = {
@@ -28,6 +31,8 @@ PRODUCTION_DEFAULTS: dict[str, object] = {
 class SettingsError(Exception):
     """A setting is missing, unknown or of the wrong type."""
 
+
+LOCAL_URL = "http://127.0.0.1:5000"  # where `concord serve` listens by default
 
 @dataclass(frozen=True)
 class Settings:
@@ -48,8 +53,30 @@ class Settings:
     max_request_bytes: int = 2 * 1024 * 1024  # a larger request body is refused (413)
     trusted_proxies: int = 0  # reverse proxies in front that set X-Forwarded-For/-Proto
     api_token_days: int = 90  # how long a new API token stays valid
-    public_url: str = ""  # the site's address for links sent out (https://concord.example.org)
+    # The site's address for links sent out (https://concord.example.org); set it in
+    # production. Empty: pages use the request's address, mail and the CLI LOCAL_URL.
+    public_url: str = ""
     sweep_interval_seconds: int = 30
+    # E-mail. No smtp_host: messages stay in the outbox (the outbox page, `concord
+    # notifications list`). smtp_port 0: 25, 587 with starttls, 465 with tls.
+    smtp_host: str = ""
+    smtp_port: int = 0
+    smtp_security: str = "none"  # none | starttls | tls
+    smtp_username: str = ""
+    smtp_password: str = ""
+    mail_from: str = "Concord <concord@localhost>"
+    mail_max_attempts: int = 8  # a message that failed this often is marked failed
+
+    @property
+    def link_base(self) -> str:
+        """Where links sent out point: `public_url`, else `concord serve`'s own address."""
+        return (self.public_url or LOCAL_URL).rstrip("/")
+
+    @property
+    def smtp_port_or_default(self) -> int:
+        if self.smtp_port:
+            return self.smtp_port
+        return {"tls": 465, "starttls": 587}.get(self.smtp_security, 25)
 
     @property
     def instance_dir(self) -> Path:
@@ -146,6 +173,15 @@ def _validate(settings: Settings) -> None:
         raise SettingsError(
             f"setting 'public_url' must start with https:// or http://, got {settings.public_url!r}"
         )
+    if settings.smtp_security not in SMTP_SECURITIES:
+        raise SettingsError(
+            f"setting 'smtp_security' must be one of {', '.join(SMTP_SECURITIES)}, "
+            f"got {settings.smtp_security!r}"
+        )
+    if not 0 <= settings.smtp_port <= 65535:
+        raise SettingsError("setting 'smtp_port' must be 0 to 65535")
+    if settings.mail_max_attempts < 1:
+        raise SettingsError("setting 'mail_max_attempts' must be at least 1")
     if settings.api_token_days < 1:
         raise SettingsError("setting 'api_token_days' must be at least 1")
 

@@ -27,6 +27,7 @@ from models.enums import (
 )
 from models.forum import Forum
 from models.instrument import Instrument, Pledge
+from models.notification import Notification, NotificationPreference
 from models.participant import Participant, ParticipantStatusChange
 from models.round import Position, Round, RoundElector
 from models.user import AccountLink, Affiliation, ApiToken, LoginAttempt, User, UserSession
@@ -60,6 +61,8 @@ __all__ = [
     "InstrumentKind",
     "LoginAttempt",
     "Measure",
+    "Notification",
+    "NotificationPreference",
     "OutcomeKind",
     "Participant",
     "ParticipantKind",

@@ -32,3 +32,5 @@ class Forum(Base):
         """The languages the interface may speak: the working languages, then any other."""
         extra = [code for code in self.interface_languages or [] if code not in self.languages]
         return [*self.languages, *extra]
+    # Hours before a deadline when states that have not answered are reminded.
+    reminder_hours: Mapped[list[int]] = mapped_column(JSON, default=lambda: [72, 24])

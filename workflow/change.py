@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import AuditChainHead, AuditEvent, Document, Round, User
-from workflow import audit, locking, times
+from workflow import audit, locking, outbox, times
 from workflow.errors import N_, StaleChange
 
 _DEFAULT = object()
@@ -123,6 +123,7 @@ class Change:
             raise RuntimeError("every change writes an audit event: this one wrote none")
         if self.document is not None and self.touches_document:
             touch(self.document)
+        outbox.write_for_change(self)  # in this transaction: a rolled-back change tells no one
         flush(self.session)
 
 

@@ -398,7 +398,9 @@ def check_languages(definition: Definition, languages: tuple[str, ...] | list[st
         for language in languages:
             if language not in titles.languages:
                 raise DefinitionError(
-                    definition.path, key, f"no title in {language!r}, a working language of the forum"
+                    definition.path,
+                    key,
+                    f"no title in {language!r}, a working language of the forum",
                 )
 
 

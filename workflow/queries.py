@@ -204,9 +204,20 @@ class DocumentFilters:
 
     @property
     def active(self) -> bool:
-        return any(
-            (self.kind, self.state, self.body, self.priority_area, self.proposer, self.applicant)
-        ) or bool(self.q) or self.restricted is not None
+        return (
+            any(
+                (
+                    self.kind,
+                    self.state,
+                    self.body,
+                    self.priority_area,
+                    self.proposer,
+                    self.applicant,
+                )
+            )
+            or bool(self.q)
+            or self.restricted is not None
+        )
 
 
 @dataclass
@@ -513,25 +524,33 @@ def open_rounds_tracked(
         filters.per_page,
     )
     ids = [r.id for r in page.items]
-    electorate = dict(
-        session.execute(
-            select(RoundElector.round_id, func.count())
-            .where(RoundElector.round_id.in_(ids))
-            .group_by(RoundElector.round_id)
-        ).all()
-    ) if ids else {}
-    answers = {
-        round_id: (n, objections)
-        for round_id, n, objections in session.execute(
-            select(
-                Position.round_id,
-                func.count(),
-                func.sum(case((Position.kind == PositionKind.OBJECTION, 1), else_=0)),
-            )
-            .where(Position.round_id.in_(ids), Position.is_current)
-            .group_by(Position.round_id)
+    electorate = (
+        dict(
+            session.execute(
+                select(RoundElector.round_id, func.count())
+                .where(RoundElector.round_id.in_(ids))
+                .group_by(RoundElector.round_id)
+            ).all()
         )
-    } if ids else {}
+        if ids
+        else {}
+    )
+    answers = (
+        {
+            round_id: (n, objections)
+            for round_id, n, objections in session.execute(
+                select(
+                    Position.round_id,
+                    func.count(),
+                    func.sum(case((Position.kind == PositionKind.OBJECTION, 1), else_=0)),
+                )
+                .where(Position.round_id.in_(ids), Position.is_current)
+                .group_by(Position.round_id)
+            )
+        }
+        if ids
+        else {}
+    )
     items = []
     for round_ in page.items:
         answered, objections = answers.get(round_.id, (0, 0))

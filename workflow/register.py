@@ -161,14 +161,15 @@ def awaiting_confirmations(session: Session, user: User) -> list[AwaitedConfirma
         )
     )
     decisions = {
-        d.round_id: d
-        for d in session.scalars(select(Decision).where(Decision.round_id.in_(ids)))
+        d.round_id: d for d in session.scalars(select(Decision).where(Decision.round_id.in_(ids)))
     }
     result = [
         AwaitedConfirmations(r, [c for c in pending if c.round_id == r.id], decisions.get(r.id))
         for r in rounds
     ]
-    return sorted(result, key=lambda a: min((c.due_at for c in a.pending), default=a.round.closed_at))
+    return sorted(
+        result, key=lambda a: min((c.due_at for c in a.pending), default=a.round.closed_at)
+    )
 
 
 def round_confirmations(session: Session, round_ids: list[int]) -> dict[int, list[Confirmation]]:
@@ -183,7 +184,6 @@ def round_confirmations(session: Session, round_ids: list[int]) -> dict[int, lis
         ):
             by_round[confirmation.round_id].append(confirmation)
     return by_round
-
 
 
 def decision_symbols(session: Session) -> dict[int, str]:

@@ -50,7 +50,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Connection, func, select, text
 
 from models import DueAction, DueActionStatus
-from workflow import clock, due_actions, firing
+from workflow import clock, due_actions, firing, mail
 from workflow.errors import N_, ConcordError, Conflict
 
 log = logging.getLogger("concord.scheduler")
@@ -61,6 +61,7 @@ TAKEOVER_SECONDS = 1  # how often a standby tries to win the leadership
 SWEEPER_JOB = "sweeper"
 WAKE_JOB = "wake"  # the date job at the earliest due moment
 STANDBY_JOB = "standby"
+MAIL_JOB = "mail"  # notifications: reminders due, then e-mail (workflow.mail)
 LISTEN_RETRY_SECONDS = 1  # after the listening connection is lost
 SHUTDOWN_WAIT_SECONDS = 60  # for a running sweep to stop between batches
 
@@ -233,6 +234,7 @@ class DeadlineScheduler:
         self._sweeping = threading.Lock()  # one wake-up at a time; others coalesce into it
         self._stopping = threading.Event()
         self._listener: DueActionListener | None = None
+        self._mailing = threading.Lock()  # one delivery pass at a time
 
     # ---------------------------------------------------------------- life cycle
 
@@ -256,6 +258,12 @@ class DeadlineScheduler:
             self.tick,
             IntervalTrigger(seconds=self.sweep_interval, timezone=UTC),
             id=SWEEPER_JOB,
+            replace_existing=True,
+        )
+        self.apscheduler.add_job(
+            self.deliver_mail,
+            IntervalTrigger(seconds=self.sweep_interval, timezone=UTC),
+            id=MAIL_JOB,
             replace_existing=True,
         )
         self.apscheduler.add_job(
@@ -337,8 +345,23 @@ class DeadlineScheduler:
                         self.reload()
                     except Exception:
                         log.exception("the sweep failed; the next one retries")
+                    self.deliver_mail()  # what the fired deadlines had to tell, at once
             finally:
                 self._sweeping.release()
+
+    def deliver_mail(self) -> mail.DeliveryReport | None:
+        """The leader writes the reminders that fell due and sends what the outbox holds."""
+        if not self.leadership.held or self._stopping.is_set():
+            return None
+        if not self._mailing.acquire(blocking=False):
+            return None
+        try:
+            return mail.deliver(self.runtime, should_stop=self._stopping.is_set)
+        except Exception:
+            log.exception("delivering notifications failed; the next pass retries")
+            return None
+        finally:
+            self._mailing.release()
 
     def sweep(self, *, now: datetime | None = None) -> firing.SweepReport:
         return firing.sweep(self.runtime, now=now, should_stop=self._stopping.is_set)

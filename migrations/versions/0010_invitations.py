@@ -1,7 +1,7 @@
 """single-use account links: invitations and password resets
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-29 04:40:00
 """
 
@@ -14,7 +14,7 @@ import models.base
 
 
 revision: str = '0010'
-down_revision: str | None = '0008'
+down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

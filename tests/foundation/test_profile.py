@@ -117,6 +117,8 @@ def broken_copy(tmp_path, old: str, new: str) -> Path:
         # A participant's name in each working language, as for the bodies and the titles.
         ('name_ru = "Азербайджан"\n', "", "participants[1].name_ru", "is required"),
         ('name_ru = "Азербайджан"', 'name_ru = " "', "participants[1].name_ru", "non-empty string"),
+        ("reminder_hours = [72, 24]", 'reminder_hours = ["soon"]', "forum.reminder_hours", "list of whole hours"),
+        ("reminder_hours = [72, 24]", "reminder_hours = [0]", "forum.reminder_hours", "list of whole hours"),
     ],
 )
 def test_a_broken_profile_fails_naming_file_key_reason_and_changes_nothing(

@@ -33,6 +33,9 @@ def test_file_then_environment(tmp_path):
         ({"CONCORD_TIMEZONE": "Mars/Olympus"}, "unknown time zone 'Mars/Olympus'"),
         ({"CONCORD_ENV": "staging"}, "'env' must be one of"),
         ({"CONCORD_PUBLIC_URL": "concord.example.org"}, "'public_url' must start with https://"),
+        ({"CONCORD_SMTP_SECURITY": "ssl"}, "'smtp_security' must be one of none, starttls, tls"),
+        ({"CONCORD_SMTP_PORT": "70000"}, "'smtp_port' must be 0 to 65535"),
+        ({"CONCORD_MAIL_MAX_ATTEMPTS": "0"}, "'mail_max_attempts' must be at least 1"),
         ({"CONCORD_ENV": "production"}, "'secret_key' is required in production"),
         (
             {"CONCORD_ENV": "production", "CONCORD_SECRET_KEY": "s"},
@@ -63,3 +66,16 @@ def test_development_secret_is_generated_once_and_kept(tmp_path):
     assert len(first.audit_key) == 64 and first.audit_key == second.audit_key
     assert first.audit_key != first.secret_key
     assert (tmp_path / "audit_key").stat().st_mode & 0o077 == 0
+
+
+def test_mail_settings_from_the_environment(tmp_path):
+    settings = load_settings(
+        environ={
+            "CONCORD_INSTANCE_PATH": str(tmp_path),
+            "CONCORD_SMTP_HOST": "mail.example.org",
+            "CONCORD_SMTP_SECURITY": "starttls",
+        }
+    )
+    assert settings.smtp_host == "mail.example.org"
+    assert settings.smtp_port_or_default == 587  # no port: the security's usual one
+    assert load_settings(environ={"CONCORD_INSTANCE_PATH": str(tmp_path)}).smtp_host == ""

@@ -71,6 +71,10 @@ PAGES = [
     ("/users/999999", everyone(403, secretariat=404, administrator=404)),
     ("/password-reset", everyone(200, anonymous=200)),
     ("/password/{unknown_link}", everyone(404, anonymous=404)),
+    ("/notifications", everyone(200)),
+    ("/outbox", everyone(403, secretariat=200, administrator=200)),
+    # The unsubscribe link is its own proof (signed): no sign-in; a forged one is refused.
+    ("/notifications/unsubscribe/0", {role: 400 for role in ROLES}),
     # No confirmation is awaited in this round: nobody has one to give.
     ("/rounds/{meeting}/confirm", everyone(403)),
 ]

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from cli import main
 from cli import users as users_commands
+from config.settings import LOCAL_URL
 from models import AuditEvent
 from workflow import sessions, tokens
 from workflow import user_admin as admin
@@ -64,7 +65,7 @@ def test_invite_prints_a_working_single_use_link(concord, session, cast):
 def test_a_link_without_public_url_points_at_the_local_server(concord, cast):
     concord.settings.public_url = ""
     result = concord("users", "reinvite", cast.other.email, "--as", cast.admin.email)
-    assert result.out.startswith(users_commands.LOCAL_URL + "/password/")
+    assert result.out.startswith(LOCAL_URL + "/password/")
 
 
 def test_rename_roles_deactivate_reactivate_and_list(concord, session, cast):

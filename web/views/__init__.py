@@ -13,6 +13,7 @@ from web.views import (  # noqa: E402,F401
     export,
     filters,
     home,
+    notifications,
     positions,
     record,
     rounds,

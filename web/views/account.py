@@ -4,7 +4,7 @@ their sessions (listed, ended everywhere) and their API tokens (create, list, re
 from __future__ import annotations
 
 import ua_parser
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
@@ -15,7 +15,8 @@ from web.forms import ActionForm
 from web.problems import translate_error
 from web.views import bp
 from web.views.common import forum_zone_name, viewer_zone_name
-from workflow import accounts, sessions, tokens
+from web.views.notifications import preference_choices
+from workflow import accounts, notifications, outbox, sessions, tokens
 from workflow.errors import InvalidInput
 
 
@@ -74,6 +75,8 @@ def _page(
             this_session=current_user_session(),
             viewer_zone=viewer_zone_name(),
             forum_zone=forum_zone_name(),
+            notification_choices=preference_choices(),
+            notification_form=ActionForm(),
         ),
         status,
     )
@@ -103,6 +106,24 @@ def preferences_save():
     i18n.remember(response, _user().language)
     flash(_("Your language and time zone are saved."), "success")
     return response
+
+
+@bp.route("/account/notifications", methods=["POST"])
+@login_required
+def notification_preferences_save():
+    choices = {
+        kind: request.form[f"kind-{kind}"]
+        for kind in outbox.KINDS
+        if f"kind-{kind}" in request.form
+    }
+    try:
+        notifications.set_notification_preferences(db.session(), _user(), choices)
+    except InvalidInput as error:
+        db.session().rollback()
+        flash(translate_error(error), "error")
+        return _page(422)
+    flash(_("Your notification choices are saved."), "success")
+    return redirect(url_for("views.account") + "#notifications")
 
 
 @bp.route("/account/password", methods=["POST"])
