@@ -97,7 +97,8 @@ def users_create(email, name, password, secretariat, admin, delegate_of, observe
 
 
 def _print_link(url: str, expires_at, emailed: bool = False) -> None:
-    if emailed:
+    # Queued in the outbox, but sent only where a mail server is set.
+    if emailed and runtime().settings.smtp_host:
         click.echo(f"The link is sent by e-mail; valid until {expires_at:%Y-%m-%d %H:%M} UTC.")
         return
     # No e-mail: the link alone on standard output, so `LINK=$(concord users invite ...)` works.

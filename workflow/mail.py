@@ -57,6 +57,19 @@ SUBJECTS = {
     outbox.ON_BEHALF: N_("%(symbol)s: a position was recorded on behalf of %(participant)s"),
     outbox.SENT_BACK: N_("%(symbol)s was sent back for revision"),
     outbox.DECISION_ADOPTED: N_("%(symbol)s: decision %(decision)s adopted"),
+    outbox.INVITATION: N_("Your account in Concord: choose your password"),
+    outbox.PASSWORD_RESET: N_("Concord: a link to reset your password"),
+}
+ACCOUNT_LINES = {
+    outbox.INVITATION: N_(
+        "An account has been opened for you. Choose your password with the link below; "
+        "it works once, for 7 days."
+    ),
+    outbox.PASSWORD_RESET: N_(
+        "Someone asked to reset the password of your account. If it was you, choose a new "
+        "password with the link below; it works once, for 30 minutes. If it was not, ignore "
+        "this message: your password stays as it is."
+    ),
 }
 OUTCOMES = {
     "consensus": N_("Consensus"),
@@ -129,6 +142,9 @@ def compose(notice: Notification, recipient: Recipient, public_url: str) -> Item
     """The subject, lines and link of one notice in the recipient's language and zone."""
     lang = recipient.language
     p = notice.payload or {}
+    if notice.kind in outbox.ACCOUNT_KINDS:
+        lines = [gettext(lang, ACCOUNT_LINES[notice.kind])]
+        return Item(gettext(lang, SUBJECTS[notice.kind]), lines, p.get("url", ""))
     title = (p.get("title_ru") if lang == "ru" else "") or p.get("title", "")
     symbol = p.get("symbol", "")
     body = (p.get("body_name_ru") if lang == "ru" else p.get("body_name")) or p.get("body", "")
@@ -467,6 +483,8 @@ def _handle(
         row.sent_at = now
         row.attempts += 1
         row.last_error = ""
+        if row.kind in outbox.ACCOUNT_KINDS:
+            row.payload = {}  # the single-use link is not kept once sent
         if index == 0:
             row.message_id = message["Message-ID"]
     report.sent += len(group)

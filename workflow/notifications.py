@@ -141,6 +141,7 @@ def unread_count(session: Session, user: User) -> int:
                 Notification.user_id == user.id,
                 Notification.read_at.is_(None),
                 Notification.status != CANCELLED,
+                Notification.kind.not_in(outbox.ACCOUNT_KINDS),
             )
         )
         or 0
@@ -154,7 +155,11 @@ def for_user(
     return list(
         session.scalars(
             select(Notification)
-            .where(Notification.user_id == user.id, Notification.status != CANCELLED)
+            .where(
+                Notification.user_id == user.id,
+                Notification.status != CANCELLED,
+                Notification.kind.not_in(outbox.ACCOUNT_KINDS),
+            )
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
             .offset(offset)

@@ -68,6 +68,15 @@ KINDS = {
 }
 # These cannot be turned off entirely: a daily digest at most.
 ALWAYS_SENT = frozenset({REMINDER, ON_BEHALF})
+# E-mails carrying an account's single-use link: sent at once, never in the app's list,
+# and the link is wiped from the row once sent.
+INVITATION = "invitation"
+PASSWORD_RESET = "password_reset"
+ACCOUNT_KINDS = {
+    INVITATION: N_("An invitation to choose a password"),
+    PASSWORD_RESET: N_("A password reset link"),
+}
+ALL_KINDS = {**KINDS, **ACCOUNT_KINDS}
 
 # Switched off by the benchmark's baseline only.
 enabled = True
@@ -388,3 +397,12 @@ def write_for_change(change) -> int:
                     payload={**document_payload(document), "decision": data["decision"]},
                 )
     return batch.write()
+
+
+def queue_account_link(session: Session, user: User, kind: str, url: str) -> None:
+    """An e-mail carrying `user`'s single-use link, in the same transaction as the link."""
+    batch = Batch(session, None)
+    batch.add(
+        kind, [(user.id, user.language)], document_id=None, round_id=None, payload={"url": url}
+    )
+    batch.write()

@@ -36,7 +36,7 @@ from models import (
     ParticipantStatus,
     User,
 )
-from workflow import accounts, clock, sessions, times
+from workflow import accounts, clock, outbox, sessions, times
 from workflow.change import forum_change
 from workflow.errors import N_, Conflict, InvalidInput, NotFound, NotPermitted
 from workflow.queries import Page
@@ -224,10 +224,11 @@ def set_password_with_link(session: Session, secret: str | None, password: str) 
 
 
 def queue_account_email(session: Session, user: User, purpose: str, url: str) -> bool:
-    """Where the e-mail carrying a link is queued (the notifications outbox). Until then, the
-    link is logged for the operator; returns whether an e-mail was queued."""
-    log.info("%s link for %s: %s", purpose, user.email, url)
-    return False
+    """Queue the e-mail carrying the link in the notifications outbox, in the same
+    transaction; the scheduler sends it (or it waits there while no mail server is set)."""
+    kind = outbox.INVITATION if purpose == INVITATION else outbox.PASSWORD_RESET
+    outbox.queue_account_link(session, user, kind, url)
+    return True
 
 
 def request_password_reset(session: Session, email: str, *, public_url: str) -> str | None:

@@ -118,7 +118,7 @@ def outbox_page():
         status=status,
         statuses=STATUSES,
         status_labels=STATUS_LABELS,
-        kinds=outbox.KINDS,
+        kinds=outbox.ALL_KINDS,
         mail_on=bool(_settings().smtp_host),
     )
 
