@@ -80,7 +80,9 @@ def test_a_moved_deadline_keeps_the_uid_and_raises_the_sequence(app, client, wor
 def test_a_voided_round_is_a_cancelled_event(app, client, world, session):
     address = _issue_address(client, world.users["delegate_of_the_state"])
     coordinator = world.users["coordinator"]
-    operations.add_version(session, coordinator, world.concept.id, texts={"en": "# Paper\n\n2."})
+    operations.add_version(
+        session, coordinator, world.concept.id, texts={"en": "# Paper\n\n2.", "ru": "# Документ\n\n2."}
+    )
     session.commit()
     event = _events(_read(app, address))[_uid(world.silence)]
     assert str(event["status"]) == "CANCELLED"
