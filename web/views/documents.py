@@ -409,7 +409,7 @@ def document_fire(document_id: int):
     )
     flash(
         gettext(
-            "%(action)s: done. %(symbol)s is now %(state)s.",
+            "%(symbol)s: “%(action)s” done. It now stands at “%(state)s”.",
             action=title,
             symbol=document.symbol,
             state=state_label(document),
