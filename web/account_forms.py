@@ -23,10 +23,7 @@ class TokenForm(FlaskForm):
     )
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(
-        lazy_gettext("Current password"), validators=[DataRequired(), Length(max=MAX_INPUT)]
-    )
+class ChoosePasswordForm(FlaskForm):
     new_password = PasswordField(
         lazy_gettext("New password"), validators=[DataRequired(), Length(max=MAX_INPUT)]
     )
@@ -36,6 +33,14 @@ class PasswordChangeForm(FlaskForm):
             DataRequired(),
             EqualTo("new_password", message=lazy_gettext("The two new passwords differ.")),
         ],
+    )
+
+
+class PasswordChangeForm(ChoosePasswordForm):
+    """The new password twice, as from a link, and the current one first."""
+
+    current_password = PasswordField(
+        lazy_gettext("Current password"), validators=[DataRequired(), Length(max=MAX_INPUT)]
     )
 
 

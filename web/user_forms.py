@@ -10,14 +10,11 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length
-
-from web.account_forms import MAX_INPUT
+from wtforms.validators import DataRequired, Length
 
 # (form field, role) of the roles held for a participant.
 DELEGATION_FIELDS = (
@@ -63,19 +60,6 @@ class InviteForm(RolesForm):
 
 class RenameForm(FlaskForm):
     name = StringField(lazy_gettext("Name"), validators=[DataRequired(), Length(max=200)])
-
-
-class ChoosePasswordForm(FlaskForm):
-    new_password = PasswordField(
-        lazy_gettext("New password"), validators=[DataRequired(), Length(max=MAX_INPUT)]
-    )
-    confirm_password = PasswordField(
-        lazy_gettext("New password again"),
-        validators=[
-            DataRequired(),
-            EqualTo("new_password", message=lazy_gettext("The two new passwords differ.")),
-        ],
-    )
 
 
 class ForgotPasswordForm(FlaskForm):

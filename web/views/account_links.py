@@ -7,10 +7,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from web import db
+from web.account_forms import ChoosePasswordForm
 from web.auth import login_throttle
 from web.links import public_url
 from web.problems import translate_error
-from web.user_forms import ChoosePasswordForm, ForgotPasswordForm
+from web.user_forms import ForgotPasswordForm
 from web.views import bp
 from workflow import user_admin
 from workflow.errors import InvalidInput
