@@ -38,6 +38,7 @@ PASSWORDS = {
     "chn@concord.example": "demo-chn-1",
     "ind@concord.example": "demo-ind-1",
     "jpn@concord.example": "demo-jpn-1",
+    "admin@concord.example": "demo-admin-1",
 }
 
 

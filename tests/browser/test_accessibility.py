@@ -1,6 +1,7 @@
 """WCAG 2.1 AA with axe-core (vendored from the npm registry, tests/browser/vendor) in
-Debian's Chromium: every page each role reaches from its home page, in English and in
-Russian, and the sign-in page; a serious or critical violation fails the test."""
+Debian's Chromium: every page each role (delegate, coordinator, Secretariat, observer,
+administrator) reaches from its home page, in English and in Russian, and the sign-in
+and error pages; a serious or critical violation fails the test."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ ROLES = {
     "coordinator": "kaz@concord.example",
     "secretariat": "secretariat@concord.example",
     "observer": "jpn@concord.example",
+    "administrator": "admin@concord.example",
 }
 MAX_PAGES = 40
 SKIPPED = (".csv", ".ics", ".pdf", "/logout", "/static/", "lang=")
