@@ -42,7 +42,7 @@ from models import (
     User,
 )
 from models.notification import CANCELLED, OFF, PENDING
-from workflow import times, visibility
+from workflow import due_actions, times, visibility
 from workflow.errors import N_
 
 SPEAKING_ROLES = [r for r in AffiliationRole if r.speaks_for_participant]
@@ -240,6 +240,9 @@ class Batch:
         if self.rows:
             # Core, not the ORM's bulk path: one executemany of plain rows.
             self.session.connection().execute(insert(Notification.__table__), self.rows)
+            # Wake the scheduler when this commits, as a new deadline does: it delivers
+            # at once, not at its next sweep.
+            due_actions.announce(self.session)
         return len(self.rows)
 
 

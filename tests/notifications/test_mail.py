@@ -3,6 +3,7 @@ the unsubscribe link followed through the web; retries, failures and digests."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -219,3 +220,40 @@ def test_the_scheduler_delivers_and_only_while_it_leads(committed, frozen_clock,
     finally:
         scheduler.leadership.release()
     assert report.sent == len(mailbox.envelopes) >= 2
+
+
+def test_a_commit_that_notifies_wakes_the_embedded_scheduler_to_send_at_once(
+    committed, smtp_server
+):
+    """`concord serve`'s way: the e-mail goes when the change commits, not at the next
+    sweep. A password reset writes no deadline, so only the outbox's own call wakes it."""
+    import time
+
+    from bootstrap.runtime import Runtime
+    from workflow import accounts, user_admin
+    from workflow.scheduler import DeadlineScheduler
+
+    mailbox, port = smtp_server
+    sweep = 60  # seconds: the longest sweep interval, so no sweep runs during the test
+    settings = dataclasses.replace(
+        committed.settings, smtp_host="127.0.0.1", smtp_port=port, sweep_interval_seconds=sweep
+    )
+    runtime = Runtime(settings=settings, engine=committed.engine, sessions=committed.sessions)
+    with runtime.transaction() as session:
+        accounts.create_user(
+            session, email="wake@cica.test", name="Wake", password="x" * 16, password_policy=False
+        )
+    scheduler = DeadlineScheduler(runtime)
+    scheduler.start()
+    try:
+        time.sleep(1)  # past the start's own catch-up
+        asked = time.monotonic()
+        with runtime.transaction() as session:
+            user_admin.request_password_reset(session, "wake@cica.test", public_url="https://x")
+        while not mailbox.messages and time.monotonic() - asked < sweep / 2:
+            time.sleep(0.05)
+        waited = time.monotonic() - asked
+    finally:
+        scheduler.shutdown()
+    assert [m["To"] for m in mailbox.messages] == ["Wake <wake@cica.test>"]
+    assert waited < sweep / 2
