@@ -4,27 +4,19 @@ server in the test process (aiosmtpd), with STARTTLS and authentication on reque
 from __future__ import annotations
 
 import ssl
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from isolated_db import isolated_runtime
 from notify_helpers import SMTP_PASSWORD, SMTP_USER, free_port  # noqa: E402
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
-from bootstrap.profile import load_profile
 from bootstrap.runtime import Runtime
-from config.settings import DEFAULT_PROFILE, load_settings
-from models import Base
-from models.db import make_engine, make_session_factory
 from workflow import clock
 from workflow.registry import configure
 
@@ -45,46 +37,13 @@ def frozen_clock():
     clock.set_now(None)
 
 
-def _isolated_url(base_url: str, tmp_path: Path) -> tuple[str, str | None]:
-    if not base_url.startswith("postgresql"):
-        return f"sqlite:///{tmp_path / 'notifications.sqlite3'}", None
-    schema = f"notify_{uuid.uuid4().hex[:12]}"
-    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False), schema
-
-
 @pytest.fixture
 def committed(tmp_path, engine) -> Iterator[Runtime]:
-    """A runtime on a database of its own with the CICA profile committed; dropped after."""
-    url, schema = _isolated_url(engine.url.render_as_string(hide_password=False), tmp_path)
-    if schema:
-        with engine.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    own_engine = make_engine(url)
-    Base.metadata.create_all(own_engine)
-    with Session(own_engine) as session:
-        load_profile(session, DEFAULT_PROFILE)
-        session.commit()
-    settings = load_settings(
-        environ={},
-        env="testing",
-        database_url=url,
-        instance_path=str(tmp_path / "instance"),
-        secret_key="test-secret-key",
-        audit_key="test-audit-key",
-        mail_from="Concord <concord@cica.test>",
-        public_url="https://concord.test",
-    )
-    runtime = Runtime(
-        settings=settings, engine=own_engine, sessions=make_session_factory(own_engine)
-    )
-    try:
+    """A runtime on a database of its own with the default profile committed; dropped after."""
+    with isolated_runtime(
+        engine, tmp_path, mail_from="Concord <concord@cica.test>", public_url="https://concord.test"
+    ) as runtime:
         yield runtime
-    finally:
-        own_engine.dispose()
-        if schema:
-            with engine.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 @dataclass

@@ -13,22 +13,17 @@ connection, as concurrent requests and the scheduler would.
 from __future__ import annotations
 
 import random
-import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine, select, text
+from races import Result, race, race_schema
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bootstrap.profile import load_profile
-from config.settings import DEFAULT_PROFILE
 from models import (
     AuditEvent,
-    Base,
     Document,
     OutcomeKind,
     Position,
@@ -38,7 +33,6 @@ from models import (
     RoundStatus,
     User,
 )
-from models.db import make_engine
 from workflow import audit, operations, times
 from workflow.accounts import create_user
 from workflow.errors import ConcordError, RoundClosed, StaleChange, TriggerNotAllowed
@@ -54,7 +48,6 @@ KINDS = (
     PositionKind.STAND_ASIDE,
     PositionKind.OBJECTION,
 )
-JOIN_TIMEOUT = 60
 PASSWORD = "race-password-1"
 
 
@@ -63,23 +56,8 @@ PASSWORD = "race-password-1"
 
 @pytest.fixture(scope="module")
 def race_engine(engine: Engine) -> Iterator[Engine]:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("concurrency tests need PostgreSQL (CONCORD_TEST_DATABASE_URL)")
-    schema = f"concord_race_{uuid.uuid4().hex[:10]}"
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = engine.url.render_as_string(hide_password=False)
-    races = make_engine(url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=12)
-    try:
-        Base.metadata.create_all(races)
-        with Session(races) as session:
-            load_profile(session, DEFAULT_PROFILE)
-            session.commit()
+    with race_schema(engine, pool_size=12) as races:
         yield races
-    finally:
-        races.dispose()
-        with engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 @pytest.fixture(scope="module")
@@ -150,39 +128,6 @@ def open_round(race_engine, users, document_id: int, mode: RoundMode) -> int:
 
 
 # ------------------------------------------------------------------ running threads together
-
-
-@dataclass
-class Result:
-    name: str
-    value: object = None
-    error: BaseException | None = None
-    meta: dict = field(default_factory=dict)
-
-
-def race(race_engine: Engine, jobs: dict[str, Callable[[Session], object]]) -> dict[str, Result]:
-    """Run each job in its own thread and session, lined up on a barrier; commit or roll back."""
-    barrier = threading.Barrier(len(jobs))
-    results = {name: Result(name) for name in jobs}
-
-    def run(name: str, job) -> None:
-        with Session(race_engine, expire_on_commit=False) as session:
-            try:
-                session.execute(text("SELECT 1"))  # connect before the start line
-                barrier.wait(timeout=JOIN_TIMEOUT)
-                results[name].value = job(session)
-                session.commit()
-            except BaseException as error:  # recorded, judged by the test
-                session.rollback()
-                results[name].error = error
-
-    threads = [threading.Thread(target=run, args=item, name=item[0]) for item in jobs.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-        assert not thread.is_alive(), f"{thread.name} is stuck (deadlock?)"
-    return results
 
 
 def unexpected(results: dict[str, Result], allowed: tuple[type[ConcordError], ...]) -> list[str]:

@@ -4,18 +4,14 @@ one active administrator."""
 
 from __future__ import annotations
 
-import threading
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import Engine, select, text
+from races import race, race_schema
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bootstrap.profile import load_profile
-from config.settings import DEFAULT_PROFILE
-from models import AuditEvent, Base, User
-from models.db import make_engine
+from models import AuditEvent, User
 from workflow import user_admin as admin
 from workflow.accounts import create_user
 from workflow.errors import ConcordError
@@ -28,46 +24,19 @@ PASSWORDS = ("amber kettle orbit lantern", "copper meadow violin harbour")
 
 @pytest.fixture(scope="module")
 def race_engine(engine: Engine) -> Iterator[Engine]:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL (CONCORD_TEST_DATABASE_URL)")
-    schema = f"concord_users_race_{uuid.uuid4().hex[:10]}"
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = engine.url.render_as_string(hide_password=False)
-    races = make_engine(url, connect_args={"options": f"-csearch_path={schema}"}, pool_size=6)
-    try:
-        Base.metadata.create_all(races)
-        with Session(races) as session:
-            load_profile(session, DEFAULT_PROFILE)
-            session.commit()
+    with race_schema(engine, pool_size=6) as races:
         yield races
-    finally:
-        races.dispose()
-        with engine.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def at_once(engine: Engine, *work: Callable[[Session], object]) -> list[object]:
-    """Run each piece of work in its own thread and transaction, released together."""
-    barrier = threading.Barrier(len(work))
-    results: list[object] = [None] * len(work)
-
-    def run(index: int, act: Callable[[Session], object]) -> None:
-        with Session(engine) as session:
-            barrier.wait()
-            try:
-                results[index] = act(session)
-                session.commit()
-            except ConcordError as error:
-                session.rollback()
-                results[index] = error
-
-    threads = [threading.Thread(target=run, args=(i, act)) for i, act in enumerate(work)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    """Each piece of work's result, or the engine's refusal it met."""
+    results = race(engine, {str(index): act for index, act in enumerate(work)})
+    outcomes = []
+    for result in results.values():
+        if result.error is not None and not isinstance(result.error, ConcordError):
+            raise result.error
+        outcomes.append(result.error or result.value)
+    return outcomes
 
 
 def _user(session: Session, email: str, **roles) -> User:

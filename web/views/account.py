@@ -20,6 +20,17 @@ from workflow import accounts, notifications, outbox, sessions, tokens
 from workflow.errors import InvalidInput
 
 
+def _password_refused(user, field) -> int | None:
+    """The status to answer when the password typed again in `field` is wrong (the reason
+    goes on the field), else None."""
+    wrong = recheck_password(user, field.data)
+    if wrong is None:
+        return None
+    message, status = wrong
+    field.errors = [message]
+    return status
+
+
 @bp.app_template_filter("browser")
 def browser(user_agent: str) -> str:
     """'Firefox 121 on Windows' from a User-Agent header, else the header itself."""
@@ -133,11 +144,9 @@ def password_change():
     if not form.validate_on_submit():
         return _page(422, password_form=form)
     user = _user()
-    wrong = recheck_password(user, form.current_password.data)
-    if wrong is not None:
-        message, status = wrong
-        form.current_password.errors = [message]
-        return _page(status, password_form=form)
+    refused = _password_refused(user, form.current_password)
+    if refused:
+        return _page(refused, password_form=form)
     try:
         accounts.set_password(
             db.session(), user, form.new_password.data, keep_session=current_user_session()
@@ -170,11 +179,9 @@ def token_create():
     if not form.validate_on_submit():
         return _page(422, token_form=form)
     user = _user()
-    wrong = recheck_password(user, form.password.data)
-    if wrong is not None:
-        message, status = wrong
-        form.password.errors = [message]
-        return _page(status, token_form=form)
+    refused = _password_refused(user, form.password)
+    if refused:
+        return _page(refused, token_form=form)
     issued = tokens.create_token(
         db.session(), user, name=form.name.data or "", valid_days=_token_days()
     )
