@@ -62,8 +62,10 @@ FORUM_KEYS = {
     "confirmation_days",
     "interface_languages",
     "reminder_hours",
+    "definitions",
 }
 FORUM_OPTIONAL = {
+    "definitions",
     "symbol_prefix",
     "decision_symbol",
     "confirmation_days",
@@ -118,6 +120,17 @@ class _Checker:
             seen.add(entry["code"])
 
 
+def definitions_folder(path: str | Path) -> Path | None:
+    """The folder of the profile's own process definitions (`definitions` in [forum],
+    relative to the profile file), or None: the bundled ones."""
+    try:
+        with open(path, "rb") as handle:
+            folder = tomllib.load(handle).get("forum", {}).get("definitions")
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+    return Path(path).parent / folder if isinstance(folder, str) and folder else None
+
+
 def working_languages(path: str | Path) -> tuple[str, ...]:
     """The profile's working languages, or none when the file cannot be read (its loading
     reports that)."""
@@ -160,6 +173,12 @@ def read_profile(path: str | Path) -> dict:
         raise check.fail("forum.reminder_hours", "must be a list of whole hours, 1 to 1440")
     for key, entry in [("forum", forum)]:
         _check_decision_symbol(check, key, entry)
+    if "definitions" in forum:
+        folder = forum["definitions"]
+        if not isinstance(folder, str) or not (Path(file).parent / folder).is_dir():
+            raise check.fail(
+                "forum.definitions", "must name a folder of definitions, relative to the profile"
+            )
     try:
         ZoneInfo(forum["timezone"])
     except (ZoneInfoNotFoundError, ValueError):

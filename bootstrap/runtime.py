@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bootstrap.profile import working_languages
+from bootstrap.profile import definitions_folder, working_languages
 from config.settings import Settings, load_settings
 from models.db import make_engine, make_session_factory
 from workflow import audit, registry
@@ -46,6 +46,7 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
     settings = settings or load_settings()
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.sqlalchemy_url)
-    registry.configure(settings.workflows_path, working_languages(settings.profile))
+    definitions = settings.workflows_path or definitions_folder(settings.profile)
+    registry.configure(definitions, working_languages(settings.profile))
     audit.configure_keys(settings.audit_key, settings.audit_keys_retired.split(","))
     return Runtime(settings=settings, engine=engine, sessions=make_session_factory(engine))

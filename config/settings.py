@@ -44,7 +44,8 @@ class Settings:
     instance_path: str = "instance"
     timezone: str = ""  # shown times' default zone; empty: the forum's (the profile's)
     profile: str = str(DEFAULT_PROFILE)
-    workflows_path: str = str(DEFAULT_WORKFLOWS)
+    # Process definitions; empty: the profile's own (`definitions`), else the bundled ones.
+    workflows_path: str = ""
     run_scheduler: bool = False  # `concord serve` turns it on for the embedded default
     login_attempts: int = 5  # failed logins allowed per window before refusing
     login_window_seconds: int = 300

@@ -119,6 +119,7 @@ def broken_copy(tmp_path, old: str, new: str) -> Path:
         ('name_ru = "Азербайджан"', 'name_ru = " "', "participants[1].name_ru", "non-empty string"),
         ("reminder_hours = [72, 24]", 'reminder_hours = ["soon"]', "forum.reminder_hours", "list of whole hours"),
         ("reminder_hours = [72, 24]", "reminder_hours = [0]", "forum.reminder_hours", "list of whole hours"),
+        ('symbol_prefix = "CICA"', 'symbol_prefix = "CICA"\ndefinitions = "no-such-folder"', "forum.definitions", "folder of definitions"),
     ],
 )
 def test_a_broken_profile_fails_naming_file_key_reason_and_changes_nothing(
@@ -216,3 +217,31 @@ def test_a_new_user_s_time_zone_is_the_forum_s_unless_given(session, make_user):
         timezone="Europe/Vienna",
     )
     assert user.timezone == "Europe/Vienna"
+
+
+def test_a_profile_brings_its_own_definitions_unless_a_setting_names_others(tmp_path):
+    from bootstrap.runtime import build_runtime
+    from config.settings import DEFAULT_WORKFLOWS, load_settings
+    from workflow.registry import configure, registry
+
+    folder = tmp_path / "processes"
+    folder.mkdir()
+    source = DEFAULT_WORKFLOWS / "concept_paper.toml"
+    (folder / "concept_paper.toml").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    profile = tmp_path / "forum.toml"
+    profile.write_text(
+        DEFAULT_PROFILE.read_text(encoding="utf-8").replace(
+            'symbol_prefix = "CICA"', 'symbol_prefix = "CICA"\ndefinitions = "processes"', 1
+        ),
+        encoding="utf-8",
+    )
+    base = {"environ": {}, "env": "testing", "instance_path": str(tmp_path / "instance")}
+    try:
+        build_runtime(load_settings(profile=str(profile), **base)).dispose()
+        assert [d.kind for d in registry()] == ["concept_paper"]
+        build_runtime(
+            load_settings(profile=str(profile), workflows_path=str(DEFAULT_WORKFLOWS), **base)
+        ).dispose()
+        assert len(list(registry())) > 1
+    finally:
+        configure(None)
