@@ -35,6 +35,7 @@ def test_the_secretariat_adds_the_russian_text_and_the_silence_round_stays(clien
     page = client.get(f"/documents/{world.concept.id}").get_data(as_text=True)
     assert "unchanged since" not in page
     assert "declared a translation of this version by" in page
+    assert "Translation declared</strong>" in page and "· Русский" in page  # the record
     page = client.get(f"/documents/{world.concept.id}?lang=ru").get_data(as_text=True)
     assert "Текст поступил" in page and "Добавить или исправить перевод" in page
 
