@@ -1,4 +1,4 @@
-"""Demo accounts for a first look at the CICA profile (listed in the README)."""
+"""Demo accounts: published e-mails and passwords for a first look at a profile."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from workflow.accounts import create_user
 
 @dataclass(frozen=True)
 class DemoAccount:
+    key: str  # how the demo's documents name the account that acts (`by`)
     email: str
     name: str
     password: str
@@ -32,25 +33,10 @@ class DemoAccount:
         return f"delegate of {', '.join(self.delegate_of)}"
 
 
-DEMO_ACCOUNTS = (
-    DemoAccount(
-        "secretariat@concord.example", "Aigerim Secretariat", "demo-secretariat-1", secretariat=True
-    ),
-    DemoAccount("admin@concord.example", "Daniyar Admin", "demo-admin-1", admin=True),
-    DemoAccount(
-        "kaz@concord.example", "Delegate of Kazakhstan", "demo-kaz-1", delegate_of=("KAZ",)
-    ),
-    DemoAccount("tur@concord.example", "Delegate of Türkiye", "demo-tur-1", delegate_of=("TUR",)),
-    DemoAccount("chn@concord.example", "Delegate of China", "demo-chn-1", delegate_of=("CHN",)),
-    DemoAccount("ind@concord.example", "Delegate of India", "demo-ind-1", delegate_of=("IND",)),
-    DemoAccount("jpn@concord.example", "Observer of Japan", "demo-jpn-1", observer_of=("JPN",)),
-)
-
-
-def create_demo_accounts(session: Session) -> list[DemoAccount]:
+def create_demo_accounts(session: Session, accounts: tuple[DemoAccount, ...]) -> list[DemoAccount]:
     """Create the demo accounts that do not exist yet; returns those created."""
     created = []
-    for account in DEMO_ACCOUNTS:
+    for account in accounts:
         if session.scalar(select(User.id).where(User.email == account.email)) is not None:
             continue
         create_user(
@@ -66,3 +52,14 @@ def create_demo_accounts(session: Session) -> list[DemoAccount]:
         )
         created.append(account)
     return created
+
+
+def demo_users(session: Session, accounts: tuple[DemoAccount, ...]) -> dict[str, User]:
+    """The demo accounts' users by key (each must exist)."""
+    users = {}
+    for account in accounts:
+        user = session.scalar(select(User).where(User.email == account.email))
+        if user is None:
+            raise LookupError(f"demo account {account.email} is missing")
+        users[account.key] = user
+    return users

@@ -5,24 +5,25 @@ from __future__ import annotations
 from sqlalchemy import inspect, select
 
 import migrations
-from bootstrap.demo_accounts import DemoAccount, create_demo_accounts
-from bootstrap.demo_documents import create_demo_documents
+from bootstrap.demo import create_demo, demo_for
+from bootstrap.demo_accounts import DemoAccount
 from bootstrap.profile import load_profile
 from bootstrap.runtime import Runtime
 from models import Forum
 
 
 def initialise(runtime: Runtime, *, demo: bool, profile: str | None = None) -> list[DemoAccount]:
-    """Schema, profile and (optionally) demo accounts and documents; returns the demo
-    accounts created."""
+    """Schema, profile and (optionally) the profile's demo accounts and documents; returns
+    the demo accounts (none without `demo`)."""
     migrations.upgrade(runtime.engine)
+    profile = profile or runtime.settings.profile
     with runtime.transaction() as session:
-        load_profile(session, profile or runtime.settings.profile)
+        load_profile(session, profile)
         if not demo:
             return []
-        created = create_demo_accounts(session)
-        create_demo_documents(session)
-        return created
+        chosen = demo_for(session, profile)
+        create_demo(session, chosen)
+        return list(chosen.accounts)
 
 
 def is_initialised(runtime: Runtime) -> bool:

@@ -18,9 +18,9 @@ def serve_command(host: str, port: int, no_scheduler: bool) -> None:
     from web import create_app  # the one command that loads Flask, and only when it runs
 
     if not is_initialised(runtime()):
-        initialise(runtime(), demo=True)
+        accounts = initialise(runtime(), demo=True)
         click.echo("Fresh instance: schema, profile and demo accounts created.")
-        print_demo_accounts()
+        print_demo_accounts(accounts)
     app = create_app(runtime=runtime(), run_scheduler=not no_scheduler)
     app.run(host=host, port=port, use_reloader=False)
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import click
 
 import migrations
-from bootstrap.demo_accounts import DEMO_ACCOUNTS
+from bootstrap.demo_accounts import DemoAccount
 from bootstrap.profile import load_profile
 from bootstrap.setup import initialise
 from cli.context import open_session, runtime
 
 
-def print_demo_accounts() -> None:
+def print_demo_accounts(accounts: list[DemoAccount]) -> None:
     click.echo("Demo accounts (e-mail / password / role):")
-    for account in DEMO_ACCOUNTS:
+    for account in accounts:
         click.echo(f"  {account.email:32} {account.password:20} {account.role}")
 
 
@@ -24,10 +24,10 @@ def print_demo_accounts() -> None:
 )
 def init_command(demo: bool, profile: str | None) -> None:
     """Create or upgrade the schema and load the organisation profile."""
-    initialise(runtime(), demo=demo, profile=profile)
+    accounts = initialise(runtime(), demo=demo, profile=profile)
     click.echo(f"Database ready: {runtime().settings.sqlalchemy_url}")
     if demo:
-        print_demo_accounts()
+        print_demo_accounts(accounts)
 
 
 @click.group("db")

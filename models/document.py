@@ -128,10 +128,18 @@ class Version(Base):
         return f"/Rev.{self.revision}" if self.revision else ""
 
     def text(self, language: str) -> str | None:
-        return next((t.body for t in self.texts if t.language == language), None)
+        found = self.text_row(language)
+        return found.body if found else None
+
+    def text_row(self, language: str) -> VersionText | None:
+        return next((t for t in self.texts if t.language == language), None)
 
 
 class VersionText(Base):
+    """One language's text of a version: circulated with it, or declared afterwards by the
+    Secretariat as a translation of that version (`declared_by` set), which keeps the version
+    and the rounds open on it."""
+
     __tablename__ = "version_text"
     __table_args__ = (UniqueConstraint("version_id", "language"),)
 
@@ -139,5 +147,10 @@ class VersionText(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("document_version.id"), index=True)
     language: Mapped[str] = mapped_column(String(8))
     body: Mapped[str] = mapped_column(Text)
+    # When this text arrived: with its version, or when the translation was declared.
+    arrived_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who declared it a translation of the version (None: it came with the version).
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
 
     version: Mapped[Version] = relationship(back_populates="texts")
+    declared_by: Mapped[User | None] = relationship()

@@ -214,6 +214,8 @@ def _changed_documents(session: Session) -> set[int]:
             state = inspect(instance)
             if any(state.attrs[name].history.has_changes() for name in ("title", "title_ru")):
                 ids.add(instance.id)
+        elif isinstance(instance, VersionText) and instance.version is not None:
+            ids.add(instance.version.document_id)  # a translation corrected in place
     return {i for i in ids if i is not None}
 
 

@@ -162,6 +162,21 @@ class VersionForm(FlaskForm):
             raise ValidationError(gettext("Give the text in at least one language."))
 
 
+class TranslationForm(FlaskForm):
+    """One language's text of the current version, declared a translation of it."""
+
+    lock_version = HiddenField()
+    language = SelectField(lazy_gettext("Language"), validators=[DataRequired()])
+    text = TextAreaField(
+        lazy_gettext("The text in that language (Markdown)"),
+        validators=[DataRequired(), Length(max=200000)],
+    )
+    note = StringField(
+        lazy_gettext("Where the translation comes from"),
+        validators=[Optional(), Length(max=2000)],
+    )
+
+
 class OpenRoundForm(FlaskForm):
     lock_version = HiddenField()
     on_consensus = SelectField(

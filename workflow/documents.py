@@ -139,7 +139,9 @@ def _new_version(
             raise InvalidInput(
                 N_("the %(language)s text contains a NUL character"), language=language
             )
-        version.texts.append(VersionText(language=language, body=body))
+        version.texts.append(
+            VersionText(language=language, body=body, arrived_at=version.created_at)
+        )
     document.versions.append(version)
     return version
 

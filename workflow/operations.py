@@ -19,6 +19,7 @@ from workflow.rounds import (
     open_round,
     record_position,
 )
+from workflow.translations import declare_translation
 
 __all__ = [
     "add_version",
@@ -28,6 +29,7 @@ __all__ = [
     "register_participant",
     "close_round",
     "create_document",
+    "declare_translation",
     "enter_into_force",
     "expire_round",
     "extend_deadline",

@@ -15,7 +15,7 @@ import pytest
 from werkzeug.serving import make_server
 
 import migrations
-from bootstrap.demo_documents import create_demo_documents
+from bootstrap.demo import create_demo, demo_for
 from bootstrap.profile import load_profile
 from bootstrap.runtime import build_runtime
 from config.settings import DEFAULT_PROFILE, load_settings
@@ -56,7 +56,7 @@ def live_runtime(tmp_path_factory):
     migrations.upgrade(runtime.engine)
     with runtime.transaction() as session:
         load_profile(session, DEFAULT_PROFILE)
-        create_demo_documents(session)
+        create_demo(session, demo_for(session, DEFAULT_PROFILE))
     yield runtime
     runtime.dispose()
 

@@ -52,3 +52,19 @@ def test_the_secretariats_pages_fit_a_phone(open_page):
     for path in ("/", "/secretariat/tracker", "/secretariat/grid"):
         page.goto(page.base + path)
         _fits(page, "secretariat" + path.replace("/", "-"))
+
+
+def test_the_secretariat_declares_a_translation_on_a_phone(open_page):
+    page = open_page("secretariat@concord.example")
+    page.set_viewport_size(PHONE)
+    page.goto(page.base + "/documents")
+    page.locator("a.symbol", has_text="CICA/CP").first.click()
+    page.locator("#translation summary").click()
+    _fits(page, "translation-form")
+    page.select_option("#translation-language", "ru")
+    page.fill("#translation-text", "# Перевод\n\n1. Текст, уточнённый службой переводов.")
+    page.fill("#translation-note", "language service")
+    page.locator("#translation button[type=submit]").click()
+    assert "is recorded as a translation" in page.locator(".flash").first.inner_text()
+    assert page.locator("text=declared a translation of this version by").count() == 1
+    _fits(page, "document-after-translation")

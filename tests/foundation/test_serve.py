@@ -1,4 +1,5 @@
-"""The Quickstart's `concord serve` on a fresh instance answers with the CICA profile."""
+"""The Quickstart's `concord serve` on a fresh instance answers with the CICA profile, and
+with any other profile and its own demo data."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
 
@@ -18,11 +21,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_serve_initialises_a_fresh_instance_and_answers(tmp_path):
+SMALL_FORUM = Path(__file__).parents[1] / "data" / "profiles" / "small_forum.toml"
+
+
+@pytest.mark.parametrize(
+    ("profile", "members", "printed"),
+    [(None, 28, "secretariat@concord.example"), (SMALL_FORUM, 5, "nor@concord.example")],
+    ids=["cica", "small_forum"],
+)
+def test_serve_initialises_a_fresh_instance_and_answers(tmp_path, profile, members, printed):
     instance = tmp_path / "instance"
     port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CONCORD_")}
     environ["CONCORD_INSTANCE_PATH"] = str(instance)
+    if profile is not None:
+        environ["CONCORD_PROFILE"] = str(profile)
     server = subprocess.Popen(
         [sys.executable, "-c", "from cli import main; main()", "serve", "--port", str(port)],
         env=environ,
@@ -43,16 +56,16 @@ def test_serve_initialises_a_fresh_instance_and_answers(tmp_path):
                 time.sleep(0.3)
         database = create_engine(f"sqlite:///{instance / 'concord.sqlite3'}")
         with database.connect() as connection:
-            members = connection.execute(
+            counted = connection.execute(
                 text("SELECT count(*) FROM participant WHERE status = 'member'")
             ).scalar()
             demo = connection.execute(
                 text("SELECT count(*) FROM user_account WHERE email LIKE '%@concord.example'")
             ).scalar()
         database.dispose()
-        assert members == 28
+        assert counted == members
         assert demo == 7
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]
-    assert "secretariat@concord.example" in output  # the demo accounts are printed
+    assert printed in output  # the demo accounts are printed

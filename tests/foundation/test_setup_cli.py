@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from bootstrap.demo_accounts import DEMO_ACCOUNTS
+from bootstrap.demo_file import demo_file, load_demo_file
+from config.settings import DEFAULT_PROFILE
+
+DEMO_ACCOUNTS = load_demo_file(demo_file(DEFAULT_PROFILE))[0]
+SMALL_FORUM = Path(__file__).parents[1] / "data" / "profiles" / "small_forum.toml"
 
 
 @pytest.fixture
@@ -43,6 +48,22 @@ def test_init_demo_prints_the_demo_accounts(run):
     for account in DEMO_ACCOUNTS:
         assert account.email in result.stdout and account.password in result.stdout
     again = run("init", "--demo")  # idempotent
+    assert again.returncode == 0, again.stderr
+
+
+def test_init_demo_on_another_profile_gives_accounts_of_its_own_participants(run, tmp_path):
+    result = run("init", "--demo", "--profile", str(SMALL_FORUM))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    # The Secretariat, an administrator, delegates of its members (its coordinator first),
+    # an observer delegate: none of CICA's codes.
+    for email in ("secretariat@", "admin@", "nor@", "isl@", "dnk@", "swe@", "est@"):
+        assert f"{email}concord.example" in out
+    assert "observer delegate of EST" in out and "delegate of NOR" in out
+    assert "kaz@" not in out and "KAZ" not in out and "CHN" not in out
+    listing = run("users", "list").stdout
+    assert "delegate:NOR" in listing and "observer_delegate:EST" in listing
+    again = run("init", "--demo", "--profile", str(SMALL_FORUM))  # idempotent
     assert again.returncode == 0, again.stderr
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from werkzeug.serving import make_server
 
 import migrations
+from bootstrap.demo import demo_for
 from bootstrap.demo_accounts import create_demo_accounts
 from bootstrap.profile import load_profile
 from bootstrap.runtime import build_runtime
@@ -116,7 +117,7 @@ def main() -> int:
     migrations.upgrade(runtime.engine)
     with runtime.transaction() as session:
         load_profile(session, settings.profile)
-        create_demo_accounts(session)
+        create_demo_accounts(session, demo_for(session, settings.profile).accounts)
         seed(session)
         secret = create_token_for_email(session, ROLES[args.role], name="schemathesis").secret
 

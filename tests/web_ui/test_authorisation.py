@@ -36,6 +36,8 @@ PAGES = [
     ("/documents/{concept}/diff?from=1&to=9", everyone(404)),
     ("/documents/new", everyone(200, observer=403, administrator=403)),
     ("/documents/{concept}/versions/new", only(COORD)),
+    ("/documents/{concept}/translations?language=ru", only(SEC)),
+    ("/documents/{restricted}/translations", only(SEC, 200) | {OBS: 404}),
     ("/rounds/{silence}/position", everyone(200, observer=403, secretariat=403, administrator=403)),
     ("/rounds/{silence}/on-behalf", only(SEC)),
     ("/rounds/{silence}/extend", only(SEC)),
@@ -184,6 +186,13 @@ def _forms(world):
                 "title_ru": "Документ",
             },
         ),
+        "declare a translation": (
+            f"/documents/{world.concept.id}/translations",
+            {
+                "translation-language": "ru",
+                "translation-text": "# Документ\n\n1. Первое, с поправкой.",
+            },
+        ),
         "note verbale": (
             f"/rounds/{world.silence.id}/on-behalf",
             {"participant": "CHN", "kind": "consent", "reference": "NV 12/25"},
@@ -209,6 +218,7 @@ ACTIONS = {
     "record an instrument": only(SEC, DONE),
     "register an application": only(SEC, DONE),
     "note verbale": only(SEC, DONE),
+    "declare a translation": only(SEC, DONE),
     "register an applicant": only(SEC, DONE),
 }
 

@@ -142,6 +142,14 @@ class VersionCreate(Request):
     )
 
 
+class TranslationDeclare(Request):
+    language: Language = Field(description="a working language of the forum")
+    text: _text(200_000, 1) = Field(
+        description="the text in that language, a translation of the current version's text"
+    )
+    note: _text(2000) = ""
+
+
 class RoundOpen(Request):
     mode: RoundMode
     deadline: Moment | None = None
@@ -576,6 +584,11 @@ class DocumentPage(BaseModel):
     total: int
 
 
+class TextArrival(BaseModel):
+    arrived_at: datetime
+    declared_by: str | None
+
+
 class Version(BaseModel):
     number: int  # 1 for the original, n + 1 for Rev.n
     label: str  # "original", "Rev.1", …
@@ -584,6 +597,10 @@ class Version(BaseModel):
     created_at: datetime
     created_by: str | None
     texts: dict[str, str]
+    arrivals: dict[str, TextArrival] = Field(
+        description="for each language's text: when it arrived, and who declared it a "
+        "translation of this version (null: it came with the version)"
+    )
 
 
 class Position(BaseModel):

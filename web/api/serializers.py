@@ -231,6 +231,13 @@ def version(row: VersionRow) -> schemas.Version:
         created_at=row.created_at,
         created_by=row.created_by.name if row.created_by else None,
         texts={t.language: t.body for t in row.texts},
+        arrivals={
+            t.language: schemas.TextArrival(
+                arrived_at=t.arrived_at,
+                declared_by=t.declared_by.name if t.declared_by else None,
+            )
+            for t in row.texts
+        },
     )
 
 

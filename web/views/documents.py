@@ -11,14 +11,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import Body, Document, Participant, PriorityArea, Round, RoundStatus
-from web import db
-from web.forms import ActionForm, CloseRoundForm, DocumentForm, TriggerForm, VersionForm
+from web import db, i18n
+from web.forms import (
+    ActionForm,
+    CloseRoundForm,
+    DocumentForm,
+    TranslationForm,
+    TriggerForm,
+    VersionForm,
+)
 from web.language import current_language, local_name, short_name
 from web.views import bp, confirm
 from web.views.access import require_document
 from web.views.common import lock_version, page_number, refused
 from web.views.text import diff_summary, word_diff
-from workflow import operations, queries, register
+from workflow import operations, queries, register, times
 from workflow.diagram import mermaid
 from workflow.documents import texts_behind
 from workflow.errors import N_, ConcordError, InvalidInput, TextsOutOfStep
@@ -150,6 +157,7 @@ def document_show(document_id: int):
         close_form=close_form(definition, document),
         buttons=trigger_specs(document, triggers),
         actions=document_actions(document),
+        translation_form=translation_form(document) if current_user.is_secretariat else None,
         diagram=mermaid(definition, document.state, current_language()),
         languages=LANGUAGES,
         texts_behind=texts_behind(document),
@@ -215,9 +223,7 @@ def area_choices(session, kinds: list[tuple[str, str]]):
     """The priority areas this user may use: the Secretariat any; a delegate those their
     states coordinate, and (for the kinds a proposer creates) the others apart."""
     areas = session.scalars(
-        select(PriorityArea)
-        .options(selectinload(PriorityArea.roles))
-        .order_by(PriorityArea.code)
+        select(PriorityArea).options(selectinload(PriorityArea.roles)).order_by(PriorityArea.code)
     ).all()
     label = {a.code: f"{a.code} · {local_name(a)}" for a in areas}
     none = [("", "—")]
@@ -261,9 +267,7 @@ def document_new():
     form.kind.validate_choice = False  # any kind may be posted: the engine decides who creates it
     none = [("", "—")]
     form.priority_area.choices = area_choices(session, kinds)
-    form.proposer.choices = none + [
-        (p.code, local_name(p)) for p in queries.member_states(session)
-    ]
+    form.proposer.choices = none + [(p.code, local_name(p)) for p in queries.member_states(session)]
     form.target_body.choices = none + [
         (b.code, local_name(b)) for b in session.scalars(select(Body).order_by(Body.id))
     ]
@@ -364,6 +368,63 @@ def version_new(document_id: int):
     return render_template(
         "documents/version_new.html", form=form, document=document, out_of_step=out_of_step
     ), status
+
+
+def translation_form(document: Document, language: str = "") -> TranslationForm:
+    """The Secretariat's form for one language's text of the current version."""
+    form = TranslationForm(prefix="translation")  # its ids stay apart from the page's
+    form.language.choices = [
+        (code, i18n.language_name(code)) for code in times.forum(db.session()).languages
+    ]
+    if not form.is_submitted():
+        form.lock_version.data = str(document.lock_version)
+        if language in dict(form.language.choices):
+            form.language.data = language
+            current = document.current_version
+            form.text.data = (current.text(language) if current else None) or ""
+    return form
+
+
+@bp.route("/documents/<id:document_id>/translations", methods=["GET", "POST"])
+@login_required
+def translation_new(document_id: int):
+    """Add or correct one language's text of the current version as a translation of it:
+    the version and its open rounds stay (a change of substance is a new version)."""
+    session = db.session()
+    document = require_document(queries.load_document(session, document_id))
+    if not current_user.is_secretariat:
+        abort(403, gettext("Only the Secretariat may declare a translation."))
+    if document.current_version is None:
+        abort(409, gettext("This document has no text yet."))
+    form = translation_form(document, request.args.get("language", ""))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            text = operations.declare_translation(
+                session,
+                current_user,
+                document.id,
+                language=form.language.data,
+                text=form.text.data,
+                note=form.note.data or "",
+                expected_lock_version=lock_version(form.lock_version.data),
+            )
+        except ConcordError as error:
+            status = refused(error)
+        else:
+            flash(
+                gettext(
+                    "The %(language)s text of %(symbol)s is recorded as a translation; "
+                    "the version and its rounds stay.",
+                    language=text.language.upper(),
+                    symbol=operations.version_symbol(document),
+                ),
+                "success",
+            )
+            return redirect(url_for("views.document_show", document_id=document.id) + "#text")
+    elif request.method == "POST":
+        status = 422
+    return render_template("documents/translation_new.html", form=form, document=document), status
 
 
 @bp.route("/documents/<id:document_id>/fire", methods=["POST"])

@@ -158,6 +158,35 @@ def add_version(user: User, document_id: int, body: schemas.VersionCreate) -> Re
 
 
 @endpoint(
+    "/documents/<id:document_id>/translations",
+    "POST",
+    summary="Add or correct one language's text of the current version as a translation of it",
+    description=(
+        "The Secretariat only (403 otherwise). The version keeps its number, its open rounds "
+        "and their positions; the text records when it arrived and who declared it. A change "
+        "of substance is a new version (`POST /documents/{id}/versions`). The answer is the "
+        "current version."
+    ),
+    tag="documents",
+    body=schemas.TranslationDeclare,
+    response=schemas.Version,
+    errors=CHANGE_WITH_PRECONDITION,
+    if_match=True,
+    etag=True,
+)
+def declare_translation(
+    user: User, document_id: int, body: schemas.TranslationDeclare
+) -> schemas.Version:
+    session = db.session()
+    document = document_or_404(session, user, document_id)
+    with precondition(session, document.id, lambda: _document(user, document_id)):
+        text = operations.declare_translation(
+            session, user, document.id, language=body.language, text=body.text, note=body.note
+        )
+    return serializers.version(text.version)
+
+
+@endpoint(
     "/documents/<id:document_id>/transitions",
     "POST",
     summary="Fire a trigger (with its parameters; optionally open the next state's round)",
