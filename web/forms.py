@@ -116,14 +116,14 @@ class DocumentForm(FlaskForm):
     proposer = SelectField(lazy_gettext("Proposing state"), validators=[Optional()])
     target_body = SelectField(lazy_gettext("Body that adopts it"), validators=[Optional()])
     budget = DecimalField(
-        lazy_gettext("Budget (USD)"), places=2, validators=[Optional(), NumberRange(min=0)]
+        lazy_gettext("Budget"), places=2, validators=[Optional(), NumberRange(min=0)]
     )
     threshold = IntegerField(
         lazy_gettext("Instruments needed for entry into force"),
         validators=[Optional(), NumberRange(min=1)],
     )
     restricted = BooleanField(
-        lazy_gettext("Restricted: member states only (not shared with observers)")
+        lazy_gettext("Restricted")  # the view names the forum's members and observers
     )
     text_en = TextAreaField(
         lazy_gettext("English text (Markdown)"), validators=[Length(max=200000)]

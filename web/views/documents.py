@@ -16,7 +16,7 @@ from web.forms import ActionForm, CloseRoundForm, DocumentForm, TriggerForm, Ver
 from web.language import current_language, local_name, short_name
 from web.views import bp, confirm
 from web.views.access import require_document
-from web.views.common import lock_version, page_number, refused
+from web.views.common import current_forum, lock_version, page_number, refused, word
 from web.views.text import diff_summary, word_diff
 from workflow import operations, queries, register
 from workflow.diagram import mermaid
@@ -259,10 +259,15 @@ def document_new():
     form = DocumentForm()
     form.kind.choices = kinds
     form.kind.validate_choice = False  # any kind may be posted: the engine decides who creates it
+    form.budget.label.text = gettext("Budget (%(currency)s)", currency=current_forum().currency)
+    form.restricted.label.text = gettext(
+        "Restricted: %(members)s only (not shared with %(observers)s)",
+        members=word("members"), observers=word("observers"),
+    )
     none = [("", "—")]
     form.priority_area.choices = area_choices(session, kinds)
     form.proposer.choices = none + [
-        (p.code, local_name(p)) for p in queries.member_states(session)
+        (p.code, local_name(p)) for p in queries.speaking_participants(session)
     ]
     form.target_body.choices = none + [
         (b.code, local_name(b)) for b in session.scalars(select(Body).order_by(Body.id))
