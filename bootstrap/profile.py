@@ -264,7 +264,7 @@ def read_profile(path: str | Path) -> dict:
 
 
 def _read_vocabulary(check: _Checker, data: object, languages: list[str]) -> dict:
-    """`member = { en = "member state", ru = "государство-член" }`: a known word, given in
+    """`member = { en = "participating State", ru = "государство-участник" }`: a known word, given in
     every interface language."""
     if not isinstance(data, dict):
         raise check.fail("vocabulary", "must be a table")

@@ -34,9 +34,9 @@ def affiliation_options(command):
         command = click.option(flag, is_flag=True, help=help_text)(command)
     for flag, dest, help_text in (
         ("--observer-of", "observer_of", "Observer delegate of this observer."),
-        ("--alternate-of", "alternate_of", "Alternate of this member state."),
-        ("--head-of", "head_of", "Head of delegation of this member state."),
-        ("--delegate-of", "delegate_of", "Delegate of this member state."),
+        ("--alternate-of", "alternate_of", "Alternate of this participant (one whose delegates speak for it)."),
+        ("--head-of", "head_of", "Head of delegation of this participant (one whose delegates speak for it)."),
+        ("--delegate-of", "delegate_of", "Delegate of this participant (one whose delegates speak for it)."),
     ):
         command = click.option(flag, dest, multiple=True, metavar="CODE", help=help_text)(command)
     return command

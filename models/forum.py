@@ -32,7 +32,7 @@ class Forum(Base):
 
     # Hours before a deadline when states that have not answered are reminded.
     reminder_hours: Mapped[list[int]] = mapped_column(JSON, default=lambda: [72, 24])
-    # The forum's own words, e.g. {"member": {"en": "member state", "ru": "государство-член"}};
+    # The forum's own words, e.g. {"member": {"en": "participating State", ...}};
     # a word the profile does not give is the interface's neutral one.
     vocabulary: Mapped[dict] = mapped_column(JSON, default=dict)
     # The codes of the participants holding the chair (the role `chair` in definitions).

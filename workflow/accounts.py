@@ -98,7 +98,7 @@ def set_preferences(
         )
     if timezone is not None and timezone not in time_zone_names():
         raise InvalidInput(
-            N_("%(zone)s is not a time zone name (for example Asia/Almaty or Europe/Moscow)"),
+            N_("%(zone)s is not a time zone name (for example Europe/Moscow or America/New_York)"),
             zone=timezone,
         )
     user.language, user.timezone = language, timezone

@@ -68,7 +68,7 @@ DUE_CHOICES = ("overdue", "week", "session")
 
 @dataclass
 class OpenWorkFilters:
-    """What lists of open rounds may be narrowed by: a body's code, a member state's code
+    """What lists of open rounds may be narrowed by: a body's code, a member's code
     (whose answer is awaited), the deadline (`DUE_CHOICES`); and the page."""
 
     body: str = ""

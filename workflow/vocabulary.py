@@ -20,7 +20,7 @@ VOCABULARY_WORDS = {
     "applicant": N_("applicant"),
     "applicants": N_("applicants"),
     "former": N_("former participant"),
-    "participant": N_("State"),  # the heading of a column of participants
+    "participant": N_("Participant"),  # the heading of a column of participants
     "bodies": N_("bodies"),  # in a sentence: "the bodies of the Conference"
     "catalogue": N_("Catalogue"),
     "chair": N_("Chair"),

@@ -41,7 +41,7 @@ def word(key: str) -> str:
 
 
 def status_word(status: ParticipantStatus | str) -> str:
-    """What the forum calls a participant of this status: "member state", "partner"..."""
+    """What the forum calls a participant of this status: "member", "partner"... in its own words"""
     return word(ParticipantStatus(status).value)
 
 

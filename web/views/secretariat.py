@@ -116,7 +116,7 @@ def tracker_csv():
     return csv_response(tracker_rows(open_work_filters(request.args)), "pending-decisions.csv")
 
 
-GRID_ROUNDS = 20  # columns of the answer grid a page (every member state is a row)
+GRID_ROUNDS = 20  # columns of the answer grid a page (every member is a row)
 
 CELL_MARKS = {"answered": "✓", "objected": "✕", "pending": "•"}
 
