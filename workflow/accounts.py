@@ -17,7 +17,6 @@ from zxcvbn import zxcvbn
 from models import (
     Affiliation,
     AffiliationRole,
-    Forum,
     Participant,
     ParticipantStatus,
     User,
@@ -207,6 +206,6 @@ OBSERVER_DELEGATES = "observer_delegates"
 def account_statuses(session: Session, kind: str) -> frozenset[ParticipantStatus]:
     """The participant statuses whose people may hold accounts of `kind` (the profile's
     `[accounts]`): DELEGATES or OBSERVER_DELEGATES."""
-    forum = session.scalar(select(Forum).limit(1))
+    forum = times.loaded_forum(session)
     names = forum.statuses_for(kind) if forum is not None else DEFAULT_ACCOUNTS[kind]
     return frozenset(ParticipantStatus(name) for name in names)

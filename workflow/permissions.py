@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
-from models import Document, Forum, Participant, PriorityArea, User
+from models import Document, Participant, PriorityArea, User
+from workflow import times
 from workflow.errors import N_, NotPermitted
 
 ROLE_DESCRIPTIONS = {
@@ -62,8 +62,9 @@ def roles_for(
 
 def _holds_chair(actor: User) -> bool:
     session = object_session(actor)
-    chair = session.scalar(select(Forum.chair).limit(1)) if session is not None else None
-    return any(p.code in (chair or ()) for p in actor.represented_states)
+    forum = times.loaded_forum(session) if session is not None else None
+    chair = forum.chair if forum is not None else ()
+    return any(p.code in chair for p in actor.represented_states)
 
 
 def document_roles(actor: User | None, document: Document) -> frozenset[str]:
