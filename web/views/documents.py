@@ -22,7 +22,7 @@ from workflow import operations, queries, register
 from workflow.diagram import mermaid
 from workflow.documents import texts_behind
 from workflow.errors import N_, ConcordError, InvalidInput, TextsOutOfStep
-from workflow.permissions import document_roles
+from workflow.permissions import document_roles, roles_for
 from workflow.registry import registry
 from workflow.summaries import RoundSummary, summarise
 
@@ -204,7 +204,9 @@ def document_diff(document_id: int):
 def creatable_kinds() -> list[tuple[str, str]]:
     """Kinds this user might create (the engine decides for the given priority area)."""
     roles = (
-        {"coordinator", "co_coordinator", "proposer"} if current_user.represented_states else set()
+        {"coordinator", "co_coordinator", "proposer", *roles_for(current_user._get_current_object())}
+        if current_user.represented_states
+        else set()
     )
     if current_user.is_secretariat:
         roles.add("secretariat")
