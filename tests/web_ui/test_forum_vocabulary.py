@@ -25,6 +25,8 @@ def test_cica_pages_read_as_cica_says(client):
     assert "bodies of the Conference" in page and "member states" in page
     russian = client.get("/login", headers={"Accept-Language": "ru"}).get_data(as_text=True)
     assert "органы Совещания" in russian and "государства-члены" in russian
+    assert "Chairmanship: Azerbaijan." in page  # the profile's chair, in its word
+    assert "Председательство: Азербайджан." in russian
 
 
 def test_a_word_the_profile_leaves_out_is_the_neutral_one(session, client):
@@ -67,6 +69,7 @@ def test_another_forum_s_pages_say_its_words(settings, tmp_path):
     assert "member states" not in page and "Conference" not in page
     russian = client.get("/login", headers={"Accept-Language": "ru"}).get_data(as_text=True)
     assert "прибрежные государства" in russian and "советы Форума" in russian
+    assert "Presidency: Finland." in page and "Президентство: Финляндия." in russian
     sign_in(client, "admin@bsf.example", PASSWORD)
     assert "Times are shown in Europe/Vienna." in client.get("/").get_data(as_text=True)
     invite = client.get("/users/invite").get_data(as_text=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import flash, g
 from flask_babel import gettext
 from flask_login import current_user
+from sqlalchemy import select
 
-from models import Forum, ParticipantStatus
+from models import Forum, Participant, ParticipantStatus
 from web import db
 from web.errors import describe_error
 from web.language import current_language
@@ -38,6 +39,15 @@ def current_forum() -> Forum:
 def word(key: str) -> str:
     """The forum's word for `key` (workflow.vocabulary) in the reader's language."""
     return forum_word(current_forum(), key, current_language(), gettext)
+
+
+def chair_holders() -> list[Participant]:
+    """The participants holding the forum's chair (the profile's `forum.chair`)."""
+    codes = current_forum().chair or []
+    if not codes:
+        return []
+    rows = db.session().scalars(select(Participant).where(Participant.code.in_(codes)))
+    return sorted(rows, key=lambda p: codes.index(p.code))
 
 
 def status_word(status: ParticipantStatus | str) -> str:

@@ -34,6 +34,7 @@ from web.labels import (
 from web.language import current_language, local_name, short_name
 from web.views import bp
 from web.views.common import (
+    chair_holders,
     current_forum,
     forum_zone_name,
     status_word,
@@ -340,6 +341,7 @@ def template_globals() -> dict:
         "instrument_label": lambda kind: _label(INSTRUMENT_LABELS, kind),
         "participant_status_label": status_word,
         "word": word,
+        "chair_holders": chair_holders,
         "currency": lambda: current_forum().currency,
         "text_field_label": lambda kind: _label(TEXT_FIELD_LABELS, kind, ""),
         "role_label": lambda role: _label(ROLE_LABELS, role),
