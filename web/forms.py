@@ -133,6 +133,21 @@ class DocumentForm(FlaskForm):
     )
 
 
+def document_form(languages: list[str], language_name) -> DocumentForm:
+    """A DocumentForm with one text field per working language of the forum (`text_<code>`):
+    English and Russian keep their labels, another language is named in itself."""
+    fields = {}
+    for code in languages:
+        if f"text_{code}" not in DocumentForm.__dict__:
+            fields[f"text_{code}"] = TextAreaField(
+                lazy_gettext("%(language)s text (Markdown)", language=language_name(code)),
+                validators=[Length(max=200000)],
+            )
+    form = type("WorkingLanguagesDocumentForm", (DocumentForm,), fields)()
+    form.text_fields = [form[f"text_{code}"] for code in languages]
+    return form
+
+
 class ApplicationForm(FlaskForm):
     kind = SelectField(lazy_gettext("Application"), validators=[DataRequired()])
     applicant = SelectField(

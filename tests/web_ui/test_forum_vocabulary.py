@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from web_helpers import sign_in
 
 from bootstrap.profile import load_profile
-from models import Base, Forum, Participant
+from models import Base, Document, Forum, Participant
 from models.db import make_engine
 from web import create_app
 from workflow import operations
@@ -77,3 +77,23 @@ def test_another_forum_s_pages_say_its_words(settings, tmp_path):
     with Session(engine) as session:
         assert session.scalar(select(Participant.status).where(Participant.code == "IMO")).value == "partner"
     engine.dispose()
+
+
+def test_the_new_document_form_offers_the_forum_s_working_languages(session, client, make_user):
+    proposer = make_user(session, delegate_of=["CHN"])
+    sign_in(client, proposer.email)
+    page = client.get("/documents/new").get_data(as_text=True)
+    assert 'name="text_en"' in page and 'name="text_ru"' in page and "text_fr" not in page
+    forum = session.scalar(select(Forum))
+    forum.languages = ["en", "fr"]
+    session.flush()
+    page = client.get("/documents/new").get_data(as_text=True)
+    assert 'name="text_fr"' in page and "Français text (Markdown)" in page
+    assert 'name="text_ru"' not in page
+    response = client.post("/documents/new", data={
+        "kind": "outcome_document", "title": "Ports", "proposer": "CHN", "target_body": "MC",
+        "text_en": "English.", "text_fr": "Français.",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    document = session.scalar(select(Document).where(Document.title == "Ports"))
+    assert document.current_version.text("fr") == "Français."

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import Body, Document, Participant, PriorityArea, Round, RoundStatus
-from web import db
-from web.forms import ActionForm, CloseRoundForm, DocumentForm, TriggerForm, VersionForm
+from web import db, i18n
+from web.forms import ActionForm, CloseRoundForm, TriggerForm, VersionForm, document_form
 from web.language import current_language, local_name, short_name
 from web.views import bp, confirm
 from web.views.access import require_document
@@ -246,6 +246,15 @@ def _texts(form) -> dict[str, str]:
     }
 
 
+def _working_texts(form) -> dict[str, str]:
+    """The texts given in the working languages' fields (document_form)."""
+    return {
+        field.name.removeprefix("text_"): field.data
+        for field in form.text_fields
+        if field.data and field.data.strip()
+    }
+
+
 @bp.route("/documents/new", methods=["GET", "POST"])
 @login_required
 def document_new():
@@ -258,7 +267,7 @@ def document_new():
             ),
         )
     session = db.session()
-    form = DocumentForm()
+    form = document_form(current_forum().languages, i18n.language_name)
     form.kind.choices = kinds
     form.kind.validate_choice = False  # any kind may be posted: the engine decides who creates it
     form.budget.label.text = gettext("Budget (%(currency)s)", currency=current_forum().currency)
@@ -291,7 +300,7 @@ def document_new():
                 budget=form.budget.data,
                 threshold=form.threshold.data,
                 restricted=form.restricted.data,
-                texts=_texts(form) or None,
+                texts=_working_texts(form) or None,
             )
         except ConcordError as error:
             status = refused(error)
