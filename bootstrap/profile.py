@@ -33,14 +33,15 @@ from models import (
     PriorityArea,
     PriorityAreaRole,
 )
-from models.forum import DEFAULT_DECISION_SYMBOL
+from models.forum import DEFAULT_ACCOUNTS, DEFAULT_CURRENCY, DEFAULT_DECISION_SYMBOL
 from workflow import audit, catalogue
 from workflow.change import Change, forum_change
 from workflow.errors import DefinitionError
 from workflow.participants import set_status
 from workflow.registry import registry
+from workflow.vocabulary import VOCABULARY_WORDS
 
-SECTIONS = {"forum", "participants", "bodies", "catalogue", "dimensions", "priority_areas", "measures"}
+SECTIONS = {"forum", "vocabulary", "accounts", "participants", "bodies", "catalogue", "dimensions", "priority_areas", "measures"}
 PARTICIPANT_KEYS = {"code", "kind", "status", "since", "name_en", "name_ru"}
 BODY_KEYS = {
     "code", "name_en", "name_ru", "short_en", "short_ru", "seats", "observers_attend",
@@ -63,15 +64,22 @@ FORUM_KEYS = {
     "interface_languages",
     "reminder_hours",
     "definitions",
+    "chair",
+    "currency",
 }
 FORUM_OPTIONAL = {
     "definitions",
+    "chair",
+    "currency",
     "symbol_prefix",
     "decision_symbol",
     "confirmation_days",
     "interface_languages",
     "reminder_hours",
 }
+# The words a profile may give, each in every interface language (workflow.vocabulary).
+VOCABULARY_KEYS = set(VOCABULARY_WORDS)
+ACCOUNT_KEYS = set(DEFAULT_ACCOUNTS)
 PROFILE_STATUSES = (
     ParticipantStatus.MEMBER,
     ParticipantStatus.OBSERVER,
@@ -184,6 +192,13 @@ def read_profile(path: str | Path) -> dict:
     except (ZoneInfoNotFoundError, ValueError):
         raise check.fail("forum.timezone", f"unknown time zone {forum['timezone']!r}") from None
 
+    currency = forum.get("currency", DEFAULT_CURRENCY)
+    if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
+        raise check.fail("forum.currency", 'must be an ISO 4217 code ("EUR")')
+    interface = [*forum["languages"], *[c for c in extra if c not in forum["languages"]]]
+    vocabulary = _read_vocabulary(check, data.get("vocabulary", {}), interface)
+    accounts = _read_accounts(check, data.get("accounts", {}))
+
     participants = [
         check.keys(f"participants[{i}]", p, PARTICIPANT_KEYS, PARTICIPANT_KEYS - {"since"})
         for i, p in enumerate(data.get("participants", []))
@@ -208,8 +223,10 @@ def read_profile(path: str | Path) -> dict:
             if code not in by_code:
                 raise check.fail(key, f"unknown participant {code!r}")
             if by_code[code]["status"] != "member" or by_code[code]["kind"] != "state":
-                raise check.fail(key, f"{code!r} is not a member state")
+                raise check.fail(key, f"{code!r} is not a state of status member")
         return codes
+
+    member_states("forum.chair", forum.get("chair", []))
 
     bodies = [
         check.keys(f"bodies[{i}]", b, BODY_KEYS, BODY_KEYS - BODY_OPTIONAL)
@@ -254,6 +271,8 @@ def read_profile(path: str | Path) -> dict:
         raise check.fail("catalogue.adopted_on", "must be a date (YYYY-MM-DD)")
     return {
         "forum": forum,
+        "vocabulary": vocabulary,
+        "accounts": accounts,
         "participants": participants,
         "bodies": bodies,
         "catalogue": catalogue,
@@ -261,6 +280,54 @@ def read_profile(path: str | Path) -> dict:
         "priority_areas": areas,
         "measures": measures,
     }
+
+
+def _read_vocabulary(check: _Checker, data: object, languages: list[str]) -> dict:
+    """`member = { en = "participating State", ru = "государство-участник" }`: a known word, given in
+    every interface language."""
+    if not isinstance(data, dict):
+        raise check.fail("vocabulary", "must be a table")
+    words: dict[str, dict[str, str]] = {}
+    for key, value in data.items():
+        if key not in VOCABULARY_KEYS:
+            raise check.fail(
+                f"vocabulary.{key}", f"unknown word (known: {', '.join(sorted(VOCABULARY_KEYS))})"
+            )
+        if not isinstance(value, dict):
+            raise check.fail(f"vocabulary.{key}", 'must be a table such as { en = "..." }')
+        for language in languages:
+            text = value.get(language)
+            if not isinstance(text, str) or not text.strip():
+                raise check.fail(f"vocabulary.{key}.{language}", "is required: a non-empty string")
+        unknown = sorted(set(value) - set(languages))
+        if unknown:
+            raise check.fail(f"vocabulary.{key}.{unknown[0]}", "not an interface language")
+        words[key] = {language: value[language].strip() for language in languages}
+    return words
+
+
+def _read_accounts(check: _Checker, data: object) -> dict:
+    """Which statuses have delegates who speak for them, and which observer delegates."""
+    if not isinstance(data, dict):
+        raise check.fail("accounts", "must be a table")
+    unknown = sorted(set(data) - ACCOUNT_KEYS)
+    if unknown:
+        raise check.fail(f"accounts.{unknown[0]}", "unknown key")
+    statuses = {s.value for s in PROFILE_STATUSES}
+    accounts = {key: list(value) for key, value in DEFAULT_ACCOUNTS.items()}
+    for key, value in data.items():
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise check.fail(f"accounts.{key}", "must be a list of participant statuses")
+        for status in value:
+            if status not in statuses:
+                raise check.fail(f"accounts.{key}", f"unknown status {status!r}")
+        accounts[key] = list(dict.fromkeys(value))
+    if "member" not in accounts["delegates"]:
+        raise check.fail("accounts.delegates", "must include 'member'")
+    both = sorted(set(accounts["delegates"]) & set(accounts["observer_delegates"]))
+    if both:
+        raise check.fail("accounts.observer_delegates", f"status {both[0]!r} is also in delegates")
+    return accounts
 
 
 def _check_decision_symbol(check: _Checker, key: str, entry: dict) -> None:
@@ -306,6 +373,8 @@ def _write(change: Change, profile: dict, file: str) -> int:
         confirmation_days=forum.get("confirmation_days", 30),
         interface_languages=list(forum.get("interface_languages", [])) or None,
         reminder_hours=sorted(set(forum.get("reminder_hours", [72, 24])), reverse=True),
+        vocabulary=profile["vocabulary"], chair=list(forum.get("chair", [])),
+        currency=forum.get("currency", DEFAULT_CURRENCY), accounts=profile["accounts"],
     )
     if c:
         changes.append(f"forum {forum['code']}")

@@ -33,10 +33,14 @@ def affiliation_options(command):
     ):
         command = click.option(flag, is_flag=True, help=help_text)(command)
     for flag, dest, help_text in (
-        ("--observer-of", "observer_of", "Observer delegate of this observer."),
-        ("--alternate-of", "alternate_of", "Alternate of this member state."),
-        ("--head-of", "head_of", "Head of delegation of this member state."),
-        ("--delegate-of", "delegate_of", "Delegate of this member state."),
+        ("--observer-of", "observer_of", "Observer delegate of this participant (the profile's "
+         "[accounts] observer_delegates)."),
+        ("--alternate-of", "alternate_of", "Alternate of this participant (the profile's "
+         "[accounts] delegates)."),
+        ("--head-of", "head_of", "Head of delegation of this participant (the profile's "
+         "[accounts] delegates)."),
+        ("--delegate-of", "delegate_of", "Delegate of this participant (the profile's "
+         "[accounts] delegates)."),
     ):
         command = click.option(flag, dest, multiple=True, metavar="CODE", help=help_text)(command)
     return command

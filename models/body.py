@@ -19,7 +19,7 @@ class Body(Base):
     # What people call it in each language (SOC, КСДЛ); its name where there is none.
     short_en: Mapped[str] = mapped_column(String(40), default="", server_default="")
     short_ru: Mapped[str] = mapped_column(String(40), default="", server_default="")
-    # True: every member state sits and decides. False: only the listed seats.
+    # True: every member sits and decides. False: only the listed seats.
     all_members_sit: Mapped[bool] = mapped_column(Boolean, default=True)
     observers_attend: Mapped[bool] = mapped_column(Boolean, default=True)
     decision_symbol: Mapped[str | None] = mapped_column(String(80))  # else the forum's pattern

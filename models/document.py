@@ -52,7 +52,7 @@ class Document(Base):
     proposer_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), index=True)
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"), index=True)
     target_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"), index=True)
-    restricted: Mapped[bool] = mapped_column(default=False)  # shared with member states only
+    restricted: Mapped[bool] = mapped_column(default=False)  # shared with members only
     budget: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     threshold: Mapped[int | None] = mapped_column(Integer)  # instruments for entry into force
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -106,7 +106,7 @@ class Round(Base):
 
 
 class RoundElector(Base):
-    """A member state entitled to a position in a round, fixed when it opens."""
+    """A member entitled to a position in a round, fixed when it opens."""
 
     __tablename__ = "round_elector"
     __table_args__ = (UniqueConstraint("round_id", "participant_id"),)

@@ -116,14 +116,14 @@ class DocumentForm(FlaskForm):
     proposer = SelectField(lazy_gettext("Proposing state"), validators=[Optional()])
     target_body = SelectField(lazy_gettext("Body that adopts it"), validators=[Optional()])
     budget = DecimalField(
-        lazy_gettext("Budget (USD)"), places=2, validators=[Optional(), NumberRange(min=0)]
+        lazy_gettext("Budget"), places=2, validators=[Optional(), NumberRange(min=0)]
     )
     threshold = IntegerField(
         lazy_gettext("Instruments needed for entry into force"),
         validators=[Optional(), NumberRange(min=1)],
     )
     restricted = BooleanField(
-        lazy_gettext("Restricted: member states only (not shared with observers)")
+        lazy_gettext("Restricted")  # the view names the forum's members and observers
     )
     text_en = TextAreaField(
         lazy_gettext("English text (Markdown)"), validators=[Length(max=200000)]
@@ -131,6 +131,21 @@ class DocumentForm(FlaskForm):
     text_ru = TextAreaField(
         lazy_gettext("Russian text (Markdown)"), validators=[Length(max=200000)]
     )
+
+
+def document_form(languages: list[str], language_name) -> DocumentForm:
+    """A DocumentForm with one text field per working language of the forum (`text_<code>`):
+    English and Russian keep their labels, another language is named in itself."""
+    fields = {}
+    for code in languages:
+        if f"text_{code}" not in DocumentForm.__dict__:
+            fields[f"text_{code}"] = TextAreaField(
+                lazy_gettext("%(language)s text (Markdown)", language=language_name(code)),
+                validators=[Length(max=200000)],
+            )
+    form = type("WorkingLanguagesDocumentForm", (DocumentForm,), fields)()
+    form.text_fields = [form[f"text_{code}"] for code in languages]
+    return form
 
 
 class ApplicationForm(FlaskForm):

@@ -14,7 +14,6 @@ from models import (
     EntryChannel,
     InstrumentKind,
     OutcomeKind,
-    ParticipantStatus,
     PositionKind,
     RoundMode,
 )
@@ -116,13 +115,6 @@ ROLE_LABELS = {
     AffiliationRole.SECRETARIAT: lazy_gettext("Secretariat"),
     AffiliationRole.ADMINISTRATOR: lazy_gettext("Administrator"),
 }
-PARTICIPANT_STATUS_LABELS = {
-    ParticipantStatus.MEMBER: lazy_gettext("member state"),
-    ParticipantStatus.OBSERVER: lazy_gettext("observer"),
-    ParticipantStatus.PARTNER: lazy_gettext("partner"),
-    ParticipantStatus.APPLICANT: lazy_gettext("applicant"),
-    ParticipantStatus.FORMER: lazy_gettext("former participant"),
-}
 # Who acted, in the record of actions, when no person did.
 ACTOR_LABELS = {
     "system": lazy_gettext("system"),
@@ -159,7 +151,7 @@ FIELD_LABELS = {
     "threshold": lazy_gettext("instruments needed for entry into force"),
     "catalogue_changes": lazy_gettext("changes to the Catalogue"),
     "declaration_signed_on": lazy_gettext("Declaration signed on"),
-    "almaty_act_signed_on": lazy_gettext("Almaty Act signed on"),
+    "almaty_act_signed_on": lazy_gettext("Founding act signed on"),
 }
 # Two editions of the Catalogue compared: what became of an area or a measure.
 COMPARISON_LABELS = {

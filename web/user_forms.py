@@ -1,6 +1,6 @@
 """The forms of user administration, and of choosing a password through a link.
 
-Delegations are chosen from lists of participants (filled by the views: member states for
+Delegations are chosen from lists of participants (filled by the views: participants whose delegates speak for them for
 the delegate roles, observers for observer delegates); the engine checks them again."""
 
 from __future__ import annotations

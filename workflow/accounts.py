@@ -14,7 +14,15 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from models import Affiliation, AffiliationRole, Participant, ParticipantStatus, User, UserSession
+from models import (
+    Affiliation,
+    AffiliationRole,
+    Participant,
+    ParticipantStatus,
+    User,
+    UserSession,
+)
+from models.forum import DEFAULT_ACCOUNTS
 from workflow import sessions, times
 from workflow.errors import N_, InvalidInput
 
@@ -89,7 +97,7 @@ def set_preferences(
         )
     if timezone is not None and timezone not in time_zone_names():
         raise InvalidInput(
-            N_("%(zone)s is not a time zone name (for example Asia/Almaty or Europe/Moscow)"),
+            N_("%(zone)s is not a time zone name (for example Europe/Moscow or America/New_York)"),
             zone=timezone,
         )
     user.language, user.timezone = language, timezone
@@ -151,17 +159,17 @@ def create_user(
     affiliations = []
     for code in delegate_of:
         participant = _participant(session, code)
-        if participant.status is not ParticipantStatus.MEMBER:
+        if participant.status not in account_statuses(session, DELEGATES):
             raise InvalidInput(
-                N_("%(participant)s is not a member state: use --observer-of"),
+                N_("%(participant)s may not have delegates who speak for it: use --observer-of"),
                 participant=participant.code,
             )
         affiliations.append(Affiliation(role=AffiliationRole.DELEGATE, participant=participant))
     for code in observer_of:
         participant = _participant(session, code)
-        if participant.status is not ParticipantStatus.OBSERVER:
+        if participant.status not in account_statuses(session, OBSERVER_DELEGATES):
             raise InvalidInput(
-                N_("%(participant)s is not an observer"), participant=participant.code
+                N_("%(participant)s may not have observer delegates"), participant=participant.code
             )
         affiliations.append(
             Affiliation(role=AffiliationRole.OBSERVER_DELEGATE, participant=participant)
@@ -189,3 +197,15 @@ def secretariat_user(session: Session, email: str) -> User:
     if user is None or not user.active or not user.is_secretariat:
         raise InvalidInput(N_("%(email)s is not an active Secretariat officer"), email=repr(email))
     return user
+
+
+DELEGATES = "delegates"  # speak for their participant (delegate, head of delegation, alternate)
+OBSERVER_DELEGATES = "observer_delegates"
+
+
+def account_statuses(session: Session, kind: str) -> frozenset[ParticipantStatus]:
+    """The participant statuses whose people may hold accounts of `kind` (the profile's
+    `[accounts]`): DELEGATES or OBSERVER_DELEGATES."""
+    forum = times.loaded_forum(session)
+    names = forum.statuses_for(kind) if forum is not None else DEFAULT_ACCOUNTS[kind]
+    return frozenset(ParticipantStatus(name) for name in names)

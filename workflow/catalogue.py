@@ -6,7 +6,7 @@ amendment carries structured changes, checked against the edition in force when 
 are proposed and again when they are adopted:
 
     {"op": "add_area", "code": "HUM-2", "dimension": "HUM", "name_en": …, "name_ru": …,
-     "coordinators": ["KAZ"], "co_coordinators": []}
+     "coordinators": ["AAA"], "co_coordinators": []}
     {"op": "rename_area", "code": "ECO-4", "name_en": …, "name_ru": …}
     {"op": "retire_area", "code": "ECO-4"}
     {"op": "add_measure", "area": "HUM-1", "text_en": …, "text_ru": …}   (code given or numbered)
@@ -180,7 +180,7 @@ def _member_states(session: Session, change: dict, key: str, where: str) -> list
     codes = change.get(key, [])
     if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
         raise InvalidInput(
-            N_("%(where)s.%(key)s: a list of member states' codes"), where=where, key=key
+            N_("%(where)s.%(key)s: a list of members' codes"), where=where, key=key
         )
     codes = [c.strip().upper() for c in codes]
     found = {
@@ -196,7 +196,7 @@ def _member_states(session: Session, change: dict, key: str, where: str) -> list
     for code in codes:
         if code not in found:
             raise InvalidInput(
-                N_("%(where)s.%(key)s: %(code)s is not a member state"),
+                N_("%(where)s.%(key)s: %(code)s is not a member"),
                 where=where,
                 key=key,
                 code=repr(code),

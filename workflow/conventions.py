@@ -85,7 +85,7 @@ def record_instrument(
         _in_state(document, rules, "instruments")
         state = _participant(session, participant)
         if state.kind is not ParticipantKind.STATE or state.status is not ParticipantStatus.MEMBER:
-            raise InvalidInput(N_("%(state)s is not a member state"), state=named(state))
+            raise InvalidInput(N_("%(state)s is not a member"), state=named(state))
         if deposited_on > times.today(session):
             raise InvalidInput(N_("the date of deposit cannot be in the future"))
         _refuse_a_second_deposit(session, document, state, kind)

@@ -15,14 +15,13 @@ from models import (
     Document,
     Forum,
     Participant,
-    ParticipantKind,
-    ParticipantStatus,
     PriorityArea,
     User,
     Version,
     VersionText,
 )
 from workflow import confirmations, notes, times
+from workflow.accounts import DELEGATES, account_statuses
 from workflow.acts import act_date
 from workflow.change import document_change, flush, new_document_change
 from workflow.closing import void_open_rounds
@@ -38,7 +37,7 @@ THRESHOLD_LIMIT = 2**31 - 1
 
 
 def version_symbol(document: Document, version: Version | None = None) -> str:
-    """`CICA/CP/3/25` for the original, `CICA/CP/3/25/Rev.2` for the second revision."""
+    """`FORUM/CP/3/25` for the original, `FORUM/CP/3/25/Rev.2` for the second revision."""
     version = version or document.current_version
     return document.symbol + (version.suffix if version else "")
 
@@ -102,13 +101,12 @@ def _by_code(session: Session, model, code: str, what: str):
     return found
 
 
-def _member_state(session: Session, code: str, what: str) -> Participant:
+def _speaking_participant(session: Session, code: str, what: str) -> Participant:
+    """A participant whose delegates speak for it (the profile's `[accounts] delegates`)."""
     participant = _by_code(session, Participant, code, what)
-    if participant.kind is not ParticipantKind.STATE or participant.status is not (
-        ParticipantStatus.MEMBER
-    ):
+    if participant.status not in account_statuses(session, DELEGATES):
         raise InvalidInput(
-            N_("the %(what)s must be a member state; %(participant)s is not"),
+            N_("the %(what)s must be a participant with delegates; %(participant)s is not"),
             what=what,
             participant=named(participant),
         )
@@ -225,7 +223,7 @@ def create_document(
             area=area.code,
             retired_in=area.retired_in,
         )
-    proposing = _member_state(session, proposer, "proposer") if proposer else None
+    proposing = _speaking_participant(session, proposer, "proposer") if proposer else None
     applying = _by_code(session, Participant, applicant, "applicant") if applicant else None
     body = None
     if target_body:

@@ -2,14 +2,18 @@
 
 A delegate acts only for the states they are affiliated to; "coordinator" means a
 delegate of a coordinator state of the document's priority area, "proposer" a
-delegate of the proposing state. Administrators are not secretariat.
+delegate of the proposing state, "chair" a delegate of a participant holding the
+forum's chair (the profile's `forum.chair`). Administrators are not secretariat.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy.orm import object_session
+
 from models import Document, Participant, PriorityArea, User
+from workflow import times
 from workflow.errors import N_, NotPermitted
 
 ROLE_DESCRIPTIONS = {
@@ -18,6 +22,7 @@ ROLE_DESCRIPTIONS = {
     "proposer": "delegates of the proposing state",
     "applicant": "delegates of the applicant",
     "donor": "delegates of the donor",
+    "chair": "delegates of the chair",
     "secretariat": "the Secretariat",
     "system": "the system (a round outcome or a deadline)",
 }
@@ -50,7 +55,16 @@ def roles_for(
         ):
             if participant is not None and participant.id in states:
                 roles.add(role)
+        if _holds_chair(actor):
+            roles.add("chair")
     return frozenset(roles)
+
+
+def _holds_chair(actor: User) -> bool:
+    session = object_session(actor)
+    forum = times.loaded_forum(session) if session is not None else None
+    chair = forum.chair if forum is not None else ()
+    return any(p.code in chair for p in actor.represented_states)
 
 
 def document_roles(actor: User | None, document: Document) -> frozenset[str]:

@@ -32,6 +32,7 @@ from models import (
     Version,
 )
 from workflow import clock
+from workflow.accounts import DELEGATES, account_statuses
 from workflow.registry import registry
 from workflow.search import search
 from workflow.summaries import summary_options
@@ -67,7 +68,7 @@ DUE_CHOICES = ("overdue", "week", "session")
 
 @dataclass
 class OpenWorkFilters:
-    """What lists of open rounds may be narrowed by: a body's code, a member state's code
+    """What lists of open rounds may be narrowed by: a body's code, a member's code
     (whose answer is awaited), the deadline (`DUE_CHOICES`); and the page."""
 
     body: str = ""
@@ -470,6 +471,18 @@ def member_states(session: Session) -> list[Participant]:
         session.scalars(
             select(Participant)
             .where(Participant.status == ParticipantStatus.MEMBER)
+            .order_by(Participant.name_en)
+        )
+    )
+
+
+def speaking_participants(session: Session) -> list[Participant]:
+    """Participants whose delegates speak for them (the profile's `[accounts] delegates`):
+    those who may propose."""
+    return list(
+        session.scalars(
+            select(Participant)
+            .where(Participant.status.in_(account_statuses(session, DELEGATES)))
             .order_by(Participant.name_en)
         )
     )

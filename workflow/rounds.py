@@ -164,7 +164,7 @@ def open_round(
         states = electorate(session, body, exclude_id=document.applicant_id)
         if not states:
             raise GuardFailed(
-                "electorate", N_("no member state sits in the %(body)s"), body=abbreviated(body)
+                "electorate", N_("no member sits in the %(body)s"), body=abbreviated(body)
             )
 
         round_ = Round(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from models import Forum
@@ -14,9 +14,19 @@ from workflow.errors import N_, DefinitionError, InvalidInput
 
 
 def forum(session: Session) -> Forum:
-    found = session.scalar(select(Forum).limit(1))
+    found = loaded_forum(session)
     if found is None:
         raise DefinitionError("(database)", "forum", "no organisation profile is loaded")
+    return found
+
+
+def loaded_forum(session: Session) -> Forum | None:
+    """The forum row, or None before a profile is loaded. Once read, the session's own copy
+    answers (no query while it is fresh): permissions ask for it on every document."""
+    found = session.info.get("forum")
+    if found is None or inspect(found).detached:
+        found = session.scalar(select(Forum).limit(1))
+        session.info["forum"] = found
     return found
 
 

@@ -17,7 +17,7 @@ def in_zone(moment: datetime, zone_name: str) -> datetime:
 
 
 def format_in_zone(moment: datetime | None, zone_name: str, *, with_zone_name: bool = True) -> str:
-    """`2025-03-01 18:00 +05 (Asia/Almaty)`: the offset always, the zone name on request."""
+    """`2025-03-01 18:00 +05 (Asia/Tashkent)`: the offset always, the zone name on request."""
     if moment is None:
         return ""
     local = in_zone(moment, zone_name)

@@ -33,7 +33,6 @@ from models import (
     AffiliationRole,
     ApiToken,
     Participant,
-    ParticipantStatus,
     User,
 )
 from workflow import accounts, clock, outbox, sessions, times
@@ -281,16 +280,13 @@ def _affiliations(
             if not code:
                 raise InvalidInput(N_("the role %(role)s needs a participant"), role=role.value)
             participant = _participant(session, code)
-            needed = (
-                ParticipantStatus.OBSERVER
-                if role is AffiliationRole.OBSERVER_DELEGATE
-                else ParticipantStatus.MEMBER
-            )
-            if participant.status is not needed:
+            observing = role is AffiliationRole.OBSERVER_DELEGATE
+            kind = accounts.OBSERVER_DELEGATES if observing else accounts.DELEGATES
+            if participant.status not in accounts.account_statuses(session, kind):
                 message = (
-                    N_("%(participant)s is not an observer")
-                    if needed is ParticipantStatus.OBSERVER
-                    else N_("%(participant)s is not a member state")
+                    N_("%(participant)s may not have observer delegates")
+                    if observing
+                    else N_("%(participant)s may not have delegates who speak for it")
                 )
                 raise InvalidInput(message, participant=participant.code)
         key = (role, participant.id if participant else None)
@@ -407,8 +403,9 @@ def set_affiliations(
     affiliations: Sequence[tuple[str, str | None]],
 ) -> User:
     """Replace the user's delegations and roles by `affiliations`, (role, participant code)
-    pairs: delegate, head_of_delegation and alternate of a member state, observer_delegate
-    of an observer, secretariat and administrator with no participant."""
+    pairs: delegate, head_of_delegation and alternate of a participant whose delegates speak
+    for it, observer_delegate of one that has observer delegates (the profile's
+    `[accounts]`), secretariat and administrator with no participant."""
     require_user_admin(actor)
     pairs = _affiliations(session, affiliations)
     with forum_change(session, actor) as change:

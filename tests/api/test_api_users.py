@@ -135,7 +135,7 @@ def test_a_stale_if_match_is_refused_with_412_and_changes_nothing(roles):
             "/users",
             {**NEW, "affiliations": [{"role": "delegate", "participant": "JPN"}]},
             422,
-            "not a member state",
+            "may not have delegates",
         ),
         ("POST", "/users", {**NEW, "name": ""}, 422, "name"),
         ("POST", "/users", {**NEW, "language": "fr"}, 422, "not a working language"),

@@ -108,7 +108,7 @@ def broken_copy(tmp_path, old: str, new: str) -> Path:
     ("old", "new", "key", "reason"),
     [
         ('coordinators = ["KAZ"]', 'coordinators = ["XXX"]', "priority_areas[0].coordinators", "unknown participant 'XXX'"),
-        ('coordinators = ["KAZ"]', 'coordinators = ["JPN"]', "priority_areas[0].coordinators", "'JPN' is not a member state"),
+        ('coordinators = ["KAZ"]', 'coordinators = ["JPN"]', "priority_areas[0].coordinators", "'JPN' is not a state of status member"),
         ('dimension = "MIL"', 'dimension = "SPACE"', "priority_areas[0].dimension", "unknown dimension 'SPACE'"),
         ('status = "member"', 'status = "overlord"', "participants[0].status", "unknown status"),
         ('seats = "members"', 'seats = ["ATL"]', "bodies[0].seats", "unknown participant 'ATL'"),
@@ -120,6 +120,18 @@ def broken_copy(tmp_path, old: str, new: str) -> Path:
         ("reminder_hours = [72, 24]", 'reminder_hours = ["soon"]', "forum.reminder_hours", "list of whole hours"),
         ("reminder_hours = [72, 24]", "reminder_hours = [0]", "forum.reminder_hours", "list of whole hours"),
         ('symbol_prefix = "CICA"', 'symbol_prefix = "CICA"\ndefinitions = "no-such-folder"', "forum.definitions", "folder of definitions"),
+        # The forum's words, chair, currency and accounts.
+        ('currency = "USD"', 'currency = "dollars"', "forum.currency", "ISO 4217"),
+        ('chair = ["AZE"]', 'chair = ["JPN"]', "forum.chair", "'JPN' is not a state of status member"),
+        ('chair = ["AZE"]', 'chair = ["ATL"]', "forum.chair", "unknown participant 'ATL'"),
+        ('member = { en = "member state", ru = "государство-член" }', 'member = { en = "member state" }', "vocabulary.member.ru", "is required"),
+        ('member = { en = "member state", ru = "государство-член" }', 'member = { en = "member state", ru = "г", zh = "成员国" }', "vocabulary.member.zh", "not an interface language"),
+        ('member = { en = "member state", ru = "государство-член" }', 'overlord = { en = "x", ru = "y" }', "vocabulary.overlord", "unknown word"),
+        ('member = { en = "member state", ru = "государство-член" }', 'member = "member state"', "vocabulary.member", "must be a table"),
+        ('observer_delegates = ["observer"]', 'observer_delegates = ["friend"]', "accounts.observer_delegates", "unknown status 'friend'"),
+        ('observer_delegates = ["observer"]', 'observer_delegates = ["member"]', "accounts.observer_delegates", "also in delegates"),
+        ('delegates = ["member"]', 'delegates = ["partner"]', "accounts.delegates", "must include 'member'"),
+        ('delegates = ["member"]', 'delegates = ["member"]\nwho = ["member"]', "accounts.who", "unknown key"),
     ],
 )
 def test_a_broken_profile_fails_naming_file_key_reason_and_changes_nothing(
@@ -245,3 +257,42 @@ def test_a_profile_brings_its_own_definitions_unless_a_setting_names_others(tmp_
         assert len(list(registry())) > 1
     finally:
         configure(None)
+def test_the_profile_gives_the_forum_s_words_chair_currency_and_accounts(session):
+    forum = session.scalar(select(Forum))
+    assert forum.currency == "USD" and forum.chair == ["AZE"]
+    assert forum.word("member", "en") == "member state"
+    assert forum.word("member", "ru") == "государство-член"
+    assert forum.word("chair", "ru") == "Председательство"
+    assert forum.statuses_for("delegates") == {"member"}
+    assert forum.statuses_for("observer_delegates") == {"observer"}
+
+
+def test_a_forum_that_says_nothing_has_neutral_words_usd_and_no_chair(tmp_path):
+    from workflow.vocabulary import word
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'bare.db'}")
+    Base.metadata.create_all(engine)
+    text = SMALL_FORUM.read_text(encoding="utf-8")
+    bare = text.split("[vocabulary]")[0].replace('currency = "EUR"\nchair = ["FIN"]\n', "")
+    bare += "\n[[participants]]" + text.split("[[participants]]", 1)[1]
+    path = tmp_path / "bare.toml"
+    path.write_text(bare, encoding="utf-8")
+    with Session(engine) as session:
+        load_profile(session, path)
+        forum = session.scalar(select(Forum))
+        assert forum.currency == "USD" and forum.chair == [] and forum.vocabulary == {}
+        assert forum.statuses_for("delegates") == {"member"}
+        assert word(forum, "member", "ru") == "member"  # the catalogue's, untranslated here
+        assert word(forum, "members", "en", {"members": "Mitglieder"}.get) == "Mitglieder"
+
+
+def test_small_forum_has_its_own_words_and_lets_partners_observe(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'small.db'}")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        load_profile(session, SMALL_FORUM)
+        forum = session.scalar(select(Forum))
+        assert forum.currency == "EUR" and forum.chair == ["FIN"]
+        assert forum.word("member", "en") == "coastal state"
+        assert forum.word("observer", "en") is None  # neutral
+        assert forum.statuses_for("observer_delegates") == {"observer", "partner"}

@@ -83,7 +83,7 @@ def test_users_create_and_list(initialised):
     [
         (["--email", "kaz@concord.example", "--password", "a-good-pass-9"], "already exists"),
         (["--email", "x@example.org", "--password", "a-good-pass-9", "--delegate-of", "XYZ"], "unknown participant code 'XYZ'"),
-        (["--email", "x@example.org", "--password", "a-good-pass-9", "--delegate-of", "JPN"], "JPN is not a member state"),
+        (["--email", "x@example.org", "--password", "a-good-pass-9", "--delegate-of", "JPN"], "JPN may not have delegates"),
         (["--email", "x@example.org", "--password", "short-pass1"], "at least 12 characters"),
         (["--email", "x@example.org", "--password", "password1234"], "too common or too easy"),
         (["--email", "x@example.org"], "Missing option '--password'"),

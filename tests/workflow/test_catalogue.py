@@ -89,7 +89,7 @@ def adopt(session, cast, changes):
                     "coordinators": ["JPN"],
                 }
             ],
-            "not a member state",
+            "is not a member",
         ),
         ([{"op": "merge_areas", "code": "ECO-1"}], "one of add_area"),
         ([NEW_MEASURE], "no priority area HUM-2"),  # the area is added by another change first

@@ -103,7 +103,7 @@ def test_the_minimal_definition_loads(tmp_path):
         ('allowed = ["secretariat"]\nguards', "guards", "allowed", "no permission rule"),
         (
             'allowed = ["secretariat"]\nguards',
-            'allowed = ["chair"]\nguards',
+            'allowed = ["chairman"]\nguards',
             "allowed",
             "unknown role",
         ),

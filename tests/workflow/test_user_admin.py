@@ -182,8 +182,8 @@ def test_only_an_administrator_grants_withdraws_or_deactivates_the_administrator
 @pytest.mark.parametrize(
     ("affiliations", "message"),
     [
-        ([("delegate", "JPN")], "not a member state"),
-        ([("observer_delegate", "KAZ")], "not an observer"),
+        ([("delegate", "JPN")], "may not have delegates"),
+        ([("observer_delegate", "KAZ")], "may not have observer delegates"),
         ([("delegate", "XXX")], "unknown participant"),
         ([("delegate", None)], "needs a participant"),
         ([("secretariat", "KAZ")], "names no participant"),

@@ -113,7 +113,7 @@ def test_reset_link_prints_a_30_minute_link(concord, session, cast):
     [
         (["invite", "--email", "x@mfa.example", "--name", "X", "--as", "coordinator"], "is not an active administrator"),
         (["invite", "--email", "nonsense", "--name", "X", "--as", "secretariat"], "not an e-mail address"),
-        (["invite", "--email", "x@mfa.example", "--name", "X", "--delegate-of", "JPN", "--as", "secretariat"], "not a member state"),
+        (["invite", "--email", "x@mfa.example", "--name", "X", "--delegate-of", "JPN", "--as", "secretariat"], "may not have delegates"),
         (["invite", "--email", "x@mfa.example", "--name", "X", "--admin", "--as", "secretariat"], "only an administrator"),
         (["invite", "--email", "x@mfa.example", "--name", "X"], "Missing option '--as'"),
         (["rename", "nobody@mfa.example", "Nobody", "--as", "admin"], "no user with e-mail"),

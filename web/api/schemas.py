@@ -57,7 +57,7 @@ def _in_calendar(value: date | datetime) -> date | datetime:
 
 
 ParticipantCode = _code(12, "a participant's code (ISO 3166 alpha-3 for a state)")
-BodyCode = _code(20, "a body's code, e.g. SWG, SOC, MC, SUMMIT, PRC")
+BodyCode = _code(20, "a body's code, as the forum's profile names it")
 AreaCode = _code(20, "a priority area's code")
 Name = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z0-9_]*$")]
 TimeZone = Annotated[
@@ -88,7 +88,8 @@ Amount = Annotated[
                 {"type": "number", "exclusiveMinimum": 0},
                 {"type": "string", "pattern": r"^[0-9]{1,12}(\.[0-9]{1,2})?$"},
             ],
-            "description": "an amount with at most 2 decimals, as a number or a string",
+            "description": "an amount in the forum's currency (the profile's forum.currency), "
+            "with at most 2 decimals, as a number or a string",
         }
     ),
 ]
@@ -255,8 +256,9 @@ AffiliationRole = Literal[
 
 class AffiliationGiven(Request):
     role: AffiliationRole = Field(
-        description="delegate, head_of_delegation and alternate of a member state; "
-        "observer_delegate of an observer; secretariat and administrator with no participant"
+        description="delegate, head_of_delegation and alternate of a participant whose "
+        "delegates speak for it, observer_delegate of one that has observer delegates (the "
+        "profile's [accounts]); secretariat and administrator with no participant"
     )
     participant: ParticipantCode | None = None
 
@@ -567,7 +569,9 @@ class DocumentSummary(BaseModel):
     applicant: str | None
     target_body: str | None
     restricted: bool
-    budget: str | None = Field(description="a decimal amount as a string")
+    budget: str | None = Field(
+        description="a decimal amount as a string, in the forum's currency (forum.currency)"
+    )
     threshold: int | None
     current_version: int | None
     created_at: datetime

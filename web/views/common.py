@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from flask import flash, g
+from flask_babel import gettext
 from flask_login import current_user
+from sqlalchemy import select
 
+from models import Forum, Participant, ParticipantStatus
 from web import db
 from web.errors import describe_error
+from web.language import current_language
 from web.problems import status_of
 from workflow import queries, times
 from workflow.errors import ConcordError
+from workflow.vocabulary import word as forum_word
 
 
 def lock_version(value: str | None) -> int | None:
@@ -22,6 +27,32 @@ def forum_zone_name() -> str:
     if "forum_zone" not in g:
         g.forum_zone = times.forum(db.session()).timezone
     return g.forum_zone
+
+
+def current_forum() -> Forum:
+    """The forum the profile describes, read once per request."""
+    if "forum" not in g:
+        g.forum = times.forum(db.session())
+    return g.forum
+
+
+def word(key: str) -> str:
+    """The forum's word for `key` (workflow.vocabulary) in the reader's language."""
+    return forum_word(current_forum(), key, current_language(), gettext)
+
+
+def chair_holders() -> list[Participant]:
+    """The participants holding the forum's chair (the profile's `forum.chair`)."""
+    codes = current_forum().chair or []
+    if not codes:
+        return []
+    rows = db.session().scalars(select(Participant).where(Participant.code.in_(codes)))
+    return sorted(rows, key=lambda p: codes.index(p.code))
+
+
+def status_word(status: ParticipantStatus | str) -> str:
+    """What the forum calls a participant of this status: "member", "partner"... in its own words"""
+    return word(ParticipantStatus(status).value)
 
 
 def viewer_zone_name() -> str:

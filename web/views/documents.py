@@ -15,21 +15,21 @@ from web import db, i18n
 from web.forms import (
     ActionForm,
     CloseRoundForm,
-    DocumentForm,
     TranslationForm,
     TriggerForm,
     VersionForm,
+    document_form,
 )
 from web.language import current_language, local_name, short_name
 from web.views import bp, confirm
 from web.views.access import require_document
-from web.views.common import lock_version, page_number, refused
+from web.views.common import current_forum, lock_version, page_number, refused, word
 from web.views.text import diff_summary, word_diff
 from workflow import operations, queries, register, times
 from workflow.diagram import mermaid
 from workflow.documents import texts_behind
 from workflow.errors import N_, ConcordError, InvalidInput, TextsOutOfStep
-from workflow.permissions import document_roles
+from workflow.permissions import document_roles, roles_for
 from workflow.registry import registry
 from workflow.summaries import RoundSummary, summarise
 
@@ -212,7 +212,9 @@ def document_diff(document_id: int):
 def creatable_kinds() -> list[tuple[str, str]]:
     """Kinds this user might create (the engine decides for the given priority area)."""
     roles = (
-        {"coordinator", "co_coordinator", "proposer"} if current_user.represented_states else set()
+        {"coordinator", "co_coordinator", "proposer", *roles_for(current_user._get_current_object())}
+        if current_user.represented_states
+        else set()
     )
     if current_user.is_secretariat:
         roles.add("secretariat")
@@ -250,6 +252,15 @@ def _texts(form) -> dict[str, str]:
     }
 
 
+def _working_texts(form) -> dict[str, str]:
+    """The texts given in the working languages' fields (document_form)."""
+    return {
+        field.name.removeprefix("text_"): field.data
+        for field in form.text_fields
+        if field.data and field.data.strip()
+    }
+
+
 @bp.route("/documents/new", methods=["GET", "POST"])
 @login_required
 def document_new():
@@ -262,12 +273,19 @@ def document_new():
             ),
         )
     session = db.session()
-    form = DocumentForm()
+    form = document_form(current_forum().languages, i18n.language_name)
     form.kind.choices = kinds
     form.kind.validate_choice = False  # any kind may be posted: the engine decides who creates it
+    form.budget.label.text = gettext("Budget (%(currency)s)", currency=current_forum().currency)
+    form.restricted.label.text = gettext(
+        "Restricted: %(members)s only (not shared with %(observers)s)",
+        members=word("members"), observers=word("observers"),
+    )
     none = [("", "—")]
     form.priority_area.choices = area_choices(session, kinds)
-    form.proposer.choices = none + [(p.code, local_name(p)) for p in queries.member_states(session)]
+    form.proposer.choices = none + [
+        (p.code, local_name(p)) for p in queries.speaking_participants(session)
+    ]
     form.target_body.choices = none + [
         (b.code, local_name(b)) for b in session.scalars(select(Body).order_by(Body.id))
     ]
@@ -288,7 +306,7 @@ def document_new():
                 budget=form.budget.data,
                 threshold=form.threshold.data,
                 restricted=form.restricted.data,
-                texts=_texts(form) or None,
+                texts=_working_texts(form) or None,
             )
         except ConcordError as error:
             status = refused(error)

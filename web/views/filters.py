@@ -26,7 +26,6 @@ from web.labels import (
     INSTRUMENT_LABELS,
     MODE_LABELS,
     OUTCOME_LABELS,
-    PARTICIPANT_STATUS_LABELS,
     POSITION_LABELS,
     ROLE_LABELS,
     TEXT_FIELD_LABELS,
@@ -34,7 +33,14 @@ from web.labels import (
 )
 from web.language import current_language, local_name, short_name
 from web.views import bp
-from web.views.common import forum_zone_name, viewer_zone_name
+from web.views.common import (
+    chair_holders,
+    current_forum,
+    forum_zone_name,
+    status_word,
+    viewer_zone_name,
+    word,
+)
 from web.views.text import render_markdown
 from workflow import clock, notes, queries
 from workflow.registry import registry
@@ -96,8 +102,8 @@ def decimal_filter(value) -> str:
 
 @bp.app_template_filter("money")
 def money(value) -> str:
-    """An amount in US dollars, as the reader's language writes it."""
-    return numbers.format_currency(value, "USD", locale=_locale())
+    """An amount in the forum's currency, as the reader's language writes it."""
+    return numbers.format_currency(value, current_forum().currency, locale=_locale())
 
 
 def today_iso() -> str:
@@ -333,7 +339,10 @@ def template_globals() -> dict:
         "confirmation_label": lambda status: _label(CONFIRMATION_LABELS, status),
         "decision_status_label": lambda status: _label(DECISION_STATUS_LABELS, status),
         "instrument_label": lambda kind: _label(INSTRUMENT_LABELS, kind),
-        "participant_status_label": lambda status: _label(PARTICIPANT_STATUS_LABELS, status),
+        "participant_status_label": status_word,
+        "word": word,
+        "chair_holders": chair_holders,
+        "currency": lambda: current_forum().currency,
         "text_field_label": lambda kind: _label(TEXT_FIELD_LABELS, kind, ""),
         "role_label": lambda role: _label(ROLE_LABELS, role),
         "forum_zone_name": forum_zone_name,

@@ -21,11 +21,11 @@ from markupsafe import Markup, escape
 from web import db
 from web.csv_export import csv_response, spreadsheet_safe, zoned
 from web.forms import ApplicationForm
-from web.labels import DUE_LABELS, MODE_LABELS, PARTICIPANT_STATUS_LABELS
+from web.labels import DUE_LABELS, MODE_LABELS
 from web.language import current_language, local_name
 from web.views import bp
 from web.views.access import require_secretariat_page
-from web.views.common import forum_zone_name, open_work_filters, refused
+from web.views.common import forum_zone_name, open_work_filters, refused, status_word
 from workflow import clock, operations, queries, register
 from workflow.errors import ConcordError
 from workflow.registry import registry
@@ -116,7 +116,7 @@ def tracker_csv():
     return csv_response(tracker_rows(open_work_filters(request.args)), "pending-decisions.csv")
 
 
-GRID_ROUNDS = 20  # columns of the answer grid a page (every member state is a row)
+GRID_ROUNDS = 20  # columns of the answer grid a page (every member is a row)
 
 CELL_MARKS = {"answered": "✓", "objected": "✕", "pending": "•"}
 
@@ -185,7 +185,7 @@ def application_new():
         (d.kind, d.title(current_language())) for d in reg if d.document.is_application
     ]
     form.applicant.choices = [("", gettext("— choose the applicant —"))] + [
-        (p.code, f"{local_name(p)} ({PARTICIPANT_STATUS_LABELS[p.status]})")
+        (p.code, f"{local_name(p)} ({status_word(p.status)})")
         for p in queries.applicants(session)
     ]
     if request.method == "GET" and request.args.get("applicant"):

@@ -10,14 +10,14 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from models import AffiliationRole, Participant, ParticipantStatus, User
+from models import AffiliationRole, Participant, User
 from web import db, i18n
 from web.forms import ActionForm
 from web.links import public_url
 from web.user_forms import DELEGATION_FIELDS, InviteForm, RenameForm, RolesForm
 from web.views import bp
 from web.views.common import page_number, refused
-from workflow import user_admin
+from workflow import accounts, user_admin
 from workflow.errors import ConcordError
 
 PER_PAGE = 50
@@ -28,18 +28,21 @@ def require_user_admin_page() -> None:
         abort(403, gettext("This page is for administrators and the Secretariat."))
 
 
-def _participants(status: ParticipantStatus) -> list[tuple[str, str]]:
-    rows = db.session().scalars(
-        select(Participant).where(Participant.status == status).order_by(Participant.code)
+def _participants(kind: str) -> list[tuple[str, str]]:
+    """The participants whose people may hold accounts of `kind` (the profile decides)."""
+    session = db.session()
+    statuses = accounts.account_statuses(session, kind)
+    rows = session.scalars(
+        select(Participant).where(Participant.status.in_(statuses)).order_by(Participant.code)
     )
     return [(p.code, f"{p.code} · {p.name_en}") for p in rows]
 
 
 def _roles_form(form: RolesForm) -> RolesForm:
-    members = _participants(ParticipantStatus.MEMBER)
+    members = _participants(accounts.DELEGATES)
     for name, _role in DELEGATION_FIELDS:
         getattr(form, name).choices = members
-    form.observer_of.choices = _participants(ParticipantStatus.OBSERVER)
+    form.observer_of.choices = _participants(accounts.OBSERVER_DELEGATES)
     return form
 
 
@@ -70,8 +73,8 @@ def user_list():
     role = args.get("role", "")
     active = {"yes": True, "no": False}.get(args.get("active", ""))
     participant = args.get("participant", "")[:12]
-    codes = {code for code, _title in _participants(ParticipantStatus.MEMBER)} | {
-        code for code, _title in _participants(ParticipantStatus.OBSERVER)
+    codes = {code for code, _title in _participants(accounts.DELEGATES)} | {
+        code for code, _title in _participants(accounts.OBSERVER_DELEGATES)
     }
     filters = user_admin.UserFilters(
         participant=participant if participant in codes else None,
@@ -86,8 +89,8 @@ def user_list():
         listing=listing,
         filters=filters,
         roles=list(AffiliationRole),
-        participants=_participants(ParticipantStatus.MEMBER)
-        + _participants(ParticipantStatus.OBSERVER),
+        participants=_participants(accounts.DELEGATES)
+        + _participants(accounts.OBSERVER_DELEGATES),
         active_choice=args.get("active", ""),
     )
 

@@ -28,7 +28,7 @@ from workflow.visibility import can_see_decision
 def pending_decisions(user: User, query: schemas.PendingQuery) -> schemas.PendingDecisionList:
     if not user.is_secretariat and not user.represented_states:
         raise NotPermitted(
-            "pending decisions are for delegates of member states and the Secretariat"
+            "pending decisions are for delegates of members and the Secretariat"
         )
     awaited = queries.awaiting_answers(
         db.session(),
