@@ -34,7 +34,7 @@ from models import (
     PriorityAreaRole,
 )
 from models.forum import DEFAULT_DECISION_SYMBOL
-from workflow import audit, catalogue
+from workflow import audit, catalogue, numbering
 from workflow.change import Change, forum_change
 from workflow.errors import DefinitionError
 from workflow.participants import set_status
@@ -245,17 +245,13 @@ def read_profile(path: str | Path) -> dict:
 
 
 def _check_decision_symbol(check: _Checker, key: str, entry: dict) -> None:
-    pattern = entry.get("decision_symbol")
-    if pattern is None:
+    """A decision number pattern: {body}, {number}, {yy}, {yyyy}; without a year the number
+    runs on from year to year (workflow.numbering)."""
+    if "decision_symbol" not in entry:
         return
-    try:
-        sample = pattern.format(body="SOC", number=1, yy="24", yyyy=2024)
-    except (KeyError, IndexError, ValueError, AttributeError):
-        raise check.fail(
-            f"{key}.decision_symbol", "a pattern of {body}, {number}, {yy} and {yyyy} only"
-        ) from None
-    if "{number}" not in pattern or len(sample) > 60:
-        raise check.fail(f"{key}.decision_symbol", "must contain {number} and stay short")
+    reason = numbering.problem(entry["decision_symbol"], numbering.DECISION_FIELDS, "number")
+    if reason:
+        raise check.fail(f"{key}.decision_symbol", reason)
 
 
 def _upsert(session: Session, model, code: str, **values) -> tuple[object, bool]:

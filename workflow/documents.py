@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -22,7 +21,7 @@ from models import (
     Version,
     VersionText,
 )
-from workflow import confirmations, notes, times
+from workflow import confirmations, notes, numbering, times
 from workflow.acts import act_date
 from workflow.change import document_change, flush, new_document_change
 from workflow.closing import void_open_rounds
@@ -83,16 +82,23 @@ def texts_left_behind(document: Document, texts: dict[str, str]) -> list[str]:
 
 
 def next_symbol(session: Session, forum: Forum, definition: Definition, day: date) -> str:
-    """`PREFIX/CODE/n/yy`: numbered per kind and year of `day` (the document's submission).
+    """The definition's symbol pattern (`PREFIX/CODE/n/yy` by default) with the next number:
+    per kind and year of `day` (the document's submission), or running on when the pattern
+    shows no year.
 
     Callers hold the numbering lock (PostgreSQL, see `new_document_change`).
     """
-    year = day.strftime("%y")
-    head = f"{forum.symbol_prefix}/{definition.symbol}/"
-    pattern = re.compile(rf"^{re.escape(head)}(\d+)/{year}$")
-    taken = session.scalars(select(Document.symbol).where(Document.symbol.like(f"{head}%/{year}")))
-    numbers = [int(m.group(1)) for s in taken if (m := pattern.match(s))]
-    return f"{head}{max(numbers, default=0) + 1}/{year}"
+    pattern = definition.symbol_pattern
+    values = {"prefix": forum.symbol_prefix, "kind": definition.symbol}
+    if numbering.shows_year(pattern):
+        values |= numbering.year_values(day.year)
+    taken = session.scalars(
+        select(Document.symbol).where(
+            Document.symbol.like(numbering.like_filter(pattern, values), escape="\\")
+        )
+    )
+    number = numbering.highest(pattern, "n", values, list(taken)) + 1
+    return numbering.render(pattern, **(numbering.year_values(day.year) | values), n=number)
 
 
 def _by_code(session: Session, model, code: str, what: str):

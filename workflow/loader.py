@@ -13,7 +13,7 @@ from collections import deque
 from pathlib import Path
 
 from models.enums import RoundMode
-from workflow import effects, guards
+from workflow import effects, guards, numbering
 from workflow.errors import DefinitionError
 from workflow.permissions import ROLES
 from workflow.spec import (
@@ -44,6 +44,7 @@ TOP_KEYS = {
     "version",
     "title",
     "symbol",
+    "symbol_pattern",
     "initial",
     "description",
     "document",
@@ -144,6 +145,7 @@ def load_definition(
         version=version,
         titles=read.titles(raw, "title", humanize(kind), required=True),
         symbol=read.text(raw, "symbol", "symbol"),
+        symbol_pattern=_read_symbol_pattern(read, raw),
         initial=initial,
         states=states,
         transitions=transitions,
@@ -159,6 +161,14 @@ def load_definition(
     if languages:
         check_languages(definition, languages)
     return definition
+
+
+def _read_symbol_pattern(read: _Reader, raw: dict) -> str:
+    pattern = raw.get("symbol_pattern", numbering.DOCUMENT_DEFAULT)
+    reason = numbering.problem(pattern, numbering.DOCUMENT_FIELDS, "n")
+    if reason:
+        raise read.fail("symbol_pattern", reason)
+    return pattern
 
 
 def _read_states(read: _Reader, raw: object) -> dict[str, StateSpec]:

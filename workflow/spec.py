@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.enums import RoundMode
+from workflow import numbering
 
 
 def humanize(name: str) -> str:
@@ -128,6 +129,9 @@ class Definition:
     instruments: ActivityRules | None = None
     description: str = ""
     path: str = ""
+    # How its documents are numbered (workflow.numbering): {prefix}, {kind} (the `symbol`
+    # code), {n}, {yy}, {yyyy}; without a year the number runs on across years.
+    symbol_pattern: str = numbering.DOCUMENT_DEFAULT
 
     def title(self, language: str = "en") -> str:
         return self.titles(language)

@@ -119,6 +119,9 @@ def broken_copy(tmp_path, old: str, new: str) -> Path:
         ('name_ru = "Азербайджан"', 'name_ru = " "', "participants[1].name_ru", "non-empty string"),
         ("reminder_hours = [72, 24]", 'reminder_hours = ["soon"]', "forum.reminder_hours", "list of whole hours"),
         ("reminder_hours = [72, 24]", "reminder_hours = [0]", "forum.reminder_hours", "list of whole hours"),
+        ('"{body}.DEC/{number}/{yy}"', '"{body}.DEC/{n}"', "forum.decision_symbol", "unknown placeholder {n}"),
+        ('"{body}.DEC/{number}/{yy}"', '"{body}.DEC/{yy}"', "forum.decision_symbol", "must contain {number} once"),
+        ('"{body}.DEC/{number}/{yy}"', '"{body}.DEC/{number"', "forum.decision_symbol", "unbalanced braces"),
     ],
 )
 def test_a_broken_profile_fails_naming_file_key_reason_and_changes_nothing(
