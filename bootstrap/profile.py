@@ -26,8 +26,10 @@ from models import (
     CoordinatorRole,
     Dimension,
     Forum,
+    GroupMember,
     Measure,
     Participant,
+    ParticipantGroup,
     ParticipantKind,
     ParticipantStatus,
     PriorityArea,
@@ -40,7 +42,11 @@ from workflow.errors import DefinitionError
 from workflow.participants import set_status
 from workflow.registry import registry
 
-SECTIONS = {"forum", "participants", "bodies", "catalogue", "dimensions", "priority_areas", "measures"}
+SECTIONS = {
+    "forum", "participants", "bodies", "groups", "catalogue", "dimensions", "priority_areas",
+    "measures",
+}
+GROUP_KEYS = {"code", "name_en", "name_ru", "members"}
 PARTICIPANT_KEYS = {"code", "kind", "status", "since", "name_en", "name_ru"}
 BODY_KEYS = {
     "code", "name_en", "name_ru", "short_en", "short_ru", "seats", "observers_attend",
@@ -202,6 +208,19 @@ def read_profile(path: str | Path) -> dict:
             member_states(f"bodies[{i}].seats", body["seats"])
         _check_decision_symbol(check, f"bodies[{i}]", body)
 
+    groups = [
+        check.keys(f"groups[{i}]", g, GROUP_KEYS, GROUP_KEYS)
+        for i, g in enumerate(data.get("groups", []))
+    ]
+    check.unique("groups", groups)
+    for i, group in enumerate(groups):
+        members = group["members"]
+        if not isinstance(members, list) or not members:
+            raise check.fail(f"groups[{i}].members", "must be a non-empty list of participant codes")
+        for code in members:
+            if code not in by_code:
+                raise check.fail(f"groups[{i}].members", f"unknown participant {code!r}")
+
     dimensions = [
         check.keys(f"dimensions[{i}]", d, DIMENSION_KEYS, DIMENSION_KEYS)
         for i, d in enumerate(data.get("dimensions", []))
@@ -237,6 +256,7 @@ def read_profile(path: str | Path) -> dict:
         "forum": forum,
         "participants": participants,
         "bodies": bodies,
+        "groups": groups,
         "catalogue": catalogue,
         "dimensions": dimensions,
         "priority_areas": areas,
@@ -318,6 +338,17 @@ def _write(change: Change, profile: dict, file: str) -> int:
         elif c:
             changes.append(f"body {entry['code']}")
 
+    for entry in profile["groups"]:
+        group, c = _upsert(
+            session, ParticipantGroup, entry["code"], name_en=entry["name_en"],
+            name_ru=entry["name_ru"],
+        )
+        if [m.participant.code for m in group.members] != entry["members"]:
+            group.members = [GroupMember(participant=participants[code]) for code in entry["members"]]
+            changes.append(f"members of {entry['code']}: {', '.join(entry['members'])}")
+        elif c:
+            changes.append(f"group {entry['code']}")
+
     changes += _write_catalogue(session, profile, participants)
     if changes:
         change.record("profile_loaded", comment=file, data={"changes": changes})
@@ -395,6 +426,7 @@ def load_profile(session: Session, path: str | Path) -> LoadReport:
     """Validate and load a profile; all or nothing, idempotent."""
     profile = read_profile(path)
     registry().check_languages(profile["forum"]["languages"])  # a label in each of them
+    registry().check_groups({group["code"] for group in profile["groups"]})  # electorates
     try:
         with session.begin_nested(), forum_change(
             session, None, actor_label=audit.PROFILE

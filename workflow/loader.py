@@ -36,6 +36,7 @@ DOCUMENT_FIELDS = (
     "threshold",
     "catalogue_changes",  # structured changes to the Catalogue (workflow.catalogue)
 )
+PARTICIPANT_FIELDS = frozenset({"proposer", "applicant"})  # fields that name a participant
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9]{2,8})?$")  # en, ru, zh, zh_Hant
 
@@ -194,7 +195,7 @@ def _read_states(read: _Reader, raw: object) -> dict[str, StateSpec]:
 
 
 def _read_round(read: _Reader, data: object, key: str) -> RoundSpec:
-    read.table(data, key, {"body", "modes", "on_consensus", "on_failure"})
+    read.table(data, key, {"body", "modes", "on_consensus", "on_failure", "electorate"})
     modes = read.names(data, "modes", f"{key}.modes", required=True)
     try:
         parsed = tuple(RoundMode(m) for m in modes)
@@ -207,6 +208,19 @@ def _read_round(read: _Reader, data: object, key: str) -> RoundSpec:
         modes=parsed,
         consensus_triggers=read.names(data, "on_consensus", f"{key}.on_consensus", required=True),
         on_failure=read.text(data, "on_failure", f"{key}.on_failure"),
+        electorate=_read_electorate(read, data, f"{key}.electorate"),
+    )
+
+
+def _read_electorate(read: _Reader, data: dict, key: str) -> str:
+    value = data.get("electorate", "body")
+    if not isinstance(value, str):
+        raise read.fail(key, "must be a string")
+    rule, colon, argument = value.partition(":")
+    if value == "body" or (rule in ("all_except", "group") and argument.strip()):
+        return value
+    raise read.fail(
+        key, 'must be "body", "all_except:<document field>" or "group:<group code>"'
     )
 
 
@@ -351,6 +365,14 @@ def _check_graph(read: _Reader, definition: Definition) -> None:
                         f"a decision is what a body's consensus fires: {spec.trigger!r} is not "
                         f"the consensus of the round held in {source!r}",
                     )
+    for state in definition.states.values():
+        rule, field = state.round.electorate_rule if state.round else ("body", "")
+        if rule == "all_except" and field not in PARTICIPANT_FIELDS & definition.document.fields:
+            raise read.fail(
+                f"states.{state.name}.round.electorate",
+                f"{field!r} is not a document field naming a participant "
+                f"(of: {', '.join(sorted(PARTICIPANT_FIELDS))}, listed in document.fields)",
+            )
     instruments = definition.instruments
     if instruments:
         for name in ("on_threshold", "on_effective_date"):
@@ -394,6 +416,18 @@ def check_bodies(definition: Definition, bodies: set[str]) -> None:
                     f"transitions ({spec.trigger}).guards",
                     f"unknown body {argument!r}",
                 )
+
+
+def check_groups(definition: Definition, groups: set[str]) -> None:
+    """Every group a round's electorate names must exist in the loaded profile."""
+    for state in definition.states.values():
+        rule, code = state.round.electorate_rule if state.round else ("body", "")
+        if rule == "group" and code not in groups:
+            raise DefinitionError(
+                definition.path,
+                f"states.{state.name}.round.electorate",
+                f"unknown group {code!r} (the profile's [[groups]])",
+            )
 
 
 def check_languages(definition: Definition, languages: tuple[str, ...] | list[str]) -> None:

@@ -17,8 +17,10 @@ from models import (
     Body,
     BodySeat,
     EntryChannel,
+    GroupMember,
     OutcomeKind,
     Participant,
+    ParticipantGroup,
     ParticipantKind,
     ParticipantStatus,
     Position,
@@ -52,8 +54,16 @@ def _body_label(session: Session, code: str) -> str:
     body = session.scalar(select(Body).where(Body.code == code))
     return abbreviated(body) if body is not None else code
 
-def electorate(session: Session, body: Body, *, exclude_id: int | None = None) -> list[Participant]:
-    """Member states seated in the body now; never the document's applicant."""
+def electorate(
+    session: Session,
+    body: Body,
+    *,
+    exclude_id: int | None = None,
+    exclude_also: int | None = None,
+    group: ParticipantGroup | None = None,
+) -> list[Participant]:
+    """Member states seated in the body now (of `group` only, when given); never the
+    document's applicant, nor `exclude_also` (the state concerned, under consensus minus one)."""
     query = select(Participant).where(
         Participant.status == ParticipantStatus.MEMBER, Participant.kind == ParticipantKind.STATE
     )
@@ -61,9 +71,40 @@ def electorate(session: Session, body: Body, *, exclude_id: int | None = None) -
         query = query.join(BodySeat, BodySeat.participant_id == Participant.id).where(
             BodySeat.body_id == body.id
         )
-    if exclude_id is not None:
-        query = query.where(Participant.id != exclude_id)
+    if group is not None:
+        query = query.join(GroupMember, GroupMember.participant_id == Participant.id).where(
+            GroupMember.group_id == group.id
+        )
+    for excluded in (exclude_id, exclude_also):
+        if excluded is not None:
+            query = query.where(Participant.id != excluded)
     return list(session.scalars(query.order_by(Participant.code)))
+
+
+def _round_electorate(session: Session, definition, spec, document, body) -> list[Participant]:
+    """The electorate the definition's rule gives for this round (fixed at opening)."""
+    rule, argument = spec.electorate_rule
+    key = f"states.{document.state}.round.electorate"
+    if rule == "group":
+        group = session.scalar(select(ParticipantGroup).where(ParticipantGroup.code == argument))
+        if group is None:
+            raise DefinitionError(
+                definition.path, key, f"unknown group {argument!r} in the loaded profile"
+            )
+        return electorate(session, body, exclude_id=document.applicant_id, group=group)
+    if rule == "all_except":
+        concerned = getattr(document, f"{argument}_id")
+        if concerned is None:
+            raise GuardFailed(
+                "electorate",
+                N_("%(symbol)s names no state concerned (%(field)s): the round cannot open"),
+                symbol=document.symbol,
+                field=argument,
+            )
+        return electorate(
+            session, body, exclude_id=document.applicant_id, exclude_also=concerned
+        )
+    return electorate(session, body, exclude_id=document.applicant_id)
 
 
 def _deadline(session: Session, deadline: datetime, timezone: str | None) -> tuple[datetime, str]:
@@ -161,7 +202,7 @@ def open_round(
             raise InvalidInput(N_("a %(mode)s procedure needs a deadline"), mode=mode.value)
         else:
             deadline_at, zone_name = _deadline(session, deadline, timezone)
-        states = electorate(session, body, exclude_id=document.applicant_id)
+        states = _round_electorate(session, definition, spec, document, body)
         if not states:
             raise GuardFailed(
                 "electorate", N_("no member state sits in the %(body)s"), body=abbreviated(body)

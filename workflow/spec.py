@@ -52,10 +52,19 @@ class RoundSpec:
     # to the body (an observer status granted by the SOC, or recommended to the MC).
     consensus_triggers: tuple[str, ...]
     on_failure: str
+    # Who decides: "body" (the member states seated in it), "all_except:<field>" (those but
+    # the participant the document's field names), "group:<CODE>" (those in a profile group).
+    electorate: str = "body"
 
     @property
     def on_consensus(self) -> str:
         return self.consensus_triggers[0]
+
+    @property
+    def electorate_rule(self) -> tuple[str, str]:
+        """("body", ""), ("all_except", field) or ("group", code)."""
+        rule, _, argument = self.electorate.partition(":")
+        return rule, argument
 
 
 @dataclass(frozen=True)

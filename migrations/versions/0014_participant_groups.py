@@ -1,0 +1,46 @@
+"""groups of participants a round's electorate may name
+
+Revision ID: 0014
+Revises: 0012
+Create Date: 2026-11-29 08:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0014'
+down_revision: str | None = '0012'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('participant_group',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('name_en', sa.String(length=200), nullable=False),
+    sa.Column('name_ru', sa.String(length=200), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participant_group')),
+    sa.UniqueConstraint('code', name=op.f('uq_participant_group_code'))
+    )
+    op.create_table('group_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['group_id'], ['participant_group.id'], name=op.f('fk_group_member_group_id_participant_group')),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_group_member_participant_id_participant')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_group_member'))
+    )
+    with op.batch_alter_table('group_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_group_member_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_group_member_participant_id'), ['participant_id'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('group_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_group_member_participant_id'))
+        batch_op.drop_index(batch_op.f('ix_group_member_group_id'))
+    op.drop_table('group_member')
+    op.drop_table('participant_group')
