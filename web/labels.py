@@ -132,6 +132,7 @@ ACTOR_LABELS = {
 ACTION_LABELS = {
     "document_created": lazy_gettext("Document created"),
     "version_added": lazy_gettext("Version added"),
+    "fields_changed": lazy_gettext("Fields changed"),
     "transition": lazy_gettext("Step taken"),
     "round_opened": lazy_gettext("Round opened"),
     "position_recorded": lazy_gettext("Position recorded"),

@@ -21,7 +21,7 @@ from models import (
     Version,
     VersionText,
 )
-from workflow import confirmations, notes, numbering, times
+from workflow import confirmations, custom_fields, notes, numbering, times
 from workflow.acts import act_date
 from workflow.change import document_change, flush, new_document_change
 from workflow.closing import void_open_rounds
@@ -185,10 +185,12 @@ def create_document(
     restricted: bool = False,
     texts: dict[str, str] | None = None,
     taken_on: date | str | None = None,
+    fields: dict | None = None,
 ) -> Document:
     """A new document in its workflow's first state, titled in English and, where Russian is
     a working language of the forum, in Russian. `taken_on`: the day it was submitted or
-    received, when the Secretariat registers it afterwards (its symbol's year follows)."""
+    received, when the Secretariat registers it afterwards (its symbol's year follows).
+    `fields`: the values of the fields its definition declares, by name."""
     if actor is None:
         raise NotPermitted(N_("documents are created by a user"))
     definition = registry().get(kind)
@@ -254,6 +256,7 @@ def create_document(
     ):
         raise InvalidInput(N_("the threshold must be a whole number of instruments, at least 1"))
 
+    declared = custom_fields.clean(session, definition, fields)
     roles = roles_for(actor, priority_area=area, proposer=proposing, applicant=applying)
     require(roles, definition.document.create, f"create a {definition.title().lower()}")
 
@@ -276,6 +279,7 @@ def create_document(
             budget=budget,
             threshold=threshold,
             attributes={},
+            custom_fields=declared,
             created_by=actor,
             created_at=now,
             updated_at=now,
@@ -295,6 +299,7 @@ def create_document(
                 "symbol": document.symbol,
                 "title": title,
                 "title_ru": title_ru,
+                **({"fields": declared} if declared else {}),
             },
         )
     return document
@@ -360,3 +365,48 @@ def add_version(
             keep_version_id=version.id,
         )
     return version
+
+
+def set_fields(
+    session: Session,
+    actor: User | None,
+    document_id: int,
+    fields: dict,
+    *,
+    expected_lock_version: int | None = None,
+) -> Document:
+    """Change the values of the fields the document's definition declares (None or "" clears
+    one); those who may revise it may, until it reaches a final state."""
+    if actor is None:
+        raise NotPermitted(N_("fields are changed by a user"))
+    with document_change(
+        session, actor, document_id, expected_lock_version=expected_lock_version
+    ) as change:
+        document = change.document
+        definition = definition_for(document)
+        require(
+            document_roles(actor, document),
+            definition.document.revise,
+            f"change the fields of {document.symbol}",
+        )
+        if definition.states[document.state].final:
+            raise GuardFailed(
+                "final",
+                N_("%(symbol)s is %(state)s: its fields can no longer change"),
+                symbol=document.symbol,
+                state=document.state,
+            )
+        before = dict(document.custom_fields or {})
+        after = custom_fields.clean(session, definition, fields, before)
+        changed = sorted(
+            name for name in set(before) | set(after) if before.get(name) != after.get(name)
+        )
+        if not changed:
+            change.skip()
+            return document
+        document.custom_fields = after
+        change.record(
+            "fields_changed",
+            data={"changed": {name: [before.get(name), after.get(name)] for name in changed}},
+        )
+    return document

@@ -17,9 +17,11 @@ from workflow import effects, guards, numbering
 from workflow.errors import DefinitionError
 from workflow.permissions import ROLES
 from workflow.spec import (
+    FIELD_TYPES,
     ActivityRules,
     Definition,
     DocumentRules,
+    FieldSpec,
     RoundSpec,
     StateSpec,
     Titles,
@@ -36,7 +38,6 @@ DOCUMENT_FIELDS = (
     "threshold",
     "catalogue_changes",  # structured changes to the Catalogue (workflow.catalogue)
 )
-PARTICIPANT_FIELDS = frozenset({"proposer", "applicant"})  # fields that name a participant
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Za-z0-9]{2,8})?$")  # en, ru, zh, zh_Hant
 
@@ -286,8 +287,30 @@ def _read_transitions(
     return tuple(specs)
 
 
+def _read_custom_fields(read: _Reader, raw: object) -> tuple[FieldSpec, ...]:
+    if not isinstance(raw, dict):
+        raise read.fail("document.custom_fields", "must be a table of fields by name")
+    specs = []
+    for name, data in raw.items():
+        key = f"document.custom_fields.{name}"
+        if not NAME.match(name):
+            raise read.fail(key, "a field name must be lower_snake_case, at most 60 characters")
+        if name in DOCUMENT_FIELDS:
+            raise read.fail(key, f"{name!r} is a built-in field: list it in document.fields")
+        read.table(data, key, {"type", "title", "required"})
+        kind = data.get("type")
+        if kind not in FIELD_TYPES:
+            raise read.fail(f"{key}.type", f"must be one of {', '.join(FIELD_TYPES)}")
+        required = data.get("required", False)
+        if not isinstance(required, bool):
+            raise read.fail(f"{key}.required", "must be true or false")
+        titles = read.titles(data, f"{key}.title", humanize(name), required=True)
+        specs.append(FieldSpec(name=name, type=kind, titles=titles, required=required))
+    return tuple(specs)
+
+
 def _read_document(read: _Reader, raw: object) -> DocumentRules:
-    keys = {"fields", "requires", "create", "revise", "target_bodies"}
+    keys = {"fields", "requires", "create", "revise", "target_bodies", "custom_fields"}
     read.table(raw, "document", keys)
     fields = read.names(raw, "fields", "document.fields")
     requires = read.names(raw, "requires", "document.requires")
@@ -302,6 +325,7 @@ def _read_document(read: _Reader, raw: object) -> DocumentRules:
         create=read.roles(raw, "create", "document.create", required=True),
         revise=read.roles(raw, "revise", "document.revise", required=True),
         target_bodies=read.names(raw, "target_bodies", "document.target_bodies"),
+        custom_fields=_read_custom_fields(read, raw.get("custom_fields", {})),
     )
 
 
@@ -367,11 +391,13 @@ def _check_graph(read: _Reader, definition: Definition) -> None:
                     )
     for state in definition.states.values():
         rule, field = state.round.electorate_rule if state.round else ("body", "")
-        if rule == "all_except" and field not in PARTICIPANT_FIELDS & definition.document.fields:
+        if rule == "all_except" and field not in definition.document.participant_fields - {
+            "applicant"
+        }:
             raise read.fail(
                 f"states.{state.name}.round.electorate",
-                f"{field!r} is not a document field naming a participant "
-                f"(of: {', '.join(sorted(PARTICIPANT_FIELDS))}, listed in document.fields)",
+                f"{field!r} is not a document field naming a participant (proposer in "
+                "document.fields, or a custom field of type participant)",
             )
     instruments = definition.instruments
     if instruments:
@@ -437,6 +463,10 @@ def check_languages(definition: Definition, languages: tuple[str, ...] | list[st
     labelled += [
         (f"transitions[{index}] ({t.trigger}).title", t.titles)
         for index, t in enumerate(definition.transitions)
+    ]
+    labelled += [
+        (f"document.custom_fields.{f.name}.title", f.titles)
+        for f in definition.document.custom_fields
     ]
     for key, titles in labelled:
         for language in languages:

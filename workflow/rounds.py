@@ -31,7 +31,7 @@ from models import (
     RoundStatus,
     User,
 )
-from workflow import audit, closing, confirmations, due_actions, notes, times
+from workflow import audit, closing, confirmations, custom_fields, due_actions, notes, times
 from workflow.acts import act_date
 from workflow.change import Change, document_change, flush, round_change
 from workflow.engine import definition_for, fire
@@ -93,7 +93,7 @@ def _round_electorate(session: Session, definition, spec, document, body) -> lis
             )
         return electorate(session, body, exclude_id=document.applicant_id, group=group)
     if rule == "all_except":
-        concerned = getattr(document, f"{argument}_id")
+        concerned = custom_fields.participant_id(session, document, argument)
         if concerned is None:
             raise GuardFailed(
                 "electorate",

@@ -97,6 +97,24 @@ class TransitionSpec:
         return self.titles(language) or humanize(self.trigger)
 
 
+FIELD_TYPES = ("text", "date", "participant", "money", "number", "area")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field the definition declares for its documents (`[document.custom_fields.<name>]`):
+    text, date (YYYY-MM-DD), participant (a code), money (an amount), number (a whole
+    number) or area (a priority area's code)."""
+
+    name: str
+    type: str
+    titles: Titles
+    required: bool = False
+
+    def title(self, language: str = "en") -> str:
+        return self.titles(language) or humanize(self.name)
+
+
 @dataclass(frozen=True)
 class DocumentRules:
     fields: frozenset[str]
@@ -104,6 +122,17 @@ class DocumentRules:
     create: frozenset[str]
     revise: frozenset[str]
     target_bodies: tuple[str, ...] = ()
+    custom_fields: tuple[FieldSpec, ...] = ()
+
+    def custom_field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.custom_fields if f.name == name), None)
+
+    @property
+    def participant_fields(self) -> frozenset[str]:
+        """The fields that name a participant: the proposer, the applicant, and declared
+        fields of type participant."""
+        declared = {f.name for f in self.custom_fields if f.type == "participant"}
+        return frozenset(self.fields & {"proposer", "applicant"}) | declared
 
     @property
     def is_application(self) -> bool:
@@ -195,4 +224,5 @@ class Definition:
         """The languages the definition's labels are given in (English at least)."""
         labelled = [self.titles, *(s.titles for s in self.states.values())]
         labelled += [t.titles for t in self.transitions]
+        labelled += [f.titles for f in self.document.custom_fields]
         return frozenset({"en"}).union(*(t.languages for t in labelled))

@@ -357,6 +357,7 @@ def document(session: Session, row: DocumentRow, user: User) -> schemas.Document
         acted_on=row.acted_on,
         decisions=[decision_summary(d) for d in document_decisions(session, user, row.id)],
         attributes=row.attributes or {},
+        fields=row.custom_fields or {},
         permitted_triggers=operations.permitted_triggers(session, user, row),
         versions=[version(v) for v in row.versions],
         texts_behind={

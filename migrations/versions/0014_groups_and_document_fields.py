@@ -1,4 +1,4 @@
-"""groups of participants a round's electorate may name
+"""groups of participants a round's electorate may name; fields a definition declares
 
 Revision ID: 0014
 Revises: 0012
@@ -36,9 +36,13 @@ def upgrade() -> None:
     with op.batch_alter_table('group_member', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_group_member_group_id'), ['group_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_group_member_participant_id'), ['participant_id'], unique=False)
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('custom_fields', sa.JSON(), server_default='{}', nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.drop_column('custom_fields')
     with op.batch_alter_table('group_member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_group_member_participant_id'))
         batch_op.drop_index(batch_op.f('ix_group_member_group_id'))
