@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
@@ -21,11 +21,11 @@ from models import (
     Version,
     VersionText,
 )
-from workflow import confirmations, custom_fields, notes, numbering, times
+from workflow import audit, confirmations, custom_fields, due_actions, notes, numbering, times
 from workflow.acts import act_date
 from workflow.change import document_change, flush, new_document_change
 from workflow.closing import void_open_rounds
-from workflow.engine import definition_for
+from workflow.engine import definition_for, fire
 from workflow.errors import N_, GuardFailed, InvalidInput, NotPermitted, TextsOutOfStep, named
 from workflow.permissions import document_roles, require, roles_for
 from workflow.registry import registry
@@ -289,6 +289,7 @@ def create_document(
         if texts:
             _new_version(document, texts, "", actor, forum)
         flush(session)
+        due_actions.align_document_deadline(session, document, definition.document.deadline)
         change.document = document
         change.act_on(submitted_on)
         change.record(
@@ -405,8 +406,36 @@ def set_fields(
             change.skip()
             return document
         document.custom_fields = after
+        due_actions.align_document_deadline(session, document, definition.document.deadline)
         change.record(
             "fields_changed",
             data={"changed": {name: [before.get(name), after.get(name)] for name in changed}},
+        )
+    return document
+
+
+def pass_document_deadline(
+    session: Session, document_id: int, *, now: datetime | None = None
+) -> Document | None:
+    """For the scheduler: the day the definition's `[document.deadline]` field names has
+    passed with the document still in one of the rule's states: fire `on_expiry` as the
+    system. Does nothing (None) when that is no longer so."""
+    now = now or times.now_utc()
+    with document_change(session, None, document_id, actor_label=audit.SCHEDULER) as change:
+        document = change.document
+        rule = definition_for(document).document.deadline
+        due_at = due_actions.document_deadline_due(session, document, rule)
+        if due_at is None or now < due_at:
+            change.skip()
+            return None
+        last_day = date.fromisoformat(document.custom_fields[rule.field])
+        fire(
+            change,
+            rule.on_expiry,
+            comment=notes.note(notes.DATE_PASSED, field=rule.field, date=last_day.isoformat()),
+            as_system=True,
+            now=now,
+            # The day after the last; never before the document's latest act.
+            taken_on=max(last_day + timedelta(days=1), document.acted_on or last_day),
         )
     return document

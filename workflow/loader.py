@@ -19,6 +19,7 @@ from workflow.permissions import ROLES
 from workflow.spec import (
     FIELD_TYPES,
     ActivityRules,
+    DeadlineRule,
     Definition,
     DocumentRules,
     FieldSpec,
@@ -310,7 +311,7 @@ def _read_custom_fields(read: _Reader, raw: object) -> tuple[FieldSpec, ...]:
 
 
 def _read_document(read: _Reader, raw: object) -> DocumentRules:
-    keys = {"fields", "requires", "create", "revise", "target_bodies", "custom_fields"}
+    keys = {"fields", "requires", "create", "revise", "target_bodies", "custom_fields", "deadline"}
     read.table(raw, "document", keys)
     fields = read.names(raw, "fields", "document.fields")
     requires = read.names(raw, "requires", "document.requires")
@@ -326,6 +327,18 @@ def _read_document(read: _Reader, raw: object) -> DocumentRules:
         revise=read.roles(raw, "revise", "document.revise", required=True),
         target_bodies=read.names(raw, "target_bodies", "document.target_bodies"),
         custom_fields=_read_custom_fields(read, raw.get("custom_fields", {})),
+        deadline=_read_deadline(read, raw.get("deadline")),
+    )
+
+
+def _read_deadline(read: _Reader, raw: object) -> DeadlineRule | None:
+    if raw is None:
+        return None
+    data = read.table(raw, "document.deadline", {"field", "on_expiry", "states"})
+    return DeadlineRule(
+        field=read.text(data, "field", "document.deadline.field"),
+        on_expiry=read.text(data, "on_expiry", "document.deadline.on_expiry"),
+        states=frozenset(read.names(data, "states", "document.deadline.states", required=True)),
     )
 
 
@@ -399,6 +412,17 @@ def _check_graph(read: _Reader, definition: Definition) -> None:
                 f"{field!r} is not a document field naming a participant (proposer in "
                 "document.fields, or a custom field of type participant)",
             )
+    deadline = definition.document.deadline
+    if deadline is not None:
+        field = definition.document.custom_field(deadline.field)
+        if field is None or field.type != "date":
+            raise read.fail(
+                "document.deadline.field", f"{deadline.field!r} is not a declared field of type date"
+            )
+        for state in sorted(deadline.states):
+            if state not in definition.states or definition.states[state].final:
+                raise read.fail("document.deadline.states", f"{state!r} is not a non-final state")
+            needs_system_trigger(deadline.on_expiry, state, "document.deadline.on_expiry")
     instruments = definition.instruments
     if instruments:
         for name in ("on_threshold", "on_effective_date"):

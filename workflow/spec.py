@@ -116,6 +116,17 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class DeadlineRule:
+    """`[document.deadline]`: when the day a date field names has passed and the document
+    is still in one of `states`, the scheduler fires `on_expiry` once (a default outcome:
+    a mandate not extended in time ends)."""
+
+    field: str
+    on_expiry: str
+    states: frozenset[str]
+
+
+@dataclass(frozen=True)
 class DocumentRules:
     fields: frozenset[str]
     requires: frozenset[str]
@@ -123,6 +134,7 @@ class DocumentRules:
     revise: frozenset[str]
     target_bodies: tuple[str, ...] = ()
     custom_fields: tuple[FieldSpec, ...] = ()
+    deadline: DeadlineRule | None = None
 
     def custom_field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.custom_fields if f.name == name), None)

@@ -1,4 +1,5 @@
-"""groups of participants a round's electorate may name; fields a definition declares
+"""groups of participants a round's electorate may name; fields a definition declares;
+deadlines on documents
 
 Revision ID: 0014
 Revises: 0012
@@ -16,7 +17,30 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+KINDS = ("silence_expiry", "written_lapse", "entry_into_force", "confirmation_lapse")
+NEW_KINDS = ("document_deadline",)
+
+
+def _kinds(values) -> sa.Enum:
+    return sa.Enum(*values, name="due_action_kind", native_enum=False, create_constraint=True, length=40)
+
+
+def _change_kinds(before, after) -> None:
+    """The CHECK constraint of due_action.kind (a closed vocabulary, not a native enum)."""
+    if op.get_bind().dialect.name != "sqlite":
+        constraint = op.f("ck_due_action_due_action_kind")
+        op.drop_constraint(constraint, "due_action", type_="check")
+        allowed = ", ".join(f"'{value}'" for value in after)
+        op.create_check_constraint(constraint, "due_action", f"kind IN ({allowed})")
+        return
+    with op.batch_alter_table("due_action", recreate="always") as batch_op:  # SQLite: a new table
+        batch_op.alter_column(
+            "kind", type_=_kinds(after), existing_type=_kinds(before), existing_nullable=False
+        )
+
+
 def upgrade() -> None:
+    _change_kinds(KINDS, KINDS + NEW_KINDS)
     op.create_table('participant_group',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=20), nullable=False),
@@ -41,6 +65,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM due_action WHERE kind = 'document_deadline'")
+    _change_kinds(KINDS + NEW_KINDS, KINDS)
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_column('custom_fields')
     with op.batch_alter_table('group_member', schema=None) as batch_op:
