@@ -81,13 +81,14 @@ def _forget_after_rollback(session: Session) -> None:
 ROUND_KINDS = {
     RoundMode.SILENCE: DueActionKind.SILENCE_EXPIRY,
     RoundMode.WRITTEN: DueActionKind.WRITTEN_LAPSE,
+    RoundMode.MEETING: DueActionKind.MEETING_LAPSE,  # only when given a deadline
 }
 
 
 def schedule_round_deadline(session: Session, round_: Round) -> DueAction | None:
-    """A pending row at the round's deadline (silence expiry or written lapse)."""
+    """A pending row at the round's deadline (silence expiry, written or meeting lapse)."""
     kind = ROUND_KINDS.get(round_.mode)
-    if kind is None:
+    if kind is None or round_.deadline_at is None:
         return None
     action = DueAction(
         kind=kind,

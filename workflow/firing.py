@@ -260,12 +260,19 @@ def _document_deadline_still_valid(session: Session, action: DueAction) -> bool:
     return True
 
 
+ROUND_DEADLINES = (
+    DueActionKind.SILENCE_EXPIRY,
+    DueActionKind.WRITTEN_LAPSE,
+    DueActionKind.MEETING_LAPSE,
+)
+
+
 class EngineDeclined(RuntimeError):
     """The engine found nothing to do although every check said it should act."""
 
 
 def _act(session: Session, action: DueAction, now: datetime) -> None:
-    if action.kind in (DueActionKind.SILENCE_EXPIRY, DueActionKind.WRITTEN_LAPSE):
+    if action.kind in ROUND_DEADLINES:
         acted = operations.expire_round(session, action.round_id, now=now)
     elif action.kind is DueActionKind.ENTRY_INTO_FORCE:
         acted = operations.enter_into_force(session, action.document_id, now=now)

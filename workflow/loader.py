@@ -197,7 +197,14 @@ def _read_states(read: _Reader, raw: object) -> dict[str, StateSpec]:
 
 
 def _read_round(read: _Reader, data: object, key: str) -> RoundSpec:
-    read.table(data, key, {"body", "modes", "on_consensus", "on_failure", "electorate"})
+    read.table(
+        data,
+        key,
+        {"body", "modes", "on_consensus", "on_failure", "electorate", "meeting_deadline"},
+    )
+    meeting_deadline = data.get("meeting_deadline", False)
+    if not isinstance(meeting_deadline, bool):
+        raise read.fail(f"{key}.meeting_deadline", "must be true or false")
     modes = read.names(data, "modes", f"{key}.modes", required=True)
     try:
         parsed = tuple(RoundMode(m) for m in modes)
@@ -211,6 +218,7 @@ def _read_round(read: _Reader, data: object, key: str) -> RoundSpec:
         consensus_triggers=read.names(data, "on_consensus", f"{key}.on_consensus", required=True),
         on_failure=read.text(data, "on_failure", f"{key}.on_failure"),
         electorate=_read_electorate(read, data, f"{key}.electorate"),
+        meeting_deadline=meeting_deadline,
     )
 
 

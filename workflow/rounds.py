@@ -1,7 +1,7 @@
 """Consensus rounds: opening, positions, closing by rule, extension, expiry.
 
 Consensus is the absence of a standing objection. Meeting rounds are closed by
-the secretariat; silence rounds end at the deadline or at the first objection;
+the secretariat (one the definition lets have a deadline lapses if still open at it); silence rounds end at the deadline or at the first objection;
 written rounds end when the last state consents, at the first objection, or
 lapse at the deadline. A closed round fires its definition's trigger as the system.
 """
@@ -196,8 +196,10 @@ def open_round(
             )
         deadline_at = zone_name = None
         if mode is RoundMode.MEETING:
-            if deadline is not None:
+            if deadline is not None and not spec.meeting_deadline:
                 raise InvalidInput(N_("a meeting round has no deadline: the chair closes it"))
+            if deadline is not None:
+                deadline_at, zone_name = _deadline(session, deadline, timezone)
         elif deadline is None:
             raise InvalidInput(N_("a %(mode)s procedure needs a deadline"), mode=mode.value)
         else:
@@ -495,6 +497,12 @@ def close_round(
                 N_("a %(mode)s procedure ends by its rules (deadline or objection), not by hand"),
                 mode=round_.mode.value,
             )
+        if round_.deadline_at is not None and times.now_utc() >= round_.deadline_at:
+            raise GuardFailed(
+                "deadline",
+                N_("round closed: its deadline passed at %(deadline_at)s UTC"),
+                deadline_at=format(round_.deadline_at, "%Y-%m-%d %H:%M"),
+            )
         objected = _has_objection(session, round_)
         outcome = OutcomeKind.NO_CONSENSUS if objected else OutcomeKind.CONSENSUS
         _conclude(change, round_, outcome, note=(note or "").strip(), decided_on=decided_on)
@@ -546,7 +554,8 @@ def extend_deadline(
 
 
 def expire_round(session: Session, round_id: int, *, now: datetime | None = None) -> Round | None:
-    """For the scheduler: end a silence or written round whose deadline passed. Idempotent."""
+    """For the scheduler: end a round whose deadline passed (silence, written, or a meeting
+    given one). Idempotent."""
     now = now or times.now_utc()
     if now.tzinfo is None:
         raise ValueError("expire_round needs an aware datetime")
@@ -559,7 +568,7 @@ def expire_round(session: Session, round_id: int, *, now: datetime | None = None
             if round_.mode is RoundMode.SILENCE:
                 objected = _has_objection(session, round_)
                 outcome = OutcomeKind.SILENCE_BROKEN if objected else OutcomeKind.CONSENSUS
-            else:
+            else:  # written, or a meeting given a deadline: still open at it, it lapses
                 outcome = OutcomeKind.LAPSED
             # The act is the deadline's, whenever the scheduler gets to it.
             deadline_day = round_.deadline_at.astimezone(times.forum_zone(session)).date()

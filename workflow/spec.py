@@ -55,6 +55,8 @@ class RoundSpec:
     # Who decides: "body" (the member states seated in it), "all_except:<field>" (those but
     # the participant the document's field names), "group:<CODE>" (those in a profile group).
     electorate: str = "body"
+    # A meeting round may be given a deadline when it opens: open past it, it lapses.
+    meeting_deadline: bool = False
 
     @property
     def on_consensus(self) -> str:

@@ -18,7 +18,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 KINDS = ("silence_expiry", "written_lapse", "entry_into_force", "confirmation_lapse")
-NEW_KINDS = ("document_deadline",)
+NEW_KINDS = ("meeting_lapse", "document_deadline")
 
 
 def _kinds(values) -> sa.Enum:
@@ -65,7 +65,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM due_action WHERE kind = 'document_deadline'")
+    op.execute("DELETE FROM due_action WHERE kind IN ('meeting_lapse', 'document_deadline')")
     _change_kinds(KINDS + NEW_KINDS, KINDS)
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_column('custom_fields')

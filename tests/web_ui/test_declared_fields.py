@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from sqlalchemy import select
 from web_helpers import sign_in
 
 from config.settings import DEFAULT_WORKFLOWS
-from models import Document
+from models import Document, Round, RoundMode
+from workflow import operations, times
 from workflow.registry import configure
 
 MANDATE = Path(__file__).parent.parent / "data" / "workflows" / "mandate_extension.toml"
@@ -69,3 +71,30 @@ def test_a_bad_declared_value_is_refused_with_its_reason(with_mandates, session,
     assert "is not a date" in text
     assert 'value="end of June"' in text  # what was typed stays in the form
     assert session.scalar(select(Document).where(Document.kind == "mandate_extension")) is None
+
+
+def test_a_meeting_is_given_a_deadline_where_the_definition_allows(
+    with_mandates, session, make_user, client
+):
+    officer = make_user(session, secretariat=True)
+    session.commit()
+    sign_in(client, officer.email)
+    client.post("/documents/new", data=FORM)
+    document = session.scalar(select(Document).where(Document.kind == "mandate_extension"))
+    operations.fire_trigger(session, officer, document.id, "submit")
+    session.commit()
+    deadline = (times.now_utc() + timedelta(days=7)).replace(second=0, microsecond=0)
+    response = client.post(
+        f"/documents/{document.id}/rounds/new",
+        data={
+            "mode": "meeting",
+            "deadline": deadline.strftime("%Y-%m-%dT%H:%M"),
+            "timezone": "UTC",
+            "lock_version": str(document.lock_version),
+            "on_consensus": "extend",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    round_ = session.scalar(select(Round).where(Round.document_id == document.id))
+    assert round_.mode is RoundMode.MEETING
+    assert round_.deadline_at == deadline
