@@ -24,6 +24,7 @@ from workflow.spec import (
     DocumentRules,
     FieldSpec,
     RoundSpec,
+    StatementKind,
     StateSpec,
     Titles,
     TransitionSpec,
@@ -55,6 +56,7 @@ TOP_KEYS = {
     "transitions",
     "pledges",
     "instruments",
+    "statement_kinds",
 }
 
 
@@ -157,6 +159,7 @@ def load_definition(
         instruments=_read_activity(read, raw, "instruments", states),
         description=read.text(raw, "description", "description", required=False),
         path=str(path),
+        statement_kinds=_read_statement_kinds(read, raw.get("statement_kinds", [])),
     )
     _check_graph(read, definition)
     if bodies is not None:
@@ -172,6 +175,32 @@ def _read_symbol_pattern(read: _Reader, raw: dict) -> str:
     if reason:
         raise read.fail("symbol_pattern", reason)
     return pattern
+
+
+def _read_statement_kinds(read: _Reader, raw: object) -> tuple[StatementKind, ...]:
+    if not isinstance(raw, list):
+        raise read.fail("statement_kinds", "must be an array of tables ([[statement_kinds]])")
+    kinds: list[StatementKind] = []
+    for index, data in enumerate(raw):
+        key = f"statement_kinds[{index}]"
+        read.table(data, key, {"code", "title", "rule", "attach"})
+        code = read.text(data, "code", f"{key}.code")
+        if not NAME.match(code):
+            raise read.fail(f"{key}.code", "must be lower_snake_case")
+        if any(k.code == code for k in kinds):
+            raise read.fail(f"{key}.code", f"duplicate code {code!r}")
+        attach = data.get("attach", "decision")
+        if attach not in ("decision", "journal"):
+            raise read.fail(f"{key}.attach", 'must be "decision" or "journal"')
+        kinds.append(
+            StatementKind(
+                code=code,
+                titles=read.titles(data, f"{key}.title", humanize(code), required=True),
+                rule=read.text(data, "rule", f"{key}.rule", required=False),
+                attach=attach,
+            )
+        )
+    return tuple(kinds)
 
 
 def _read_states(read: _Reader, raw: object) -> dict[str, StateSpec]:
@@ -499,6 +528,10 @@ def check_languages(definition: Definition, languages: tuple[str, ...] | list[st
     labelled += [
         (f"document.custom_fields.{f.name}.title", f.titles)
         for f in definition.document.custom_fields
+    ]
+    labelled += [
+        (f"statement_kinds[{index}].title", k.titles)
+        for index, k in enumerate(definition.statement_kinds)
     ]
     for key, titles in labelled:
         for language in languages:

@@ -296,7 +296,10 @@ def record_position(
     text: str = "",
     amendment: str = "",
     reference: str = "",
+    statement_kind: str = "",
 ) -> Position:
+    """`statement_kind`: the kind of statement its text is, of the definition's
+    [[statement_kinds]] (e.g. interpretative); only with a text."""
     if actor is None or not actor.active:
         raise NotPermitted(N_("a position is recorded by a delegate, or by the Secretariat"))
     try:
@@ -317,11 +320,23 @@ def record_position(
         )
     if amendment and kind is not PositionKind.OBJECTION:
         raise InvalidInput(N_("a proposed amendment goes with an objection"))
+    statement_kind = (statement_kind or "").strip()
+    if statement_kind and not text:
+        raise InvalidInput(N_("a kind of statement goes with the statement's text"))
 
     with round_change(session, actor, round_id, touches_document=False) as change:
         round_ = change.round
         if not round_.is_open:
             raise RoundClosed()
+        if statement_kind:
+            definition = definition_for(round_.document)
+            if definition.statement_kind(statement_kind) is None:
+                known = ", ".join(k.code for k in definition.statement_kinds) or "—"
+                raise InvalidInput(
+                    N_("unknown kind of statement %(statement_kind)s (known: %(known)s)"),
+                    statement_kind=repr(statement_kind),
+                    known=known,
+                )
         now = times.now_utc()
         if round_.deadline_at is not None and now >= round_.deadline_at:
             raise RoundClosed(
@@ -386,6 +401,7 @@ def record_position(
             amendment=amendment,
             channel=channel,
             reference=reference,
+            statement_kind=statement_kind,
             entered_by=actor,
             recorded_at=now,
             is_current=True,
@@ -405,6 +421,7 @@ def record_position(
                 "reference": reference,
                 "amendment": amendment,
                 "replaces": previous.kind.value if previous is not None else None,
+                **({"statement_kind": statement_kind} if statement_kind else {}),
             },
         )
 

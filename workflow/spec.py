@@ -166,6 +166,20 @@ class ActivityRules:
     days_to_effect: int = 30  # instruments: days from a deposit to its effect
 
 
+@dataclass(frozen=True)
+class StatementKind:
+    """`[[statement_kinds]]`: a kind of statement a position's text may be (an interpretative
+    statement), with the rule that provides for it and where it is attached."""
+
+    code: str
+    titles: Titles
+    rule: str = ""
+    attach: str = "decision"  # "decision" or "journal"
+
+    def title(self, language: str = "en") -> str:
+        return self.titles(language) or humanize(self.code)
+
+
 # eq=False: a definition is hashed by identity, so caches (machines, diagrams) key on it.
 @dataclass(frozen=True, eq=False)
 class Definition:
@@ -181,12 +195,16 @@ class Definition:
     instruments: ActivityRules | None = None
     description: str = ""
     path: str = ""
+    statement_kinds: tuple[StatementKind, ...] = ()
     # How its documents are numbered (workflow.numbering): {prefix}, {kind} (the `symbol`
     # code), {n}, {yy}, {yyyy}; without a year the number runs on across years.
     symbol_pattern: str = numbering.DOCUMENT_DEFAULT
 
     def title(self, language: str = "en") -> str:
         return self.titles(language)
+
+    def statement_kind(self, code: str) -> StatementKind | None:
+        return next((k for k in self.statement_kinds if k.code == code), None)
 
     @property
     def triggers(self) -> list[str]:
@@ -239,4 +257,5 @@ class Definition:
         labelled = [self.titles, *(s.titles for s in self.states.values())]
         labelled += [t.titles for t in self.transitions]
         labelled += [f.titles for f in self.document.custom_fields]
+        labelled += [k.titles for k in self.statement_kinds]
         return frozenset({"en"}).union(*(t.languages for t in labelled))

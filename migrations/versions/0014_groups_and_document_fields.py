@@ -1,5 +1,5 @@
 """groups of participants a round's electorate may name; fields a definition declares;
-deadlines on documents
+deadlines on documents; kinds of statement
 
 Revision ID: 0014
 Revises: 0012
@@ -62,11 +62,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_group_member_participant_id'), ['participant_id'], unique=False)
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.add_column(sa.Column('custom_fields', sa.JSON(), server_default='{}', nullable=False))
+    with op.batch_alter_table('position', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('statement_kind', sa.String(length=60), server_default='', nullable=False))
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM due_action WHERE kind IN ('meeting_lapse', 'document_deadline')")
     _change_kinds(KINDS + NEW_KINDS, KINDS)
+    with op.batch_alter_table('position', schema=None) as batch_op:
+        batch_op.drop_column('statement_kind')
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_column('custom_fields')
     with op.batch_alter_table('group_member', schema=None) as batch_op:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from web_helpers import sign_in
 
 from config.settings import DEFAULT_WORKFLOWS
-from models import Document, Round, RoundMode
+from models import Document, PositionKind, Round, RoundMode
 from workflow import operations, times
 from workflow.registry import configure
 
@@ -98,3 +98,27 @@ def test_a_meeting_is_given_a_deadline_where_the_definition_allows(
     round_ = session.scalar(select(Round).where(Round.document_id == document.id))
     assert round_.mode is RoundMode.MEETING
     assert round_.deadline_at == deadline
+
+
+def test_a_statement_shows_its_kind_and_rule(with_mandates, session, make_user, client):
+    officer = make_user(session, secretariat=True)
+    china = make_user(session, delegate_of=["CHN"])
+    session.commit()
+    sign_in(client, officer.email)
+    client.post("/documents/new", data=FORM)
+    document = session.scalar(select(Document).where(Document.kind == "mandate_extension"))
+    operations.fire_trigger(session, officer, document.id, "submit")
+    round_ = operations.open_round(session, officer, document.id, mode=RoundMode.MEETING)
+    operations.record_position(
+        session,
+        china,
+        round_.id,
+        participant="CHN",
+        kind=PositionKind.CONSENT_WITH_STATEMENT,
+        text="China reads paragraph 2 as follows.",
+        statement_kind="interpretative",
+    )
+    operations.close_round(session, officer, round_.id)
+    session.commit()
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "(Interpretative statement, Rules of Procedure, IV.1(A)6)" in page

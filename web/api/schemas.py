@@ -233,6 +233,11 @@ class PositionCreate(Request):
     reference: _text(200) = Field(
         default="", description="the note verbale, when the Secretariat records for a state"
     )
+    statement_kind: Name | Literal[""] = Field(
+        default="",
+        description="the kind of statement the text is, of the definition's statement_kinds "
+        "(e.g. interpretative); only with a text",
+    )
 
 
 class InstrumentCreate(Request):
@@ -607,6 +612,9 @@ class Position(BaseModel):
     amendment: str
     channel: str = Field(description="delegate, or note_verbale when the Secretariat entered it")
     reference: str
+    statement_kind: str | None = Field(
+        default=None, description="the kind of statement its text is (the definition's)"
+    )
     entered_by: str | None
     recorded_at: datetime
     is_current: bool

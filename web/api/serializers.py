@@ -244,6 +244,7 @@ def position(row: PositionRow) -> schemas.Position:
         amendment=row.amendment,
         channel=row.channel.value,
         reference=row.reference,
+        statement_kind=row.statement_kind or None,
         entered_by=row.entered_by.name if row.entered_by else None,
         recorded_at=row.recorded_at,
         is_current=row.is_current,
