@@ -11,7 +11,7 @@ from sqlalchemy import select
 from web_helpers import sign_in
 
 from config.settings import DEFAULT_WORKFLOWS
-from models import Document, PositionKind, Round, RoundMode
+from models import Decision, Document, PositionKind, Round, RoundMode
 from workflow import operations, times
 from workflow.registry import configure
 
@@ -122,3 +122,8 @@ def test_a_statement_shows_its_kind_and_rule(with_mandates, session, make_user, 
     session.commit()
     page = client.get(f"/documents/{document.id}").get_data(as_text=True)
     assert "(Interpretative statement, Rules of Procedure, IV.1(A)6)" in page
+    decision = session.scalar(select(Decision).where(Decision.round_id == round_.id))
+    sheet = client.get(f"/decisions/{decision.id}", headers={"Accept-Language": "ru"})
+    assert "(Интерпретирующее заявление, Rules of Procedure, IV.1(A)6)" in sheet.get_data(
+        as_text=True
+    )
