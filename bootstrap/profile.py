@@ -26,22 +26,28 @@ from models import (
     CoordinatorRole,
     Dimension,
     Forum,
+    GroupMember,
     Measure,
     Participant,
+    ParticipantGroup,
     ParticipantKind,
     ParticipantStatus,
     PriorityArea,
     PriorityAreaRole,
 )
 from models.forum import DEFAULT_ACCOUNTS, DEFAULT_CURRENCY, DEFAULT_DECISION_SYMBOL
-from workflow import audit, catalogue
+from workflow import audit, catalogue, numbering
 from workflow.change import Change, forum_change
 from workflow.errors import DefinitionError
 from workflow.participants import set_status
 from workflow.registry import registry
 from workflow.vocabulary import VOCABULARY_WORDS
 
-SECTIONS = {"forum", "vocabulary", "accounts", "participants", "bodies", "catalogue", "dimensions", "priority_areas", "measures"}
+SECTIONS = {
+    "forum", "vocabulary", "accounts", "participants", "bodies", "groups", "catalogue",
+    "dimensions", "priority_areas", "measures",
+}
+GROUP_KEYS = {"code", "name_en", "name_ru", "members"}
 PARTICIPANT_KEYS = {"code", "kind", "status", "since", "name_en", "name_ru"}
 BODY_KEYS = {
     "code", "name_en", "name_ru", "short_en", "short_ru", "seats", "observers_attend",
@@ -238,6 +244,19 @@ def read_profile(path: str | Path) -> dict:
             member_states(f"bodies[{i}].seats", body["seats"])
         _check_decision_symbol(check, f"bodies[{i}]", body)
 
+    groups = [
+        check.keys(f"groups[{i}]", g, GROUP_KEYS, GROUP_KEYS)
+        for i, g in enumerate(data.get("groups", []))
+    ]
+    check.unique("groups", groups)
+    for i, group in enumerate(groups):
+        members = group["members"]
+        if not isinstance(members, list) or not members:
+            raise check.fail(f"groups[{i}].members", "must be a non-empty list of participant codes")
+        for code in members:
+            if code not in by_code:
+                raise check.fail(f"groups[{i}].members", f"unknown participant {code!r}")
+
     dimensions = [
         check.keys(f"dimensions[{i}]", d, DIMENSION_KEYS, DIMENSION_KEYS)
         for i, d in enumerate(data.get("dimensions", []))
@@ -275,6 +294,7 @@ def read_profile(path: str | Path) -> dict:
         "accounts": accounts,
         "participants": participants,
         "bodies": bodies,
+        "groups": groups,
         "catalogue": catalogue,
         "dimensions": dimensions,
         "priority_areas": areas,
@@ -331,17 +351,13 @@ def _read_accounts(check: _Checker, data: object) -> dict:
 
 
 def _check_decision_symbol(check: _Checker, key: str, entry: dict) -> None:
-    pattern = entry.get("decision_symbol")
-    if pattern is None:
+    """A decision number pattern: {body}, {number}, {yy}, {yyyy}; without a year the number
+    runs on from year to year (workflow.numbering)."""
+    if "decision_symbol" not in entry:
         return
-    try:
-        sample = pattern.format(body="SOC", number=1, yy="24", yyyy=2024)
-    except (KeyError, IndexError, ValueError, AttributeError):
-        raise check.fail(
-            f"{key}.decision_symbol", "a pattern of {body}, {number}, {yy} and {yyyy} only"
-        ) from None
-    if "{number}" not in pattern or len(sample) > 60:
-        raise check.fail(f"{key}.decision_symbol", "must contain {number} and stay short")
+    reason = numbering.problem(entry["decision_symbol"], numbering.DECISION_FIELDS, "number")
+    if reason:
+        raise check.fail(f"{key}.decision_symbol", reason)
 
 
 def _upsert(session: Session, model, code: str, **values) -> tuple[object, bool]:
@@ -409,6 +425,17 @@ def _write(change: Change, profile: dict, file: str) -> int:
             changes.append(f"seats of {entry['code']}: {', '.join(wanted) or 'all members'}")
         elif c:
             changes.append(f"body {entry['code']}")
+
+    for entry in profile["groups"]:
+        group, c = _upsert(
+            session, ParticipantGroup, entry["code"], name_en=entry["name_en"],
+            name_ru=entry["name_ru"],
+        )
+        if [m.participant.code for m in group.members] != entry["members"]:
+            group.members = [GroupMember(participant=participants[code]) for code in entry["members"]]
+            changes.append(f"members of {entry['code']}: {', '.join(entry['members'])}")
+        elif c:
+            changes.append(f"group {entry['code']}")
 
     changes += _write_catalogue(session, profile, participants)
     if changes:
@@ -487,6 +514,7 @@ def load_profile(session: Session, path: str | Path) -> LoadReport:
     """Validate and load a profile; all or nothing, idempotent."""
     profile = read_profile(path)
     registry().check_languages(profile["forum"]["languages"])  # a label in each of them
+    registry().check_groups({group["code"] for group in profile["groups"]})  # electorates
     try:
         with session.begin_nested(), forum_change(
             session, None, actor_label=audit.PROFILE

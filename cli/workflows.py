@@ -8,7 +8,7 @@ import click
 from sqlalchemy import select
 
 from cli.context import open_session, runtime
-from models import Body, Document, Forum
+from models import Body, Document, Forum, ParticipantGroup
 from workflow import audit
 from workflow.diagram import mermaid
 from workflow.errors import DefinitionError, NotFound
@@ -120,6 +120,7 @@ def workflows_check() -> None:
     with open_session() as session:
         try:
             definitions.check_bodies(set(session.scalars(select(Body.code))))
+            definitions.check_groups(set(session.scalars(select(ParticipantGroup.code))))
             forum = session.scalar(select(Forum))
             if forum is not None:
                 definitions.check_languages(forum.languages)

@@ -3,7 +3,7 @@
 from models import search  # noqa: F401  (the full-text index follows every flush)
 from models.audit import AuditChainHead, AuditEvent, AuditHead
 from models.base import Base, utcnow
-from models.body import Body, BodySeat
+from models.body import Body, BodySeat, GroupMember, ParticipantGroup
 from models.calendar import CalendarFeed
 from models.catalogue import CatalogueEdition, Dimension, Measure, PriorityArea, PriorityAreaRole
 from models.deadline import DueAction
@@ -43,6 +43,8 @@ __all__ = [
     "Base",
     "Body",
     "BodySeat",
+    "GroupMember",
+    "ParticipantGroup",
     "CalendarFeed",
     "CatalogueEdition",
     "Confirmation",

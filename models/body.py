@@ -41,3 +41,33 @@ class BodySeat(Base):
 
     body: Mapped[Body] = relationship(back_populates="seats")
     participant: Mapped[Participant] = relationship()
+
+
+class ParticipantGroup(Base):
+    """A group of participants the profile lists (e.g. the Mediterranean partners): a round
+    may be decided by the group's states seated in its body."""
+
+    __tablename__ = "participant_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ru: Mapped[str] = mapped_column(String(200))
+
+    members: Mapped[list[GroupMember]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", order_by="GroupMember.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<ParticipantGroup {self.code}>"
+
+
+class GroupMember(Base):
+    __tablename__ = "group_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("participant_group.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+
+    group: Mapped[ParticipantGroup] = relationship(back_populates="members")
+    participant: Mapped[Participant] = relationship()

@@ -56,6 +56,8 @@ class Document(Base):
     budget: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     threshold: Mapped[int | None] = mapped_column(Integer)  # instruments for entry into force
     attributes: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The fields its definition declares (document.custom_fields), by name: JSON values.
+    custom_fields: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Indexed: lists show the newest change first.

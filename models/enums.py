@@ -96,6 +96,8 @@ class DueActionKind(StrEnum):
     WRITTEN_LAPSE = "written_lapse"
     ENTRY_INTO_FORCE = "entry_into_force"
     CONFIRMATION_LAPSE = "confirmation_lapse"  # an ad referendum decision becomes final
+    MEETING_LAPSE = "meeting_lapse"  # a meeting round given a deadline is still open at it
+    DOCUMENT_DEADLINE = "document_deadline"  # a date field passed: the default outcome fires
 
 
 class DueActionStatus(StrEnum):

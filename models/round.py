@@ -150,6 +150,8 @@ class Position(Base):
     amendment: Mapped[str] = mapped_column(Text, default="")  # proposed text with an objection
     channel: Mapped[EntryChannel] = mapped_column(enum_column(EntryChannel, "entry_channel"))
     reference: Mapped[str] = mapped_column(String(200), default="")  # note verbale reference
+    # The kind of statement its text is, of the definition's [[statement_kinds]] (or "").
+    statement_kind: Mapped[str] = mapped_column(String(60), default="", server_default="")
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)

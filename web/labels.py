@@ -125,6 +125,7 @@ ACTION_LABELS = {
     "document_created": lazy_gettext("Document created"),
     "version_added": lazy_gettext("Version added"),
     "translation_declared": lazy_gettext("Translation declared"),
+    "fields_changed": lazy_gettext("Fields changed"),
     "transition": lazy_gettext("Step taken"),
     "round_opened": lazy_gettext("Round opened"),
     "position_recorded": lazy_gettext("Position recorded"),

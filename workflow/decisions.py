@@ -3,7 +3,8 @@ attached to it.
 
 A transition the definition marks `decision = true` is a body's decision: when its
 round's consensus fires it, a decision is recorded in the same change, numbered with
-the forum's pattern (a body may have its own), e.g. `SOC.DEC/3/24`. A round closed
+the forum's pattern (a body may have its own), e.g. `SOC.DEC/3/24`; a pattern without
+the year numbers on from year to year (`PC.DEC/1530`). A round closed
 with consents given ad referendum records the decision at once, provisionally; it
 becomes final when the confirmations are in or their period lapses
 (workflow.confirmations).
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Body, Decision, DecisionStatus, Document, Round, User
-from workflow import locking, times
+from workflow import locking, numbering, times
 from workflow.summaries import load_summary
 
 if TYPE_CHECKING:
@@ -27,10 +28,16 @@ if TYPE_CHECKING:
 
 def decision_symbol(pattern: str, body: Body, year: int, number: int) -> str:
     """`{body}.DEC/{number}/{yy}` → `SOC.DEC/3/24` ({yyyy} gives the four-digit year)."""
-    return pattern.format(body=body.code, number=number, yy=f"{year % 100:02d}", yyyy=year)
+    return numbering.render(pattern, body=body.code, number=number, **numbering.year_values(year))
 
 
-def _next_number(session: Session, body: Body, year: int) -> int:
+def _next_number(session: Session, body: Body, year: int, pattern: str) -> int:
+    """Per body and year when the pattern shows the year (`SOC.DEC/3/24`), else one running
+    counter per body (`PC.DEC/1530`)."""
+    if not numbering.shows_year(pattern):
+        locking.serialize(session, f"decision-number:{body.id}")
+        last = session.scalar(select(func.max(Decision.number)).where(Decision.body_id == body.id))
+        return (last or 0) + 1
     locking.serialize(session, f"decision-number:{body.id}:{year}")
     last = session.scalar(
         select(func.max(Decision.number)).where(Decision.body_id == body.id, Decision.year == year)
@@ -61,8 +68,8 @@ def record(
     document = round_.document if round_ is not None else document
     version = round_.version if round_ is not None else document.current_version
     year = taken_on.year
-    number = _next_number(session, body, year)
     pattern = body.decision_symbol or times.forum(session).decision_symbol
+    number = _next_number(session, body, year, pattern)
     summary = load_summary(session, round_.id).record() if round_ is not None else {}
     decision = Decision(
         body=body,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
@@ -20,12 +19,12 @@ from models import (
     Version,
     VersionText,
 )
-from workflow import confirmations, notes, times
+from workflow import audit, confirmations, custom_fields, due_actions, notes, numbering, times
 from workflow.accounts import DELEGATES, account_statuses
 from workflow.acts import act_date
 from workflow.change import document_change, flush, new_document_change
 from workflow.closing import void_open_rounds
-from workflow.engine import definition_for
+from workflow.engine import definition_for, fire
 from workflow.errors import N_, GuardFailed, InvalidInput, NotPermitted, TextsOutOfStep, named
 from workflow.permissions import document_roles, require, roles_for
 from workflow.registry import registry
@@ -82,16 +81,23 @@ def texts_left_behind(document: Document, texts: dict[str, str]) -> list[str]:
 
 
 def next_symbol(session: Session, forum: Forum, definition: Definition, day: date) -> str:
-    """`PREFIX/CODE/n/yy`: numbered per kind and year of `day` (the document's submission).
+    """The definition's symbol pattern (`PREFIX/CODE/n/yy` by default) with the next number:
+    per kind and year of `day` (the document's submission), or running on when the pattern
+    shows no year.
 
     Callers hold the numbering lock (PostgreSQL, see `new_document_change`).
     """
-    year = day.strftime("%y")
-    head = f"{forum.symbol_prefix}/{definition.symbol}/"
-    pattern = re.compile(rf"^{re.escape(head)}(\d+)/{year}$")
-    taken = session.scalars(select(Document.symbol).where(Document.symbol.like(f"{head}%/{year}")))
-    numbers = [int(m.group(1)) for s in taken if (m := pattern.match(s))]
-    return f"{head}{max(numbers, default=0) + 1}/{year}"
+    pattern = definition.symbol_pattern
+    values = {"prefix": forum.symbol_prefix, "kind": definition.symbol}
+    if numbering.shows_year(pattern):
+        values |= numbering.year_values(day.year)
+    taken = session.scalars(
+        select(Document.symbol).where(
+            Document.symbol.like(numbering.like_filter(pattern, values), escape="\\")
+        )
+    )
+    number = numbering.highest(pattern, "n", values, list(taken)) + 1
+    return numbering.render(pattern, **(numbering.year_values(day.year) | values), n=number)
 
 
 def _by_code(session: Session, model, code: str, what: str):
@@ -179,10 +185,12 @@ def create_document(
     restricted: bool = False,
     texts: dict[str, str] | None = None,
     taken_on: date | str | None = None,
+    fields: dict | None = None,
 ) -> Document:
     """A new document in its workflow's first state, titled in English and, where Russian is
     a working language of the forum, in Russian. `taken_on`: the day it was submitted or
-    received, when the Secretariat registers it afterwards (its symbol's year follows)."""
+    received, when the Secretariat registers it afterwards (its symbol's year follows).
+    `fields`: the values of the fields its definition declares, by name."""
     if actor is None:
         raise NotPermitted(N_("documents are created by a user"))
     definition = registry().get(kind)
@@ -248,6 +256,7 @@ def create_document(
     ):
         raise InvalidInput(N_("the threshold must be a whole number of instruments, at least 1"))
 
+    declared = custom_fields.clean(session, definition, fields)
     roles = roles_for(actor, priority_area=area, proposer=proposing, applicant=applying)
     require(roles, definition.document.create, f"create a {definition.title().lower()}")
 
@@ -270,6 +279,7 @@ def create_document(
             budget=budget,
             threshold=threshold,
             attributes={},
+            custom_fields=declared,
             created_by=actor,
             created_at=now,
             updated_at=now,
@@ -279,6 +289,7 @@ def create_document(
         if texts:
             _new_version(document, texts, "", actor, forum)
         flush(session)
+        due_actions.align_document_deadline(session, document, definition.document.deadline)
         change.document = document
         change.act_on(submitted_on)
         change.record(
@@ -289,6 +300,7 @@ def create_document(
                 "symbol": document.symbol,
                 "title": title,
                 "title_ru": title_ru,
+                **({"fields": declared} if declared else {}),
             },
         )
     return document
@@ -354,3 +366,76 @@ def add_version(
             keep_version_id=version.id,
         )
     return version
+
+
+def set_fields(
+    session: Session,
+    actor: User | None,
+    document_id: int,
+    fields: dict,
+    *,
+    expected_lock_version: int | None = None,
+) -> Document:
+    """Change the values of the fields the document's definition declares (None or "" clears
+    one); those who may revise it may, until it reaches a final state."""
+    if actor is None:
+        raise NotPermitted(N_("fields are changed by a user"))
+    with document_change(
+        session, actor, document_id, expected_lock_version=expected_lock_version
+    ) as change:
+        document = change.document
+        definition = definition_for(document)
+        require(
+            document_roles(actor, document),
+            definition.document.revise,
+            f"change the fields of {document.symbol}",
+        )
+        if definition.states[document.state].final:
+            raise GuardFailed(
+                "final",
+                N_("%(symbol)s is %(state)s: its fields can no longer change"),
+                symbol=document.symbol,
+                state=document.state,
+            )
+        before = dict(document.custom_fields or {})
+        after = custom_fields.clean(session, definition, fields, before)
+        changed = sorted(
+            name for name in set(before) | set(after) if before.get(name) != after.get(name)
+        )
+        if not changed:
+            change.skip()
+            return document
+        document.custom_fields = after
+        due_actions.align_document_deadline(session, document, definition.document.deadline)
+        change.record(
+            "fields_changed",
+            data={"changed": {name: [before.get(name), after.get(name)] for name in changed}},
+        )
+    return document
+
+
+def pass_document_deadline(
+    session: Session, document_id: int, *, now: datetime | None = None
+) -> Document | None:
+    """For the scheduler: the day the definition's `[document.deadline]` field names has
+    passed with the document still in one of the rule's states: fire `on_expiry` as the
+    system. Does nothing (None) when that is no longer so."""
+    now = now or times.now_utc()
+    with document_change(session, None, document_id, actor_label=audit.SCHEDULER) as change:
+        document = change.document
+        rule = definition_for(document).document.deadline
+        due_at = due_actions.document_deadline_due(session, document, rule)
+        if due_at is None or now < due_at:
+            change.skip()
+            return None
+        last_day = date.fromisoformat(document.custom_fields[rule.field])
+        fire(
+            change,
+            rule.on_expiry,
+            comment=notes.note(notes.DATE_PASSED, field=rule.field, date=last_day.isoformat()),
+            as_system=True,
+            now=now,
+            # The day after the last; never before the document's latest act.
+            taken_on=max(last_day + timedelta(days=1), document.acted_on or last_day),
+        )
+    return document

@@ -15,12 +15,14 @@ scheduler). Cancelling a row tells no one: the scheduler finds it cancelled.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import event, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from models import Document, DueAction, DueActionKind, DueActionStatus, Round, RoundMode
+from workflow import times
+from workflow.spec import DeadlineRule
 
 CHANNEL = "concord_due_actions"
 _CHANGED = "concord.due_actions_changed"  # session.info key: announce after the commit
@@ -79,13 +81,14 @@ def _forget_after_rollback(session: Session) -> None:
 ROUND_KINDS = {
     RoundMode.SILENCE: DueActionKind.SILENCE_EXPIRY,
     RoundMode.WRITTEN: DueActionKind.WRITTEN_LAPSE,
+    RoundMode.MEETING: DueActionKind.MEETING_LAPSE,  # only when given a deadline
 }
 
 
 def schedule_round_deadline(session: Session, round_: Round) -> DueAction | None:
-    """A pending row at the round's deadline (silence expiry or written lapse)."""
+    """A pending row at the round's deadline (silence expiry, written or meeting lapse)."""
     kind = ROUND_KINDS.get(round_.mode)
-    if kind is None:
+    if kind is None or round_.deadline_at is None:
         return None
     action = DueAction(
         kind=kind,
@@ -152,3 +155,51 @@ def pending_for_round(session: Session, round_id: int) -> list[DueAction]:
             )
         )
     )
+
+
+def document_deadline_due(
+    session: Session, document: Document, rule: DeadlineRule | None
+) -> datetime | None:
+    """When the definition's `[document.deadline]` falls due for `document`: the start (in the
+    forum's time zone) of the day after the date its field names, while the document is in
+    one of the rule's states; None otherwise."""
+    if rule is None or document.state not in rule.states:
+        return None
+    value = (document.custom_fields or {}).get(rule.field)
+    if value is None:
+        return None
+    last_day = date.fromisoformat(value)
+    return times.start_of_day(last_day + timedelta(days=1), times.forum_zone(session))
+
+
+def align_document_deadline(
+    session: Session, document: Document, rule: DeadlineRule | None
+) -> DueAction | None:
+    """Keep one pending deadline row per document, at the time `rule` (its definition's
+    `[document.deadline]`) gives now: added, moved (the field changed) or cancelled (the
+    document left the rule's states)."""
+    due_at = document_deadline_due(session, document, rule)
+    pending = session.scalar(
+        select(DueAction).where(
+            DueAction.document_id == document.id,
+            DueAction.kind == DueActionKind.DOCUMENT_DEADLINE,
+            DueAction.status == DueActionStatus.PENDING,
+        )
+    )
+    if due_at is None:
+        if pending is not None:
+            pending.status = DueActionStatus.CANCELLED
+        return None
+    if pending is not None:
+        if pending.due_at != due_at:
+            pending.due_at = due_at
+            pending.next_attempt_at = None
+        return pending
+    action = DueAction(
+        kind=DueActionKind.DOCUMENT_DEADLINE,
+        status=DueActionStatus.PENDING,
+        document_id=document.id,
+        due_at=due_at,
+    )
+    session.add(action)
+    return action

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import Document, User
-from workflow import notes
+from workflow import due_actions, notes
 from workflow.acts import act_date
 from workflow.change import Change, document_change
 from workflow.closing import void_open_rounds
@@ -132,6 +132,7 @@ def fire(
         void_open_rounds(
             change, reason=notes.note(notes.DOCUMENT_LEFT, trigger=trigger, state=source)
         )
+        due_actions.align_document_deadline(change.session, document, definition.document.deadline)
     return document
 
 

@@ -45,9 +45,10 @@ from models import (
     Participant,
     RoundElector,
 )
-from workflow import clock, locking, operations, times
+from workflow import clock, due_actions, locking, operations, times
 from workflow.conventions import awaited_entry_into_force
 from workflow.errors import N_, InvalidInput, NotFound
+from workflow.registry import registry
 
 log = logging.getLogger("concord.deadlines")
 
@@ -159,6 +160,8 @@ def fire_due(session: Session, due_action_id: int, *, now: datetime) -> Outcome:
         return Outcome.NOT_DUE
     if action.kind is DueActionKind.CONFIRMATION_LAPSE:
         valid = _confirmations_still_awaited(action)
+    elif action.kind is DueActionKind.DOCUMENT_DEADLINE:
+        valid = _document_deadline_still_valid(session, action)
     elif action.round_id is not None:
         valid = _round_still_valid(action)
     else:
@@ -234,17 +237,49 @@ def _entry_into_force_still_valid(session: Session, action: DueAction) -> bool:
     return True
 
 
+def _document_deadline_still_valid(session: Session, action: DueAction) -> bool:
+    """The document is still in one of the rule's states, its date field as the row was set."""
+    document = action.document
+    rule = registry().get(document.kind).document.deadline
+    expected = due_actions.document_deadline_due(session, document, rule)
+    if expected is None:
+        action.status = DueActionStatus.CANCELLED
+        action.last_error = f"not fired: {document.symbol} is {document.state}, no deadline runs"
+        log.warning("due action %s cancelled: %s", action.id, action.last_error)
+        return False
+    if expected != action.due_at:
+        log.warning(
+            "due action %s realigned from %s to the document's deadline %s",
+            action.id,
+            action.due_at,
+            expected,
+        )
+        action.due_at = expected
+        action.next_attempt_at = None
+        return False
+    return True
+
+
+ROUND_DEADLINES = (
+    DueActionKind.SILENCE_EXPIRY,
+    DueActionKind.WRITTEN_LAPSE,
+    DueActionKind.MEETING_LAPSE,
+)
+
+
 class EngineDeclined(RuntimeError):
     """The engine found nothing to do although every check said it should act."""
 
 
 def _act(session: Session, action: DueAction, now: datetime) -> None:
-    if action.kind in (DueActionKind.SILENCE_EXPIRY, DueActionKind.WRITTEN_LAPSE):
+    if action.kind in ROUND_DEADLINES:
         acted = operations.expire_round(session, action.round_id, now=now)
     elif action.kind is DueActionKind.ENTRY_INTO_FORCE:
         acted = operations.enter_into_force(session, action.document_id, now=now)
     elif action.kind is DueActionKind.CONFIRMATION_LAPSE:
         acted = operations.lapse_confirmations(session, action.round_id, now=now)
+    elif action.kind is DueActionKind.DOCUMENT_DEADLINE:
+        acted = operations.pass_document_deadline(session, action.document_id, now=now)
     else:  # pragma: no cover - the enum is closed
         raise ValueError(f"unknown due action kind {action.kind!r}")
     if acted is None:

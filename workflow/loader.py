@@ -13,14 +13,18 @@ from collections import deque
 from pathlib import Path
 
 from models.enums import RoundMode
-from workflow import effects, guards
+from workflow import effects, guards, numbering
 from workflow.errors import DefinitionError
 from workflow.permissions import ROLES
 from workflow.spec import (
+    FIELD_TYPES,
     ActivityRules,
+    DeadlineRule,
     Definition,
     DocumentRules,
+    FieldSpec,
     RoundSpec,
+    StatementKind,
     StateSpec,
     Titles,
     TransitionSpec,
@@ -44,6 +48,7 @@ TOP_KEYS = {
     "version",
     "title",
     "symbol",
+    "symbol_pattern",
     "initial",
     "description",
     "document",
@@ -51,6 +56,7 @@ TOP_KEYS = {
     "transitions",
     "pledges",
     "instruments",
+    "statement_kinds",
 }
 
 
@@ -144,6 +150,7 @@ def load_definition(
         version=version,
         titles=read.titles(raw, "title", humanize(kind), required=True),
         symbol=read.text(raw, "symbol", "symbol"),
+        symbol_pattern=_read_symbol_pattern(read, raw),
         initial=initial,
         states=states,
         transitions=transitions,
@@ -152,6 +159,7 @@ def load_definition(
         instruments=_read_activity(read, raw, "instruments", states),
         description=read.text(raw, "description", "description", required=False),
         path=str(path),
+        statement_kinds=_read_statement_kinds(read, raw.get("statement_kinds", [])),
     )
     _check_graph(read, definition)
     if bodies is not None:
@@ -159,6 +167,40 @@ def load_definition(
     if languages:
         check_languages(definition, languages)
     return definition
+
+
+def _read_symbol_pattern(read: _Reader, raw: dict) -> str:
+    pattern = raw.get("symbol_pattern", numbering.DOCUMENT_DEFAULT)
+    reason = numbering.problem(pattern, numbering.DOCUMENT_FIELDS, "n")
+    if reason:
+        raise read.fail("symbol_pattern", reason)
+    return pattern
+
+
+def _read_statement_kinds(read: _Reader, raw: object) -> tuple[StatementKind, ...]:
+    if not isinstance(raw, list):
+        raise read.fail("statement_kinds", "must be an array of tables ([[statement_kinds]])")
+    kinds: list[StatementKind] = []
+    for index, data in enumerate(raw):
+        key = f"statement_kinds[{index}]"
+        read.table(data, key, {"code", "title", "rule", "attach"})
+        code = read.text(data, "code", f"{key}.code")
+        if not NAME.match(code):
+            raise read.fail(f"{key}.code", "must be lower_snake_case")
+        if any(k.code == code for k in kinds):
+            raise read.fail(f"{key}.code", f"duplicate code {code!r}")
+        attach = data.get("attach", "decision")
+        if attach not in ("decision", "journal"):
+            raise read.fail(f"{key}.attach", 'must be "decision" or "journal"')
+        kinds.append(
+            StatementKind(
+                code=code,
+                titles=read.titles(data, f"{key}.title", humanize(code), required=True),
+                rule=read.text(data, "rule", f"{key}.rule", required=False),
+                attach=attach,
+            )
+        )
+    return tuple(kinds)
 
 
 def _read_states(read: _Reader, raw: object) -> dict[str, StateSpec]:
@@ -184,7 +226,14 @@ def _read_states(read: _Reader, raw: object) -> dict[str, StateSpec]:
 
 
 def _read_round(read: _Reader, data: object, key: str) -> RoundSpec:
-    read.table(data, key, {"body", "modes", "on_consensus", "on_failure"})
+    read.table(
+        data,
+        key,
+        {"body", "modes", "on_consensus", "on_failure", "electorate", "meeting_deadline"},
+    )
+    meeting_deadline = data.get("meeting_deadline", False)
+    if not isinstance(meeting_deadline, bool):
+        raise read.fail(f"{key}.meeting_deadline", "must be true or false")
     modes = read.names(data, "modes", f"{key}.modes", required=True)
     try:
         parsed = tuple(RoundMode(m) for m in modes)
@@ -197,6 +246,20 @@ def _read_round(read: _Reader, data: object, key: str) -> RoundSpec:
         modes=parsed,
         consensus_triggers=read.names(data, "on_consensus", f"{key}.on_consensus", required=True),
         on_failure=read.text(data, "on_failure", f"{key}.on_failure"),
+        electorate=_read_electorate(read, data, f"{key}.electorate"),
+        meeting_deadline=meeting_deadline,
+    )
+
+
+def _read_electorate(read: _Reader, data: dict, key: str) -> str:
+    value = data.get("electorate", "body")
+    if not isinstance(value, str):
+        raise read.fail(key, "must be a string")
+    rule, colon, argument = value.partition(":")
+    if value == "body" or (rule in ("all_except", "group") and argument.strip()):
+        return value
+    raise read.fail(
+        key, 'must be "body", "all_except:<document field>" or "group:<group code>"'
     )
 
 
@@ -262,8 +325,30 @@ def _read_transitions(
     return tuple(specs)
 
 
+def _read_custom_fields(read: _Reader, raw: object) -> tuple[FieldSpec, ...]:
+    if not isinstance(raw, dict):
+        raise read.fail("document.custom_fields", "must be a table of fields by name")
+    specs = []
+    for name, data in raw.items():
+        key = f"document.custom_fields.{name}"
+        if not NAME.match(name):
+            raise read.fail(key, "a field name must be lower_snake_case, at most 60 characters")
+        if name in DOCUMENT_FIELDS:
+            raise read.fail(key, f"{name!r} is a built-in field: list it in document.fields")
+        read.table(data, key, {"type", "title", "required"})
+        kind = data.get("type")
+        if kind not in FIELD_TYPES:
+            raise read.fail(f"{key}.type", f"must be one of {', '.join(FIELD_TYPES)}")
+        required = data.get("required", False)
+        if not isinstance(required, bool):
+            raise read.fail(f"{key}.required", "must be true or false")
+        titles = read.titles(data, f"{key}.title", humanize(name), required=True)
+        specs.append(FieldSpec(name=name, type=kind, titles=titles, required=required))
+    return tuple(specs)
+
+
 def _read_document(read: _Reader, raw: object) -> DocumentRules:
-    keys = {"fields", "requires", "create", "revise", "target_bodies"}
+    keys = {"fields", "requires", "create", "revise", "target_bodies", "custom_fields", "deadline"}
     read.table(raw, "document", keys)
     fields = read.names(raw, "fields", "document.fields")
     requires = read.names(raw, "requires", "document.requires")
@@ -278,6 +363,19 @@ def _read_document(read: _Reader, raw: object) -> DocumentRules:
         create=read.roles(raw, "create", "document.create", required=True),
         revise=read.roles(raw, "revise", "document.revise", required=True),
         target_bodies=read.names(raw, "target_bodies", "document.target_bodies"),
+        custom_fields=_read_custom_fields(read, raw.get("custom_fields", {})),
+        deadline=_read_deadline(read, raw.get("deadline")),
+    )
+
+
+def _read_deadline(read: _Reader, raw: object) -> DeadlineRule | None:
+    if raw is None:
+        return None
+    data = read.table(raw, "document.deadline", {"field", "on_expiry", "states"})
+    return DeadlineRule(
+        field=read.text(data, "field", "document.deadline.field"),
+        on_expiry=read.text(data, "on_expiry", "document.deadline.on_expiry"),
+        states=frozenset(read.names(data, "states", "document.deadline.states", required=True)),
     )
 
 
@@ -341,6 +439,27 @@ def _check_graph(read: _Reader, definition: Definition) -> None:
                         f"a decision is what a body's consensus fires: {spec.trigger!r} is not "
                         f"the consensus of the round held in {source!r}",
                     )
+    for state in definition.states.values():
+        rule, field = state.round.electorate_rule if state.round else ("body", "")
+        if rule == "all_except" and field not in definition.document.participant_fields - {
+            "applicant"
+        }:
+            raise read.fail(
+                f"states.{state.name}.round.electorate",
+                f"{field!r} is not a document field naming a participant (proposer in "
+                "document.fields, or a custom field of type participant)",
+            )
+    deadline = definition.document.deadline
+    if deadline is not None:
+        field = definition.document.custom_field(deadline.field)
+        if field is None or field.type != "date":
+            raise read.fail(
+                "document.deadline.field", f"{deadline.field!r} is not a declared field of type date"
+            )
+        for state in sorted(deadline.states):
+            if state not in definition.states or definition.states[state].final:
+                raise read.fail("document.deadline.states", f"{state!r} is not a non-final state")
+            needs_system_trigger(deadline.on_expiry, state, "document.deadline.on_expiry")
     instruments = definition.instruments
     if instruments:
         for name in ("on_threshold", "on_effective_date"):
@@ -386,6 +505,18 @@ def check_bodies(definition: Definition, bodies: set[str]) -> None:
                 )
 
 
+def check_groups(definition: Definition, groups: set[str]) -> None:
+    """Every group a round's electorate names must exist in the loaded profile."""
+    for state in definition.states.values():
+        rule, code = state.round.electorate_rule if state.round else ("body", "")
+        if rule == "group" and code not in groups:
+            raise DefinitionError(
+                definition.path,
+                f"states.{state.name}.round.electorate",
+                f"unknown group {code!r} (the profile's [[groups]])",
+            )
+
+
 def check_languages(definition: Definition, languages: tuple[str, ...] | list[str]) -> None:
     """The definition, each state and each transition has a title in every working language."""
     labelled = [("title", definition.titles)]
@@ -393,6 +524,14 @@ def check_languages(definition: Definition, languages: tuple[str, ...] | list[st
     labelled += [
         (f"transitions[{index}] ({t.trigger}).title", t.titles)
         for index, t in enumerate(definition.transitions)
+    ]
+    labelled += [
+        (f"document.custom_fields.{f.name}.title", f.titles)
+        for f in definition.document.custom_fields
+    ]
+    labelled += [
+        (f"statement_kinds[{index}].title", k.titles)
+        for index, k in enumerate(definition.statement_kinds)
     ]
     for key, titles in labelled:
         for language in languages:

@@ -27,6 +27,7 @@ IN_FORCE_ON = N_("in force on %(date)s")
 OBSERVER_STATUS_GRANTED = N_("observer status granted: %(symbol)s")
 ADMITTED = N_("admitted as a member: %(symbol)s")
 REGISTERED_APPLICANT = N_("registered as an applicant")
+DATE_PASSED = N_("%(field)s passed: %(date)s")
 
 NOTES = (
     ROUND_CONCLUDED,
@@ -44,6 +45,7 @@ NOTES = (
     OBSERVER_STATUS_GRANTED,
     ADMITTED,
     REGISTERED_APPLICANT,
+    DATE_PASSED,
 )
 
 

@@ -9,7 +9,13 @@ from workflow.amendments import propose_changes
 from workflow.confirmations import answer as answer_confirmation
 from workflow.confirmations import lapse as lapse_confirmations
 from workflow.conventions import enter_into_force, record_instrument, record_pledge
-from workflow.documents import add_version, create_document, version_symbol
+from workflow.documents import (
+    add_version,
+    create_document,
+    pass_document_deadline,
+    set_fields,
+    version_symbol,
+)
 from workflow.engine import fire_trigger, permitted_triggers
 from workflow.participants import register as register_participant
 from workflow.rounds import (
@@ -35,9 +41,11 @@ __all__ = [
     "extend_deadline",
     "fire_trigger",
     "open_round",
+    "pass_document_deadline",
     "permitted_triggers",
     "record_instrument",
     "record_pledge",
     "record_position",
+    "set_fields",
     "version_symbol",
 ]

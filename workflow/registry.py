@@ -14,7 +14,7 @@ from pathlib import Path
 from config.settings import DEFAULT_WORKFLOWS
 from workflow import machine
 from workflow.errors import N_, InvalidInput
-from workflow.loader import check_bodies, check_languages, load_folder
+from workflow.loader import check_bodies, check_groups, check_languages, load_folder
 from workflow.spec import Definition
 
 
@@ -51,6 +51,10 @@ class Registry:
     def check_bodies(self, bodies: set[str]) -> None:
         for definition in self:
             check_bodies(definition, bodies)
+
+    def check_groups(self, groups: set[str]) -> None:
+        for definition in self:
+            check_groups(definition, groups)
 
     def check_languages(self, languages: list[str]) -> None:
         for definition in self:

@@ -1,7 +1,7 @@
 """Consensus rounds: opening, positions, closing by rule, extension, expiry.
 
 Consensus is the absence of a standing objection. Meeting rounds are closed by
-the secretariat; silence rounds end at the deadline or at the first objection;
+the secretariat (one the definition lets have a deadline lapses if still open at it); silence rounds end at the deadline or at the first objection;
 written rounds end when the last state consents, at the first objection, or
 lapse at the deadline. A closed round fires its definition's trigger as the system.
 """
@@ -17,8 +17,10 @@ from models import (
     Body,
     BodySeat,
     EntryChannel,
+    GroupMember,
     OutcomeKind,
     Participant,
+    ParticipantGroup,
     ParticipantKind,
     ParticipantStatus,
     Position,
@@ -29,7 +31,7 @@ from models import (
     RoundStatus,
     User,
 )
-from workflow import audit, closing, confirmations, due_actions, notes, times
+from workflow import audit, closing, confirmations, custom_fields, due_actions, notes, times
 from workflow.acts import act_date
 from workflow.change import Change, document_change, flush, round_change
 from workflow.engine import definition_for, fire
@@ -52,8 +54,16 @@ def _body_label(session: Session, code: str) -> str:
     body = session.scalar(select(Body).where(Body.code == code))
     return abbreviated(body) if body is not None else code
 
-def electorate(session: Session, body: Body, *, exclude_id: int | None = None) -> list[Participant]:
-    """Member states seated in the body now; never the document's applicant."""
+def electorate(
+    session: Session,
+    body: Body,
+    *,
+    exclude_id: int | None = None,
+    exclude_also: int | None = None,
+    group: ParticipantGroup | None = None,
+) -> list[Participant]:
+    """Member states seated in the body now (of `group` only, when given); never the
+    document's applicant, nor `exclude_also` (the state concerned, under consensus minus one)."""
     query = select(Participant).where(
         Participant.status == ParticipantStatus.MEMBER, Participant.kind == ParticipantKind.STATE
     )
@@ -61,9 +71,40 @@ def electorate(session: Session, body: Body, *, exclude_id: int | None = None) -
         query = query.join(BodySeat, BodySeat.participant_id == Participant.id).where(
             BodySeat.body_id == body.id
         )
-    if exclude_id is not None:
-        query = query.where(Participant.id != exclude_id)
+    if group is not None:
+        query = query.join(GroupMember, GroupMember.participant_id == Participant.id).where(
+            GroupMember.group_id == group.id
+        )
+    for excluded in (exclude_id, exclude_also):
+        if excluded is not None:
+            query = query.where(Participant.id != excluded)
     return list(session.scalars(query.order_by(Participant.code)))
+
+
+def _round_electorate(session: Session, definition, spec, document, body) -> list[Participant]:
+    """The electorate the definition's rule gives for this round (fixed at opening)."""
+    rule, argument = spec.electorate_rule
+    key = f"states.{document.state}.round.electorate"
+    if rule == "group":
+        group = session.scalar(select(ParticipantGroup).where(ParticipantGroup.code == argument))
+        if group is None:
+            raise DefinitionError(
+                definition.path, key, f"unknown group {argument!r} in the loaded profile"
+            )
+        return electorate(session, body, exclude_id=document.applicant_id, group=group)
+    if rule == "all_except":
+        concerned = custom_fields.participant_id(session, document, argument)
+        if concerned is None:
+            raise GuardFailed(
+                "electorate",
+                N_("%(symbol)s names no state concerned (%(field)s): the round cannot open"),
+                symbol=document.symbol,
+                field=argument,
+            )
+        return electorate(
+            session, body, exclude_id=document.applicant_id, exclude_also=concerned
+        )
+    return electorate(session, body, exclude_id=document.applicant_id)
 
 
 def _deadline(session: Session, deadline: datetime, timezone: str | None) -> tuple[datetime, str]:
@@ -155,13 +196,15 @@ def open_round(
             )
         deadline_at = zone_name = None
         if mode is RoundMode.MEETING:
-            if deadline is not None:
+            if deadline is not None and not spec.meeting_deadline:
                 raise InvalidInput(N_("a meeting round has no deadline: the chair closes it"))
+            if deadline is not None:
+                deadline_at, zone_name = _deadline(session, deadline, timezone)
         elif deadline is None:
             raise InvalidInput(N_("a %(mode)s procedure needs a deadline"), mode=mode.value)
         else:
             deadline_at, zone_name = _deadline(session, deadline, timezone)
-        states = electorate(session, body, exclude_id=document.applicant_id)
+        states = _round_electorate(session, definition, spec, document, body)
         if not states:
             raise GuardFailed(
                 "electorate", N_("no member sits in the %(body)s"), body=abbreviated(body)
@@ -253,7 +296,10 @@ def record_position(
     text: str = "",
     amendment: str = "",
     reference: str = "",
+    statement_kind: str = "",
 ) -> Position:
+    """`statement_kind`: the kind of statement its text is, of the definition's
+    [[statement_kinds]] (e.g. interpretative); only with a text."""
     if actor is None or not actor.active:
         raise NotPermitted(N_("a position is recorded by a delegate, or by the Secretariat"))
     try:
@@ -274,11 +320,23 @@ def record_position(
         )
     if amendment and kind is not PositionKind.OBJECTION:
         raise InvalidInput(N_("a proposed amendment goes with an objection"))
+    statement_kind = (statement_kind or "").strip()
+    if statement_kind and not text:
+        raise InvalidInput(N_("a kind of statement goes with the statement's text"))
 
     with round_change(session, actor, round_id, touches_document=False) as change:
         round_ = change.round
         if not round_.is_open:
             raise RoundClosed()
+        if statement_kind:
+            definition = definition_for(round_.document)
+            if definition.statement_kind(statement_kind) is None:
+                known = ", ".join(k.code for k in definition.statement_kinds) or "—"
+                raise InvalidInput(
+                    N_("unknown kind of statement %(statement_kind)s (known: %(known)s)"),
+                    statement_kind=repr(statement_kind),
+                    known=known,
+                )
         now = times.now_utc()
         if round_.deadline_at is not None and now >= round_.deadline_at:
             raise RoundClosed(
@@ -343,6 +401,7 @@ def record_position(
             amendment=amendment,
             channel=channel,
             reference=reference,
+            statement_kind=statement_kind,
             entered_by=actor,
             recorded_at=now,
             is_current=True,
@@ -362,6 +421,7 @@ def record_position(
                 "reference": reference,
                 "amendment": amendment,
                 "replaces": previous.kind.value if previous is not None else None,
+                **({"statement_kind": statement_kind} if statement_kind else {}),
             },
         )
 
@@ -454,6 +514,12 @@ def close_round(
                 N_("a %(mode)s procedure ends by its rules (deadline or objection), not by hand"),
                 mode=round_.mode.value,
             )
+        if round_.deadline_at is not None and times.now_utc() >= round_.deadline_at:
+            raise GuardFailed(
+                "deadline",
+                N_("round closed: its deadline passed at %(deadline_at)s UTC"),
+                deadline_at=format(round_.deadline_at, "%Y-%m-%d %H:%M"),
+            )
         objected = _has_objection(session, round_)
         outcome = OutcomeKind.NO_CONSENSUS if objected else OutcomeKind.CONSENSUS
         _conclude(change, round_, outcome, note=(note or "").strip(), decided_on=decided_on)
@@ -505,7 +571,8 @@ def extend_deadline(
 
 
 def expire_round(session: Session, round_id: int, *, now: datetime | None = None) -> Round | None:
-    """For the scheduler: end a silence or written round whose deadline passed. Idempotent."""
+    """For the scheduler: end a round whose deadline passed (silence, written, or a meeting
+    given one). Idempotent."""
     now = now or times.now_utc()
     if now.tzinfo is None:
         raise ValueError("expire_round needs an aware datetime")
@@ -518,7 +585,7 @@ def expire_round(session: Session, round_id: int, *, now: datetime | None = None
             if round_.mode is RoundMode.SILENCE:
                 objected = _has_objection(session, round_)
                 outcome = OutcomeKind.SILENCE_BROKEN if objected else OutcomeKind.CONSENSUS
-            else:
+            else:  # written, or a meeting given a deadline: still open at it, it lapses
                 outcome = OutcomeKind.LAPSED
             # The act is the deadline's, whenever the scheduler gets to it.
             deadline_day = round_.deadline_at.astimezone(times.forum_zone(session)).date()

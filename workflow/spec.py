@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.enums import RoundMode
+from workflow import numbering
 
 
 def humanize(name: str) -> str:
@@ -51,10 +52,21 @@ class RoundSpec:
     # to the body (an observer status granted by the SOC, or recommended to the MC).
     consensus_triggers: tuple[str, ...]
     on_failure: str
+    # Who decides: "body" (the member states seated in it), "all_except:<field>" (those but
+    # the participant the document's field names), "group:<CODE>" (those in a profile group).
+    electorate: str = "body"
+    # A meeting round may be given a deadline when it opens: open past it, it lapses.
+    meeting_deadline: bool = False
 
     @property
     def on_consensus(self) -> str:
         return self.consensus_triggers[0]
+
+    @property
+    def electorate_rule(self) -> tuple[str, str]:
+        """("body", ""), ("all_except", field) or ("group", code)."""
+        rule, _, argument = self.electorate.partition(":")
+        return rule, argument
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,35 @@ class TransitionSpec:
         return self.titles(language) or humanize(self.trigger)
 
 
+FIELD_TYPES = ("text", "date", "participant", "money", "number", "area")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field the definition declares for its documents (`[document.custom_fields.<name>]`):
+    text, date (YYYY-MM-DD), participant (a code), money (an amount), number (a whole
+    number) or area (a priority area's code)."""
+
+    name: str
+    type: str
+    titles: Titles
+    required: bool = False
+
+    def title(self, language: str = "en") -> str:
+        return self.titles(language) or humanize(self.name)
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """`[document.deadline]`: when the day a date field names has passed and the document
+    is still in one of `states`, the scheduler fires `on_expiry` once (a default outcome:
+    a mandate not extended in time ends)."""
+
+    field: str
+    on_expiry: str
+    states: frozenset[str]
+
+
 @dataclass(frozen=True)
 class DocumentRules:
     fields: frozenset[str]
@@ -94,6 +135,18 @@ class DocumentRules:
     create: frozenset[str]
     revise: frozenset[str]
     target_bodies: tuple[str, ...] = ()
+    custom_fields: tuple[FieldSpec, ...] = ()
+    deadline: DeadlineRule | None = None
+
+    def custom_field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.custom_fields if f.name == name), None)
+
+    @property
+    def participant_fields(self) -> frozenset[str]:
+        """The fields that name a participant: the proposer, the applicant, and declared
+        fields of type participant."""
+        declared = {f.name for f in self.custom_fields if f.type == "participant"}
+        return frozenset(self.fields & {"proposer", "applicant"}) | declared
 
     @property
     def is_application(self) -> bool:
@@ -113,6 +166,20 @@ class ActivityRules:
     days_to_effect: int = 30  # instruments: days from a deposit to its effect
 
 
+@dataclass(frozen=True)
+class StatementKind:
+    """`[[statement_kinds]]`: a kind of statement a position's text may be (an interpretative
+    statement), with the rule that provides for it and where it is attached."""
+
+    code: str
+    titles: Titles
+    rule: str = ""
+    attach: str = "decision"  # "decision" or "journal"
+
+    def title(self, language: str = "en") -> str:
+        return self.titles(language) or humanize(self.code)
+
+
 # eq=False: a definition is hashed by identity, so caches (machines, diagrams) key on it.
 @dataclass(frozen=True, eq=False)
 class Definition:
@@ -128,9 +195,16 @@ class Definition:
     instruments: ActivityRules | None = None
     description: str = ""
     path: str = ""
+    statement_kinds: tuple[StatementKind, ...] = ()
+    # How its documents are numbered (workflow.numbering): {prefix}, {kind} (the `symbol`
+    # code), {n}, {yy}, {yyyy}; without a year the number runs on across years.
+    symbol_pattern: str = numbering.DOCUMENT_DEFAULT
 
     def title(self, language: str = "en") -> str:
         return self.titles(language)
+
+    def statement_kind(self, code: str) -> StatementKind | None:
+        return next((k for k in self.statement_kinds if k.code == code), None)
 
     @property
     def triggers(self) -> list[str]:
@@ -182,4 +256,6 @@ class Definition:
         """The languages the definition's labels are given in (English at least)."""
         labelled = [self.titles, *(s.titles for s in self.states.values())]
         labelled += [t.titles for t in self.transitions]
+        labelled += [f.titles for f in self.document.custom_fields]
+        labelled += [k.titles for k in self.statement_kinds]
         return frozenset({"en"}).union(*(t.languages for t in labelled))

@@ -63,11 +63,14 @@ class RoundSummary:
         """The outcome as the audit event and the API give it: codes and texts."""
 
         def entry(position: Position) -> dict[str, str]:
-            return {
+            given = {
                 "participant": position.participant.code,
                 "text": position.text,
                 "channel": position.channel.value,
             }
+            if position.statement_kind:  # e.g. an interpretative statement (the definition's)
+                given["statement_kind"] = position.statement_kind
+            return given
 
         return {
             "statements": [entry(p) for p in self.statements],

@@ -14,6 +14,7 @@ from models import (
     CatalogueEdition,
     Forum,
     Participant,
+    ParticipantGroup,
     ParticipantKind,
     ParticipantStatus,
     PriorityArea,
@@ -104,6 +105,17 @@ def broken_copy(tmp_path, old: str, new: str) -> Path:
     return path
 
 
+GROUP = '[[groups]]\ncode = "MED"\nname_en = "Contact group"\nname_ru = "Контактная группа"\nmembers = ["KAZ", "TUR"]\n\n'
+
+
+def test_the_profile_s_groups_are_loaded(session, tmp_path):
+    path = broken_copy(tmp_path, "[[participants]]", GROUP + "[[participants]]")
+    load_profile(session, path)
+    group = session.scalar(select(ParticipantGroup).where(ParticipantGroup.code == "MED"))
+    assert [m.participant.code for m in group.members] == ["KAZ", "TUR"]
+    assert load_profile(session, path).changed == 0
+
+
 @pytest.mark.parametrize(
     ("old", "new", "key", "reason"),
     [
@@ -132,6 +144,11 @@ def broken_copy(tmp_path, old: str, new: str) -> Path:
         ('observer_delegates = ["observer"]', 'observer_delegates = ["member"]', "accounts.observer_delegates", "also in delegates"),
         ('delegates = ["member"]', 'delegates = ["partner"]', "accounts.delegates", "must include 'member'"),
         ('delegates = ["member"]', 'delegates = ["member"]\nwho = ["member"]', "accounts.who", "unknown key"),
+        ('"{body}.DEC/{number}/{yy}"', '"{body}.DEC/{n}"', "forum.decision_symbol", "unknown placeholder {n}"),
+        ('"{body}.DEC/{number}/{yy}"', '"{body}.DEC/{yy}"', "forum.decision_symbol", "must contain {number} once"),
+        ('"{body}.DEC/{number}/{yy}"', '"{body}.DEC/{number"', "forum.decision_symbol", "unbalanced braces"),
+        ("[[participants]]", GROUP.replace('"KAZ"', '"ATL"') + "[[participants]]", "groups[0].members", "unknown participant 'ATL'"),
+        ("[[participants]]", GROUP.replace('["KAZ", "TUR"]', "[]") + "[[participants]]", "groups[0].members", "non-empty list"),
     ],
 )
 def test_a_broken_profile_fails_naming_file_key_reason_and_changes_nothing(

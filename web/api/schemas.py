@@ -111,6 +111,9 @@ class Request(BaseModel):
 # ---------------------------------------------------------------- requests
 
 
+FieldValues = dict[Name, str | int | float | None]
+
+
 class DocumentCreate(Request):
     kind: Name = Field(description="the workflow, see GET /workflows")
     title: _text(300, 1)
@@ -125,11 +128,20 @@ class DocumentCreate(Request):
     threshold: Annotated[int, Field(ge=1, le=1000)] | None = None
     restricted: bool = False
     texts: LanguageTexts | None = None
+    fields: FieldValues | None = Field(
+        default=None,
+        description="values of the fields the definition declares (document.custom_fields), "
+        "by name: text, date YYYY-MM-DD, participant or area code, amount, whole number",
+    )
     taken_on: Day | None = Field(
         default=None,
         description="the day it was submitted or received (the Secretariat only; its symbol's "
         "year follows)",
     )
+
+
+class FieldsChange(Request):
+    fields: FieldValues = Field(description="the fields to change, by name; null clears one")
 
 
 class VersionCreate(Request):
@@ -229,6 +241,11 @@ class PositionCreate(Request):
     amendment: _text(20_000) = Field(default="", description="proposed text with an objection")
     reference: _text(200) = Field(
         default="", description="the note verbale, when the Secretariat records for a state"
+    )
+    statement_kind: Name | Literal[""] = Field(
+        default="",
+        description="the kind of statement the text is, of the definition's statement_kinds "
+        "(e.g. interpretative); only with a text",
     )
 
 
@@ -616,6 +633,9 @@ class Position(BaseModel):
     amendment: str
     channel: str = Field(description="delegate, or note_verbale when the Secretariat entered it")
     reference: str
+    statement_kind: str | None = Field(
+        default=None, description="the kind of statement its text is (the definition's)"
+    )
     entered_by: str | None
     recorded_at: datetime
     is_current: bool
@@ -789,6 +809,9 @@ class Document(DocumentSummary):
     acted_on: date | None = Field(description="the day of its latest act")
     decisions: list[DecisionSummary]
     attributes: dict[str, Any]
+    fields: dict[str, Any] = Field(
+        description="the values of the fields its definition declares, by name"
+    )
     permitted_triggers: list[str] = Field(description="what the caller may fire now")
     versions: list[Version]
     texts_behind: dict[str, str] = Field(

@@ -251,6 +251,7 @@ def position(row: PositionRow) -> schemas.Position:
         amendment=row.amendment,
         channel=row.channel.value,
         reference=row.reference,
+        statement_kind=row.statement_kind or None,
         entered_by=row.entered_by.name if row.entered_by else None,
         recorded_at=row.recorded_at,
         is_current=row.is_current,
@@ -364,6 +365,7 @@ def document(session: Session, row: DocumentRow, user: User) -> schemas.Document
         acted_on=row.acted_on,
         decisions=[decision_summary(d) for d in document_decisions(session, user, row.id)],
         attributes=row.attributes or {},
+        fields=row.custom_fields or {},
         permitted_triggers=operations.permitted_triggers(session, user, row),
         versions=[version(v) for v in row.versions],
         texts_behind={

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
@@ -154,6 +156,7 @@ def document_show(document_id: int):
         page=page,
         rounds=rounds,
         decisions=register.document_decisions(session, current_user, document.id),
+        declared=declared_facts(session, definition, document),
         close_form=close_form(definition, document),
         buttons=trigger_specs(document, triggers),
         actions=document_actions(document),
@@ -261,6 +264,82 @@ def _working_texts(form) -> dict[str, str]:
     }
 
 
+def declared_facts(session, definition, document) -> list[tuple[str, str, object]]:
+    """(label, type, value) of each declared field the document has a value for: dates as
+    dates, participants and areas by name, amounts as decimals."""
+    language, values, facts = current_language(), document.custom_fields or {}, []
+    for spec in definition.document.custom_fields:
+        value = values.get(spec.name)
+        if value is None:
+            continue
+        if spec.type == "date":
+            value = date.fromisoformat(value)
+        elif spec.type == "money":
+            value = Decimal(value)
+        elif spec.type in ("participant", "area"):
+            model = Participant if spec.type == "participant" else PriorityArea
+            row = session.scalar(select(model).where(model.code == value))
+            value = local_name(row) if row is not None else value
+        facts.append((spec.title(language), spec.type, value))
+    return facts
+
+
+@dataclass
+class DeclaredInput:
+    """One field a definition declares, as the draft form shows it."""
+
+    name: str  # the form's input name: field__<kind>__<field>
+    label: str
+    type: str
+    required: bool
+    value: str
+    choices: list[tuple[str, str]]
+
+
+def declared_inputs(session, kinds) -> dict[str, list[DeclaredInput]]:
+    """The inputs of the fields each creatable kind's definition declares (values as posted)."""
+    language = current_language()
+    participants = areas = None
+    inputs: dict[str, list[DeclaredInput]] = {}
+    for kind, _title in kinds:
+        for spec in registry().get(kind).document.custom_fields:
+            choices: list[tuple[str, str]] = []
+            if spec.type == "participant":
+                if participants is None:
+                    rows = session.scalars(select(Participant).order_by(Participant.code))
+                    participants = [(p.code, local_name(p)) for p in rows]
+                choices = participants
+            elif spec.type == "area":
+                if areas is None:
+                    rows = session.scalars(
+                        select(PriorityArea)
+                        .where(PriorityArea.retired_in.is_(None))
+                        .order_by(PriorityArea.code)
+                    )
+                    areas = [(a.code, f"{a.code} {local_name(a)}") for a in rows]
+                choices = areas
+            name = f"field__{kind}__{spec.name}"
+            inputs.setdefault(kind, []).append(
+                DeclaredInput(
+                    name=name,
+                    label=spec.title(language),
+                    type=spec.type,
+                    required=spec.required,
+                    value=request.form.get(name, ""),
+                    choices=choices,
+                )
+            )
+    return inputs
+
+
+def _declared_values(kind: str) -> dict[str, str] | None:
+    """The posted values of the fields the chosen kind declares (None: it declares none)."""
+    if kind not in registry():
+        return None
+    specs = registry().get(kind).document.custom_fields
+    return {s.name: request.form.get(f"field__{kind}__{s.name}", "") for s in specs} or None
+
+
 @bp.route("/documents/new", methods=["GET", "POST"])
 @login_required
 def document_new():
@@ -307,6 +386,7 @@ def document_new():
                 threshold=form.threshold.data,
                 restricted=form.restricted.data,
                 texts=_working_texts(form) or None,
+                fields=_declared_values(form.kind.data),
             )
         except ConcordError as error:
             status = refused(error)
@@ -317,7 +397,11 @@ def document_new():
         status = 422
     definitions = {d.kind: d for d in registry()}
     return render_template(
-        "documents/new.html", form=form, definitions=definitions, kinds=kinds
+        "documents/new.html",
+        form=form,
+        definitions=definitions,
+        kinds=kinds,
+        declared=declared_inputs(session, kinds),
     ), status
 
 

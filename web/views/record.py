@@ -22,6 +22,7 @@ from web.views.common import forum_zone_name, refused
 from workflow import catalogue, operations, queries, register
 from workflow.catalogue import FIELD as CHANGES
 from workflow.errors import N_, ConcordError, InvalidInput
+from workflow.registry import registry
 from workflow.visibility import can_see_decision
 
 
@@ -96,8 +97,13 @@ def decision_sheet(decision_id: int):
     decision = register.load_decision(db.session(), decision_id)
     if decision is None or not can_see_decision(current_user, decision):
         abort(404)
+    kind = decision.document.kind
+    kinds = registry().get(kind).statement_kinds if kind in registry() else ()
     return render_template(
-        "record/decision.html", decision=decision, status_labels=DECISION_STATUS_LABELS
+        "record/decision.html",
+        decision=decision,
+        status_labels=DECISION_STATUS_LABELS,
+        statement_kinds={kind.code: kind for kind in kinds},
     )
 
 

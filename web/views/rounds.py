@@ -54,7 +54,12 @@ def round_open(document_id: int):
                 current_user,
                 document.id,
                 mode=RoundMode(form.mode.data),
-                deadline=form.deadline.data if form.mode.data != "meeting" else None,
+                # In session only where the definition lets a meeting have a deadline.
+                deadline=(
+                    form.deadline.data
+                    if form.mode.data != "meeting" or spec.meeting_deadline
+                    else None
+                ),
                 timezone=form.timezone.data,
                 expected_lock_version=lock_version(form.lock_version.data),
                 on_consensus=form.on_consensus.data or None,

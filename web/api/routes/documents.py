@@ -187,6 +187,25 @@ def declare_translation(
 
 
 @endpoint(
+    "/documents/<id:document_id>/fields",
+    "PATCH",
+    summary="Change the values of the fields the document's definition declares",
+    tag="documents",
+    body=schemas.FieldsChange,
+    response=schemas.Document,
+    errors=CHANGE_WITH_PRECONDITION,
+    if_match=True,
+    etag=True,
+)
+def change_fields(user: User, document_id: int, body: schemas.FieldsChange) -> schemas.Document:
+    session = db.session()
+    document = document_or_404(session, user, document_id)
+    with precondition(session, document.id, lambda: _document(user, document_id)):
+        operations.set_fields(session, user, document.id, body.fields)
+    return _document(user, document_id)
+
+
+@endpoint(
     "/documents/<id:document_id>/transitions",
     "POST",
     summary="Fire a trigger (with its parameters; optionally open the next state's round)",
