@@ -48,7 +48,7 @@ class _Checker:
 
     def codes(self, value: Any, key: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(c, str) and c for c in value):
-            raise self.fail(key, 'must be a list of participant codes (["KAZ"])')
+            raise self.fail(key, 'must be a list of participant codes (["ABC"])')
         return tuple(value)
 
     def flag(self, value: Any, key: str) -> bool:

@@ -82,7 +82,7 @@ def users_group() -> None:
 )
 @click.option("--secretariat", is_flag=True, help="A secretariat officer.")
 @click.option("--admin", is_flag=True, help="An administrator.")
-@click.option("--delegate-of", "delegate_of", multiple=True, metavar="CODE", help="Member state.")
+@click.option("--delegate-of", "delegate_of", multiple=True, metavar="CODE", help="A participant the user speaks for.")
 @click.option("--observer-of", "observer_of", multiple=True, metavar="CODE", help="Observer.")
 def users_create(email, name, password, secretariat, admin, delegate_of, observer_of) -> None:
     """Create a user with a password (the first administrator); others are invited."""

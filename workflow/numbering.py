@@ -1,7 +1,7 @@
 """Symbol patterns: how documents and decisions are numbered.
 
 A pattern is text with placeholders in braces, e.g. `{prefix}/{kind}/{n}/{yy}` for a
-document (`CICA/CP/3/24`) or `{body}.DEC/{number}/{yy}` for a decision
+document (`BSF/CP/3/24`) or `{body}.DEC/{number}/{yy}` for a decision
 (`SOC.DEC/3/24`). A pattern that shows the year (`{yy}` or `{yyyy}`) numbers afresh
 each year; one that does not runs on (`PC.DEC/1530`): the symbol must stay unique.
 """

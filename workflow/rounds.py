@@ -62,7 +62,7 @@ def electorate(
     exclude_also: int | None = None,
     group: ParticipantGroup | None = None,
 ) -> list[Participant]:
-    """Member states seated in the body now (of `group` only, when given); never the
+    """Members seated in the body now (of `group` only, when given); never the
     document's applicant, nor `exclude_also` (the state concerned, under consensus minus one)."""
     query = select(Participant).where(
         Participant.status == ParticipantStatus.MEMBER, Participant.kind == ParticipantKind.STATE

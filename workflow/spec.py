@@ -52,7 +52,7 @@ class RoundSpec:
     # to the body (an observer status granted by the SOC, or recommended to the MC).
     consensus_triggers: tuple[str, ...]
     on_failure: str
-    # Who decides: "body" (the member states seated in it), "all_except:<field>" (those but
+    # Who decides: "body" (the members seated in it), "all_except:<field>" (those but
     # the participant the document's field names), "group:<CODE>" (those in a profile group).
     electorate: str = "body"
     # A meeting round may be given a deadline when it opens: open past it, it lapses.
