@@ -5,6 +5,8 @@ created by someone its definition allows to create it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,15 +40,17 @@ def _areas(session: Session) -> list[PriorityArea]:
 
 
 def _delegated_members(session: Session) -> list[Participant]:
-    """A few members: those coordinating a priority area first, then the others."""
+    """A few members: the chair's first, then those coordinating a priority area, then the
+    others."""
     members = _participants(session, ParticipantStatus.MEMBER)
+    chairs = [p for p in members if p.code in (times.forum(session).chair or [])]
     roles = [r for area in _areas(session) for r in area.roles]
     # Coordinators before co-coordinators: their delegates create the areas' papers.
     coordinating = [
         r.participant for r in sorted(roles, key=lambda r: r.role.value != "coordinator")
     ]
     chosen: list[Participant] = []
-    for participant in [*coordinating, *members]:
+    for participant in [*chairs, *coordinating, *members]:
         if participant.status is ParticipantStatus.MEMBER and participant not in chosen:
             chosen.append(participant)
     return chosen[:DELEGATES]
@@ -76,7 +80,10 @@ def generic_accounts(session: Session) -> tuple[DemoAccount, ...]:
         DemoAccount("admin", f"admin@{DOMAIN}", "Demo Administrator", "demo-admin-1", admin=True),
     ]
     accounts += [_account(p) for p in _delegated_members(session)]
-    observers = _participants(session, ParticipantStatus.OBSERVER)
+    observing = times.forum(session).statuses_for("observer_delegates")
+    observers = [
+        p for status in sorted(observing) for p in _participants(session, ParticipantStatus(status))
+    ]
     if observers:
         accounts.append(_account(observers[0], observer=True))
     return tuple(accounts)
@@ -87,6 +94,28 @@ def _texts(definition: Definition, languages: list[str]) -> dict[str, str]:
         language: f"# {definition.title(language) or definition.title('en')}\n"
         for language in languages
     }
+
+
+def _declared_values(
+    session: Session, definition: Definition, members: list[str]
+) -> dict[str, str] | None:
+    """A value for each field the process declares: a member other than the demo's
+    delegates where a participant is asked for (the state concerned is not the drafter),
+    a date two months ahead, this year, an amount, the first area."""
+    today = times.today(session)
+    others = [
+        p.code for p in _participants(session, ParticipantStatus.MEMBER) if p.code not in members
+    ]
+    values = {
+        "participant": (others or members or [None])[-1],
+        "date": (today + timedelta(days=60)).isoformat(),
+        "money": BUDGET,
+        "number": str(today.year + 1),
+        "text": definition.title("en"),
+        "area": _area_for(session, None),
+    }
+    declared = {spec.name: values[spec.type] for spec in definition.document.custom_fields}
+    return declared if None not in declared.values() else None
 
 
 def _area_for(session: Session, code: str | None) -> str | None:
@@ -133,6 +162,11 @@ def _candidates(
             for p in _participants(session, status)
         ][:3]
     members = [a.delegate_of[0] for a in accounts if a.delegate_of]
+    if rules.custom_fields:
+        declared = _declared_values(session, definition, members)
+        if declared is None:
+            return ()
+        base["fields"] = declared
     candidates = []
     for account in accounts:
         if account.admin or account.observer_of:

@@ -29,6 +29,7 @@ DOCUMENT_KEYS = frozenset(
         "restricted",
         "texts",
         "taken_on",
+        "fields",  # the definition's own fields; a date may be { days_from_now = N }
     }
 )
 
@@ -69,6 +70,14 @@ def _deadline(play: Play, offset: dict | None) -> datetime | None:
 def _deposited(play: Play, value: date | dict) -> date:
     if isinstance(value, dict):
         return times.today(play.session) - timedelta(days=value["days_ago"])
+    return value
+
+
+def _relative_date(session: Session, value: Any) -> Any:
+    """A field's value as given, or `{ days_from_now = N }` as the date N days from today:
+    a demo made later still has its deadlines ahead."""
+    if isinstance(value, dict) and set(value) == {"days_from_now"}:
+        return (times.today(session) + timedelta(days=value["days_from_now"])).isoformat()
     return value
 
 
@@ -134,7 +143,7 @@ STEPS: dict[str, tuple[Callable[[Play, User, dict], None], frozenset, frozenset]
     "position": (
         _position,
         frozenset({"participant", "kind"}),
-        frozenset({"text", "amendment", "reference"}),
+        frozenset({"text", "amendment", "reference", "statement_kind"}),
     ),
     "close_round": (_close_round, frozenset(), frozenset({"note", "taken_on", "on_consensus"})),
     "instrument": (_instrument, frozenset({"participant", "kind", "deposited"}), frozenset()),
@@ -151,7 +160,12 @@ def play_document(
 ) -> Document:
     """Create the document and take it through its steps; `on_step(i)` before each step
     (the caller names the step in its errors)."""
-    document = operations.create_document(session, users[scripted.by], **scripted.fields)
+    arguments = dict(scripted.fields)
+    if "fields" in arguments:
+        arguments["fields"] = {
+            name: _relative_date(session, value) for name, value in arguments["fields"].items()
+        }
+    document = operations.create_document(session, users[scripted.by], **arguments)
     play = Play(session, document, times.now_utc())
     for index, step in enumerate(scripted.steps):
         if on_step is not None:
