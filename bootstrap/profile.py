@@ -391,6 +391,7 @@ def _write(change: Change, profile: dict, file: str) -> int:
         reminder_hours=sorted(set(forum.get("reminder_hours", [72, 24])), reverse=True),
         vocabulary=profile["vocabulary"], chair=list(forum.get("chair", [])),
         currency=forum.get("currency", DEFAULT_CURRENCY), accounts=profile["accounts"],
+        has_catalogue=keeps_catalogue(profile),
     )
     if c:
         changes.append(f"forum {forum['code']}")
@@ -445,6 +446,11 @@ def _write(change: Change, profile: dict, file: str) -> int:
     return len(changes) + status_changes
 
 
+def keeps_catalogue(profile: dict) -> bool:
+    """A forum keeps a Catalogue when its profile describes one or gives its content."""
+    return bool(profile["catalogue"] or profile["dimensions"] or profile["priority_areas"])
+
+
 def _write_catalogue(session: Session, profile: dict, participants: dict) -> list[str]:
     """The profile's Catalogue is the first edition. Once an amendment has produced a later
     edition, the Catalogue's content is the amendments' and the profile keeps only the
@@ -496,7 +502,7 @@ def _write_catalogue(session: Session, profile: dict, participants: dict) -> lis
                 changes.append(f"measure {entry['code']}")
         session.flush()
         described = profile["catalogue"]
-        if latest is None:
+        if latest is None and keeps_catalogue(profile):
             catalogue.record_edition(
                 session,
                 1,

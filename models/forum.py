@@ -41,6 +41,8 @@ class Forum(Base):
     # Which participant statuses may have delegates who speak for them ("delegates") and
     # which observer delegates ("observer_delegates").
     accounts: Mapped[dict] = mapped_column(JSON, default=lambda: dict(DEFAULT_ACCOUNTS))
+    # The profile has a [catalogue]: its first edition, amendments, the Catalogue's pages.
+    has_catalogue: Mapped[bool] = mapped_column(default=True)
 
     def word(self, key: str, language: str) -> str | None:
         """The profile's word for `key` in `language`, or None when it gives none."""

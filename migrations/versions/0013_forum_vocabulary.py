@@ -1,4 +1,5 @@
-"""the forum's words, chair, currency and who may hold accounts, from the profile
+"""the forum's words, chair, currency, who may hold accounts and whether it keeps a
+Catalogue, from the profile
 
 Revision ID: 0013
 Revises: 0012
@@ -28,10 +29,14 @@ def upgrade() -> None:
             server_default='{"delegates": ["member"], "observer_delegates": ["observer"]}',
             nullable=False,
         ))
+        batch_op.add_column(
+            sa.Column('has_catalogue', sa.Boolean(), server_default=sa.true(), nullable=False)
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table('forum', schema=None) as batch_op:
+        batch_op.drop_column('has_catalogue')
         batch_op.drop_column('accounts')
         batch_op.drop_column('currency')
         batch_op.drop_column('chair')

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -27,7 +27,7 @@ from web.views import bp, confirm
 from web.views.access import require_document
 from web.views.common import current_forum, lock_version, page_number, refused, word
 from web.views.text import diff_summary, word_diff
-from workflow import operations, queries, register, times
+from workflow import due_actions, operations, queries, register, times
 from workflow.diagram import mermaid
 from workflow.documents import texts_behind
 from workflow.errors import N_, ConcordError, InvalidInput, TextsOutOfStep
@@ -157,6 +157,7 @@ def document_show(document_id: int):
         rounds=rounds,
         decisions=register.document_decisions(session, current_user, document.id),
         declared=declared_facts(session, definition, document),
+        default_outcome=default_outcome(session, definition, document),
         close_form=close_form(definition, document),
         buttons=trigger_specs(document, triggers),
         actions=document_actions(document),
@@ -262,6 +263,16 @@ def _working_texts(form) -> dict[str, str]:
         for field in form.text_fields
         if field.data and field.data.strip()
     }
+
+
+def default_outcome(session, definition, document) -> tuple[str, datetime] | None:
+    """(what happens, when) if the document's deadline passes where it stands now: the
+    mandate ends unless extended in time; None without such a deadline."""
+    rule = definition.document.deadline
+    due_at = due_actions.document_deadline_due(session, document, rule)
+    if due_at is None:
+        return None
+    return definition.trigger_title(document.state, rule.on_expiry, current_language()), due_at
 
 
 def declared_facts(session, definition, document) -> list[tuple[str, str, object]]:

@@ -341,6 +341,7 @@ def template_globals() -> dict:
         "instrument_label": lambda kind: _label(INSTRUMENT_LABELS, kind),
         "participant_status_label": status_word,
         "word": word,
+        "current_forum": current_forum,
         "chair_holders": chair_holders,
         "currency": lambda: current_forum().currency,
         "text_field_label": lambda kind: _label(TEXT_FIELD_LABELS, kind, ""),
