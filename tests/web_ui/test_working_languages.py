@@ -17,7 +17,7 @@ from models import Body, Document, Forum, Participant, RoundMode, User
 from web import create_app
 from workflow import operations
 from workflow.accounts import create_user
-from workflow.errors import DefinitionError
+from workflow.errors import DefinitionError, InvalidInput
 from workflow.registry import configure
 
 DATA = Path(__file__).parents[1] / "data"
@@ -220,3 +220,16 @@ def test_cica_forms_keep_english_and_russian(client, session, make_user):
     assert "Letter of application, Russian (Markdown)" in application
     assert 'name="title_ru"' in application
     assert 'name="name_ru"' in client.get("/secretariat/participants/new").get_data(as_text=True)
+
+
+def test_cica_still_needs_a_russian_name_for_a_new_participant(client, session, make_user):
+    officer = make_user(session, secretariat=True)
+    with pytest.raises(InvalidInput, match="name_ru"):
+        operations.register_participant(
+            session, officer, code="OMN", kind="state", name_en="Oman"
+        )
+    sign_in(client, officer.email)
+    refused = client.post("/secretariat/participants/new?lang=en", data={
+        "kind": "state", "code": "OMN", "name_en": "Oman",
+    })
+    assert refused.status_code == 422
