@@ -19,6 +19,7 @@ from workflow import operations
 from workflow.accounts import create_user
 from workflow.errors import DefinitionError, InvalidInput
 from workflow.registry import configure
+from workflow.tokens import create_token
 
 DATA = Path(__file__).parents[1] / "data"
 LAKE = DATA / "profiles" / "lake_forum.toml"
@@ -54,9 +55,13 @@ def _officer(client):
     assert sign_in(client, "officer@lkf.example", PASSWORD).status_code == 302
 
 
+def _officer_row(session) -> User:
+    return session.scalar(select(User).where(User.email == "officer@lkf.example"))
+
+
 def _document(runtime, title="Ports", texts=None) -> int:
     with runtime.transaction() as session:
-        officer = session.scalar(select(User).where(User.email == "officer@lkf.example"))
+        officer = _officer_row(session)
         return operations.create_document(
             session, officer, kind="resolution", title=title, texts=texts or {"en": EN, "fr": FR}
         ).id
@@ -133,7 +138,7 @@ def test_the_document_page_and_the_diff_read_english_and_french(lake):
     runtime, client = lake
     document_id = _document(runtime)
     with runtime.transaction() as session:
-        officer = session.scalar(select(User).where(User.email == "officer@lkf.example"))
+        officer = _officer_row(session)
         operations.add_version(session, officer, document_id, texts={
             "en": EN, "fr": FR.replace("communes", "nouvelles"),
         }, circulate_unchanged=True)
@@ -177,7 +182,7 @@ def test_the_position_form_shows_the_french_text_under_decision(lake):
     runtime, client = lake
     document_id = _document(runtime)
     with runtime.transaction() as session:
-        officer = session.scalar(select(User).where(User.email == "officer@lkf.example"))
+        officer = _officer_row(session)
         operations.fire_trigger(session, officer, document_id, "circulate")
         round_id = operations.open_round(session, officer, document_id, mode=RoundMode.MEETING).id
     assert sign_in(client, "fra@lkf.example", PASSWORD).status_code == 302
@@ -233,3 +238,26 @@ def test_cica_still_needs_a_russian_name_for_a_new_participant(client, session, 
         "kind": "state", "code": "OMN", "name_en": "Oman",
     })
     assert refused.status_code == 422
+
+
+def test_the_api_registers_a_participant_with_an_english_name_only(lake):
+    runtime, client = lake
+    with runtime.transaction() as session:
+        officer = _officer_row(session)
+        secret = create_token(session, officer).secret
+    headers = {"Authorization": f"Bearer {secret}"}
+    done = client.post(
+        "/api/v1/participants", json={"code": "LUX", "kind": "state", "name_en": "Luxembourg"},
+        headers=headers,
+    )
+    assert done.status_code == 201, done.get_data(as_text=True)
+    france = client.get("/api/v1/participants/FRA", headers=headers).get_json()
+    assert france["name_en"] == "France" and france["name_ru"] == ""
+    document_id = _document(runtime)
+    with runtime.transaction() as session:
+        officer = _officer_row(session)
+        operations.fire_trigger(session, officer, document_id, "circulate")
+        round_id = operations.open_round(session, officer, document_id, mode=RoundMode.MEETING).id
+    round_ = client.get(f"/api/v1/rounds/{round_id}", headers=headers).get_json()
+    assert round_["body_names"] == {"en": "Council of the Lake"}  # no empty Russian name
+    assert round_["document_state_titles"]["fr"] == "Lecture au Conseil"
