@@ -5,10 +5,12 @@ for or shown; names given in English only load. CICA's pages keep English and Ru
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 from isolated_db import isolated_runtime
+from pypdf import PdfReader
 from sqlalchemy import select
 from web_helpers import sign_in
 
@@ -148,6 +150,10 @@ def test_the_document_page_and_the_diff_read_english_and_french(lake):
     assert page.index('<p class="lang">English</p>') < page.index('<p class="lang">Français</p>')
     assert "Русский" not in page.split("<main", 1)[-1]
     assert '<option value="fr">Français</option>' in page
+    pdf = client.get(f"/documents/{document_id}/document.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    printed = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "FRANÇAIS" in printed.upper() and "propositions nouvelles" in printed
     diff = client.get(f"/documents/{document_id}/diff").get_data(as_text=True)
     assert 'id="diff-fr"' in diff and "<h2>Français</h2>" in diff
     assert '<del class="diff-del"><span class="visually-hidden">[deleted: </span>communes' in diff
