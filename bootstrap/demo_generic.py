@@ -137,7 +137,7 @@ def _candidates(
     base = {
         "kind": definition.kind,
         "title": definition.title("en"),
-        "title_ru": definition.title("ru") or definition.title("en"),
+        "title_ru": (definition.title("ru") or definition.title("en")) if "ru" in languages else "",
         "texts": _texts(definition, languages),
     }
     if "target_body" in rules.fields:

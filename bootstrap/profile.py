@@ -39,6 +39,7 @@ from models.forum import DEFAULT_ACCOUNTS, DEFAULT_CURRENCY, DEFAULT_DECISION_SY
 from workflow import audit, catalogue, numbering
 from workflow.change import Change, forum_change
 from workflow.errors import DefinitionError
+from workflow.loader import LANGUAGE
 from workflow.participants import set_status
 from workflow.registry import registry
 from workflow.vocabulary import VOCABULARY_WORDS
@@ -106,8 +107,11 @@ class LoadReport:
 class _Checker:
     """Validation helpers that raise DefinitionError(file, key, reason)."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, russian: bool = True):
         self.file = file
+        # `name_ru` (and a measure's `text_ru`) are required where Russian is a working
+        # language; elsewhere optional, the pages falling back to English.
+        self.optional = set() if russian else {"name_ru", "text_ru"}
 
     def fail(self, key: str, reason: str) -> DefinitionError:
         return DefinitionError(self.file, key, reason)
@@ -118,12 +122,16 @@ class _Checker:
         unknown = sorted(set(entry) - allowed)
         if unknown:
             raise self.fail(f"{key}.{unknown[0]}", "unknown key")
+        required = required - self.optional
         missing = sorted(required - set(entry))
         if missing:
             raise self.fail(f"{key}.{missing[0]}", "is required")
         for name in required & {"code", "name_en", "name_ru"}:
             if not isinstance(entry[name], str) or not entry[name].strip():
                 raise self.fail(f"{key}.{name}", "must be a non-empty string")
+        for name in self.optional & set(entry):
+            if not isinstance(entry[name], str):
+                raise self.fail(f"{key}.{name}", "must be a string")
         return entry
 
     def unique(self, section: str, entries: list[dict]) -> None:
@@ -171,6 +179,7 @@ def read_profile(path: str | Path) -> dict:
     unknown = sorted(set(data) - SECTIONS)
     if unknown:
         raise check.fail(unknown[0], "unknown section")
+    check = _Checker(file, russian="ru" in _working_languages(check, data.get("forum")))
     forum = check.keys("forum", data.get("forum"), FORUM_KEYS, FORUM_KEYS - FORUM_OPTIONAL)
     days = forum.get("confirmation_days", 30)
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
@@ -283,6 +292,8 @@ def read_profile(path: str | Path) -> dict:
         if measure["area"] not in area_codes:
             raise check.fail(f"measures[{i}].area", f"unknown priority area {measure['area']!r}")
         for key in ("text_en", "text_ru"):
+            if key in check.optional:
+                continue
             if not isinstance(measure[key], str) or not measure[key].strip():
                 raise check.fail(f"measures[{i}].{key}", "must be a non-empty string")
     catalogue = check.keys("catalogue", data.get("catalogue", {}), CATALOGUE_KEYS, set())
@@ -300,6 +311,16 @@ def read_profile(path: str | Path) -> dict:
         "priority_areas": areas,
         "measures": measures,
     }
+
+
+def _working_languages(check: _Checker, forum: object) -> list[str]:
+    """The `[forum] languages` as given (Russian assumed until they are read)."""
+    languages = forum.get("languages", ["ru"]) if isinstance(forum, dict) else ["ru"]
+    if not isinstance(languages, list) or not languages or not all(
+        isinstance(code, str) and LANGUAGE.fullmatch(code) for code in languages
+    ):
+        raise check.fail("forum.languages", 'must be a non-empty list of language codes ("en")')
+    return languages
 
 
 def _read_vocabulary(check: _Checker, data: object, languages: list[str]) -> dict:
@@ -382,7 +403,7 @@ def _write(change: Change, profile: dict, file: str) -> int:
     if existing is not None and existing.code != forum["code"]:
         raise DefinitionError("-", "forum.code", f"this database holds forum {existing.code!r}")
     _, c = _upsert(
-        session, Forum, forum["code"], name_en=forum["name_en"], name_ru=forum["name_ru"],
+        session, Forum, forum["code"], name_en=forum["name_en"], name_ru=forum.get("name_ru", ""),
         timezone=forum["timezone"], languages=list(forum["languages"]),
         symbol_prefix=forum.get("symbol_prefix", forum["code"]),
         decision_symbol=forum.get("decision_symbol", DEFAULT_DECISION_SYMBOL),
@@ -402,7 +423,7 @@ def _write(change: Change, profile: dict, file: str) -> int:
         status = ParticipantStatus(entry["status"])
         row, c = _upsert(
             session, Participant, entry["code"], kind=ParticipantKind(entry["kind"]),
-            name_en=entry["name_en"], name_ru=entry["name_ru"],
+            name_en=entry["name_en"], name_ru=entry.get("name_ru", ""),
         )
         if c:
             changes.append(f"participant {entry['code']}")
@@ -415,7 +436,7 @@ def _write(change: Change, profile: dict, file: str) -> int:
     for entry in profile["bodies"]:
         all_members = entry["seats"] == "members"
         body, c = _upsert(
-            session, Body, entry["code"], name_en=entry["name_en"], name_ru=entry["name_ru"],
+            session, Body, entry["code"], name_en=entry["name_en"], name_ru=entry.get("name_ru", ""),
             short_en=entry.get("short_en", ""), short_ru=entry.get("short_ru", ""),
             all_members_sit=all_members, observers_attend=entry.get("observers_attend", True),
             decision_symbol=entry.get("decision_symbol"),
@@ -463,7 +484,7 @@ def _write_catalogue(session: Session, profile: dict, participants: dict) -> lis
         for entry in profile["dimensions"]:
             dimensions[entry["code"]], c = _upsert(
                 session, Dimension, entry["code"], name_en=entry["name_en"],
-                name_ru=entry["name_ru"],
+                name_ru=entry.get("name_ru", ""),
             )
             if c:
                 changes.append(f"dimension {entry['code']}")
@@ -477,7 +498,7 @@ def _write_catalogue(session: Session, profile: dict, participants: dict) -> lis
         else:
             area, c = _upsert(
                 session, PriorityArea, entry["code"], dimension=dimensions[entry["dimension"]],
-                name_en=entry["name_en"], name_ru=entry["name_ru"], note=entry.get("note", ""),
+                name_en=entry["name_en"], name_ru=entry.get("name_ru", ""), note=entry.get("note", ""),
             )
             if c:
                 changes.append(f"priority area {entry['code']}")
@@ -496,7 +517,7 @@ def _write_catalogue(session: Session, profile: dict, participants: dict) -> lis
         for entry in profile["measures"]:
             _, c = _upsert(
                 session, Measure, entry["code"], priority_area=areas[entry["area"]],
-                text_en=entry["text_en"], text_ru=entry["text_ru"], since=1,
+                text_en=entry["text_en"], text_ru=entry.get("text_ru", ""), since=1,
             )
             if c:
                 changes.append(f"measure {entry['code']}")

@@ -20,7 +20,9 @@ def participants_group() -> None:
 @click.option("--code", required=True, help="A state's ISO 3166 alpha-3 code; an organisation's.")
 @click.option("--kind", type=click.Choice(["state", "organisation"]), default="state")
 @click.option("--name-en", "name_en", required=True)
-@click.option("--name-ru", "name_ru", required=True)
+@click.option(
+    "--name-ru", "name_ru", default="", help="Required where Russian is a working language."
+)
 @click.option("--received-on", "received_on", default=None, help="YYYY-MM-DD (default today).")
 @click.option("--as", "acting", required=True, help="E-mail of the Secretariat officer acting.")
 def participants_register(code, kind, name_en, name_ru, received_on, acting) -> None:

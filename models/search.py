@@ -3,8 +3,9 @@
 One row per document, in a table whose shape depends on the database:
 
 - PostgreSQL: `document_search(document_id, vector)`, a `tsvector` with the titles weighted
-  A and the texts B, English under the `english` configuration, Russian under `russian`
-  (any other language under `simple`), with a GIN index.
+  A and the texts B, each text under its language's configuration (`english`, `russian`,
+  `french`, …: PG_CONFIGURATIONS; a language PostgreSQL cannot stem under `simple`), with a
+  GIN index.
 - SQLite: an FTS5 table `document_search(title, body)` keyed by the document's id, holding
   the words already stemmed here (Snowball: Russian for Cyrillic words, English for Latin
   ones), since SQLite stems no Russian itself.
@@ -31,8 +32,40 @@ from models.document import Document, Version, VersionText
 
 TABLE = "document_search"
 
-# PostgreSQL's text-search configuration for each language; others are indexed unstemmed.
-PG_CONFIGURATIONS = {"en": "english", "ru": "russian"}
+# PostgreSQL's built-in text-search configuration for each language it stems; the texts of
+# any other language are indexed unstemmed (`simple`).
+PG_CONFIGURATIONS = {
+    "en": "english",
+    "ru": "russian",
+    "ar": "arabic",
+    "da": "danish",
+    "de": "german",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "hu": "hungarian",
+    "it": "italian",
+    "ne": "nepali",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "sr": "serbian",
+    "sv": "swedish",
+    "ta": "tamil",
+    "tr": "turkish",
+}
+
+
+def pg_configurations(languages: Iterable[str]) -> list[str]:
+    """The configurations that stem words of these languages: English and Russian always (the
+    titles' languages), each other's own, and `simple` for a language with none."""
+    found = ["english", "russian"]
+    for language in languages:
+        configuration = PG_CONFIGURATIONS.get(language, "simple")
+        if configuration not in found:
+            found.append(configuration)
+    return found
 # Snowball's stemmer for the words of each script (SQLite).
 _WORD = re.compile(r"[^\W_]+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -146,24 +179,41 @@ def _pg_text(condition: str) -> str:
     )
 
 
-def _pg_vector() -> str:
-    """The SQL of a document's vector (`d` the document, `v` its current version)."""
-    codes = ", ".join(f"'{code}'" for code in PG_CONFIGURATIONS)
+def _pg_vector(languages: Iterable[str]) -> str:
+    """The SQL of a document's vector (`d` the document, `v` its current version), for texts
+    in `languages` (English and Russian always; those PostgreSQL cannot stem together)."""
+    stemmed = {
+        code: PG_CONFIGURATIONS[code]
+        for code in sorted({"en", "ru", *languages})
+        if code in PG_CONFIGURATIONS
+    }
+    codes = ", ".join(f"'{code}'" for code in stemmed)
     parts = [
         _pg_weighted("english", "d.title", "A"),
         _pg_weighted("russian", "d.title_ru", "A"),
         *(
             _pg_weighted(configuration, _pg_text(f"t.language = '{code}'"), "B")
-            for code, configuration in PG_CONFIGURATIONS.items()
+            for code, configuration in stemmed.items()
         ),
         _pg_weighted("simple", _pg_text(f"t.language NOT IN ({codes})"), "B"),
     ]
     return " || ".join(parts)
 
 
-def _refresh_postgresql(connection: Connection, ids: list[int] | None) -> None:
+def _text_languages(connection: Connection, ids: list[int] | None) -> set[str]:
+    """The languages of the current texts of these documents (codes the index may quote)."""
     query = text(
-        f"INSERT INTO {TABLE} (document_id, vector) SELECT d.id, {_pg_vector()}"
+        "SELECT DISTINCT t.language FROM document d"
+        f" {_CURRENT_VERSION} JOIN version_text t ON t.version_id = v.id"
+        + ("" if ids is None else " WHERE d.id IN :ids")
+    )
+    return {code for (code,) in _execute(connection, query, ids) if code in PG_CONFIGURATIONS}
+
+
+def _refresh_postgresql(connection: Connection, ids: list[int] | None) -> None:
+    vector = _pg_vector(_text_languages(connection, ids))
+    query = text(
+        f"INSERT INTO {TABLE} (document_id, vector) SELECT d.id, {vector}"
         f" FROM document d {_CURRENT_VERSION}"
         + ("" if ids is None else " WHERE d.id IN :ids")
         + " ON CONFLICT (document_id) DO UPDATE SET vector = excluded.vector"

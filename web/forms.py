@@ -133,19 +133,60 @@ class DocumentForm(FlaskForm):
     )
 
 
-def document_form(languages: list[str], language_name) -> DocumentForm:
-    """A DocumentForm with one text field per working language of the forum (`text_<code>`):
-    English and Russian keep their labels, another language is named in itself."""
+def with_working_languages(form_class, languages, language_name, label, **kwargs):
+    """An instance of `form_class` with one text field per working language (`text_<code>`,
+    listed in `form.text_fields`): the fields the class declares keep their labels, another
+    language's is `label` with its name in itself. Russian's fields (`title_ru`, `text_ru`)
+    are dropped where Russian is not a working language."""
     fields = {}
     for code in languages:
-        if f"text_{code}" not in DocumentForm.__dict__:
+        if not hasattr(form_class, f"text_{code}"):
             fields[f"text_{code}"] = TextAreaField(
-                lazy_gettext("%(language)s text (Markdown)", language=language_name(code)),
-                validators=[Length(max=200000)],
+                label(language_name(code)), validators=[Length(max=200000)]
             )
-    form = type("WorkingLanguagesDocumentForm", (DocumentForm,), fields)()
+    form = type(f"WorkingLanguages{form_class.__name__}", (form_class,), fields)(**kwargs)
+    if "ru" not in languages:
+        for name in ("title_ru", "text_ru"):
+            if name in form:
+                delattr(form, name)
     form.text_fields = [form[f"text_{code}"] for code in languages]
     return form
+
+
+def working_texts(form) -> dict[str, str]:
+    """The texts given in a form's working-language fields, by language code."""
+    return {
+        field.name.removeprefix("text_"): field.data
+        for field in form.text_fields
+        if field.data and field.data.strip()
+    }
+
+
+def _text_label(language: str):
+    return lazy_gettext("%(language)s text (Markdown)", language=language)
+
+
+def document_form(languages: list[str], language_name) -> DocumentForm:
+    """A DocumentForm with a text field per working language of the forum (`text_<code>`):
+    English and Russian keep their labels, another language is named in itself."""
+    return with_working_languages(DocumentForm, languages, language_name, _text_label)
+
+
+def version_form(languages: list[str], language_name) -> VersionForm:
+    """A VersionForm with a text field per working language."""
+    return with_working_languages(VersionForm, languages, language_name, _text_label)
+
+
+def application_form(languages: list[str], language_name) -> ApplicationForm:
+    """An ApplicationForm with a letter of application per working language."""
+    return with_working_languages(
+        ApplicationForm,
+        languages,
+        language_name,
+        lambda language: lazy_gettext(
+            "Letter of application, %(language)s (Markdown)", language=language
+        ),
+    )
 
 
 class ApplicationForm(FlaskForm):
@@ -173,7 +214,8 @@ class VersionForm(FlaskForm):
     circulate_unchanged = BooleanField()
 
     def validate_text_en(self, field) -> None:
-        if not (field.data or "").strip() and not (self.text_ru.data or "").strip():
+        texts = getattr(self, "text_fields", None) or [field]
+        if not any((text.data or "").strip() for text in texts):
             raise ValidationError(gettext("Give the text in at least one language."))
 
 
@@ -259,7 +301,7 @@ class ParticipantForm(FlaskForm):
     name_en = StringField(
         lazy_gettext("Name in English"), validators=[DataRequired(), Length(max=200)]
     )
-    name_ru = StringField(
+    name_ru = StringField(  # shown where Russian is a working language (views drop it elsewhere)
         lazy_gettext("Name in Russian"), validators=[DataRequired(), Length(max=200)]
     )
     received_on = DateField(

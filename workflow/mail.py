@@ -147,7 +147,9 @@ def compose(notice: Notification, recipient: Recipient, public_url: str) -> Item
         return Item(gettext(lang, SUBJECTS[notice.kind]), lines, p.get("url", ""))
     title = (p.get("title_ru") if lang == "ru" else "") or p.get("title", "")
     symbol = p.get("symbol", "")
-    body = (p.get("body_name_ru") if lang == "ru" else p.get("body_name")) or p.get("body", "")
+    body = (
+        (p.get("body_name_ru") if lang == "ru" else "") or p.get("body_name") or p.get("body", "")
+    )
     outcome = gettext(lang, OUTCOMES[p["outcome"]]) if p.get("outcome") in OUTCOMES else ""
     subject = gettext(
         lang,
@@ -251,7 +253,7 @@ def build_message(
         "items": items,
         "subject": subject,
         "language": language,
-        "forum": forum.name_ru if language == "ru" else forum.name_en,
+        "forum": (forum.name_ru if language == "ru" else "") or forum.name_en,
         "settings_link": f"{base}/account#notifications",
         "unsubscribe": f"{base}/notifications/unsubscribe/{token}",
     }

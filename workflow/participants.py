@@ -50,7 +50,7 @@ def register(
     code: str,
     kind: ParticipantKind | str,
     name_en: str,
-    name_ru: str,
+    name_ru: str = "",
     taken_on: date | str | None = None,
 ) -> Participant:
     """Register a state or an organisation applying to the forum (the Secretariat): it enters
@@ -71,8 +71,12 @@ def register(
     elif not re.fullmatch(r"[A-Z][A-Z0-9]{1,11}", code):
         raise InvalidInput(N_("code: %(code)s: 2 to 12 capital letters or digits"), code=repr(code))
     names = {}
+    russian = "ru" in times.forum(session).languages  # else the Russian name may be left out
     for key, value in (("name_en", name_en), ("name_ru", name_ru)):
         value = (value or "").strip()
+        if key == "name_ru" and not value and not russian:
+            names[key] = ""
+            continue
         if not value or len(value) > 200 or "\x00" in value:
             raise InvalidInput(N_("%(key)s: a name of 1 to 200 characters is required"), key=key)
         names[key] = value

@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
 from models import Document
-from models.search import PG_CONFIGURATIONS, TABLE, stems
+from models.search import TABLE, pg_configurations, stems
+from workflow import times
 
 MAX_WORDS = 12  # a longer query is cut: each word is one more condition on the index
 TITLE_WEIGHT = 10.0  # SQLite's bm25: a word in a title counts ten times one in a text
@@ -63,7 +64,7 @@ def search(session: Session, q: str) -> Search | None:
         return None
     words = q.split(" ")[:MAX_WORDS]
     if session.get_bind().dialect.name == "postgresql":
-        hits = _postgresql_hits(words)
+        hits = _postgresql_hits(words, pg_configurations(times.forum(session).languages))
     else:
         hits = _sqlite_hits(words)
     in_symbol = func.lower(Document.symbol).like(like_pattern(q.lower()), escape="\\")
@@ -76,13 +77,13 @@ def search(session: Session, q: str) -> Search | None:
     )
 
 
-def _postgresql_hits(words: list[str]) -> Subquery:
-    """Each word stemmed by every language's configuration (`english`, `russian`): a word
-    matches in any of them; every word must match."""
+def _postgresql_hits(words: list[str], configurations: list[str]) -> Subquery:
+    """Each word stemmed by every working language's configuration (`english`, `russian`,
+    …): a word matches in any of them; every word must match."""
     query = None
     for word in words:
         either = None
-        for configuration in PG_CONFIGURATIONS.values():
+        for configuration in configurations:
             one = func.plainto_tsquery(
                 literal_column(f"'{configuration}'::regconfig"), bindparam(None, word, Text)
             )

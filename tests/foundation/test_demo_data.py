@@ -127,6 +127,20 @@ def test_another_profile_gets_a_generic_demo_of_its_own(fresh):
     assert {t.language for t in concept.current_version.texts} == {"en", "ru"}
 
 
+def test_a_forum_working_in_english_and_french_gets_its_demo(fresh):
+    lake = SMALL_FORUM.parent / "lake_forum.toml"
+    configure(SMALL_FORUM.parents[1] / "workflows_fr", ("en", "fr"))
+    try:
+        load_profile(fresh, lake)
+        created = create_demo(fresh, demo_for(fresh, lake))
+        fresh.commit()
+    finally:
+        configure(None)
+    (resolution,) = created
+    assert resolution.title_ru == ""  # no Russian title where Russian is not worked in
+    assert {t.language for t in resolution.current_version.texts} == {"en", "fr"}
+
+
 def _write(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "forum.demo.toml"
     path.write_text(body, encoding="utf-8")

@@ -213,7 +213,9 @@ class ParticipantRegister(Request):
     code: ParticipantCode
     kind: ParticipantKind
     name_en: _text(200, 1)
-    name_ru: _text(200, 1)
+    name_ru: _text(200) = Field(
+        default="", description="required where Russian is a working language of the forum"
+    )
     taken_on: Day | None = Field(
         default=None, description="the day its application was received (default today)"
     )

@@ -36,8 +36,8 @@ def _code(participant) -> str | None:
 
 
 def _names(row) -> dict[str, str]:
-    """A participant's or a body's name in both working languages."""
-    return {"en": row.name_en, "ru": row.name_ru}
+    """A participant's or a body's name in each language it is given in (English always)."""
+    return {language: name for language, name in (("en", row.name_en), ("ru", row.name_ru)) if name}
 
 
 def _state_titles(kind: str, state: str | None) -> dict[str, str] | None:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from models import Forum, Participant, ParticipantStatus
-from web import db
+from web import db, i18n
 from web.errors import describe_error
 from web.language import current_language
 from web.problems import status_of
@@ -34,6 +34,25 @@ def current_forum() -> Forum:
     if "forum" not in g:
         g.forum = times.forum(db.session())
     return g.forum
+
+
+def working_languages() -> list[str]:
+    """The forum's working languages (the languages of documents' texts and titles), English
+    first."""
+    languages = list(current_forum().languages or ["en"])
+    return sorted(languages, key=lambda code: code != "en")
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name in itself) of each working language: English, Русский, Français."""
+    return [(code, i18n.language_name(code)) for code in working_languages()]
+
+
+def version_texts(version) -> list:
+    """A version's texts (VersionText rows), the working languages' in their order first,
+    then any other language it holds."""
+    order = {code: index for index, code in enumerate(working_languages())}
+    return sorted(version.texts, key=lambda t: (order.get(t.language, len(order)), t.language))
 
 
 def word(key: str) -> str:

@@ -19,24 +19,30 @@ from web.forms import (
     CloseRoundForm,
     TranslationForm,
     TriggerForm,
-    VersionForm,
     document_form,
+    version_form,
+    working_texts,
 )
 from web.language import current_language, local_name, short_name
 from web.views import bp, confirm
 from web.views.access import require_document
-from web.views.common import current_forum, lock_version, page_number, refused, word
+from web.views.common import (
+    current_forum,
+    language_choices,
+    lock_version,
+    page_number,
+    refused,
+    word,
+    working_languages,
+)
 from web.views.text import diff_summary, word_diff
-from workflow import due_actions, operations, queries, register, times
+from workflow import due_actions, operations, queries, register
 from workflow.diagram import mermaid
 from workflow.documents import texts_behind
 from workflow.errors import N_, ConcordError, InvalidInput, TextsOutOfStep
 from workflow.permissions import document_roles, roles_for
 from workflow.registry import registry
 from workflow.summaries import RoundSummary, summarise
-
-LANGUAGES = (("en", "English"), ("ru", "Русский"))
-
 
 # ---------------------------------------------------------------- lists
 
@@ -163,7 +169,7 @@ def document_show(document_id: int):
         actions=document_actions(document),
         translation_form=translation_form(document) if current_user.is_secretariat else None,
         diagram=mermaid(definition, document.state, current_language()),
-        languages=LANGUAGES,
+        languages=language_choices(),
         texts_behind=texts_behind(document),
         trigger_form=TriggerForm(),
         action_form=ActionForm(),
@@ -187,11 +193,12 @@ def document_diff(document_id: int):
     language = request.args.get("lang", "")
     if old_number not in versions or new_number not in versions:
         abort(404, gettext("There is no such version of this document."))
-    if language and language not in dict(LANGUAGES):
-        abort(422, gettext("Choose English or Russian."))
+    languages = language_choices()
+    if language and language not in dict(languages):
+        abort(422, gettext("Choose one of the forum's working languages."))
     old, new = versions[old_number], versions[new_number]
     diffs = []  # (code, name, paragraphs, summary) for each language either version has
-    for code, name in LANGUAGES:
+    for code, name in languages:
         if language and code != language:
             continue
         old_text, new_text = old.text(code), new.text(code)
@@ -204,7 +211,7 @@ def document_diff(document_id: int):
         old=old,
         new=new,
         language=language,
-        languages=LANGUAGES,
+        languages=languages,
         diffs=diffs,
         numbers=numbers,
     )
@@ -245,23 +252,6 @@ def area_choices(session, kinds: list[tuple[str, str]]):
         gettext("No priority area"): none,
         gettext("Coordinated by your state"): [(code, label[code]) for code in mine],
         gettext("Other areas (for proposals)"): [(code, label[code]) for code in others],
-    }
-
-
-def _texts(form) -> dict[str, str]:
-    return {
-        language: text
-        for language, text in (("en", form.text_en.data), ("ru", form.text_ru.data))
-        if text and text.strip()
-    }
-
-
-def _working_texts(form) -> dict[str, str]:
-    """The texts given in the working languages' fields (document_form)."""
-    return {
-        field.name.removeprefix("text_"): field.data
-        for field in form.text_fields
-        if field.data and field.data.strip()
     }
 
 
@@ -363,7 +353,7 @@ def document_new():
             ),
         )
     session = db.session()
-    form = document_form(current_forum().languages, i18n.language_name)
+    form = document_form(working_languages(), i18n.language_name)
     form.kind.choices = kinds
     form.kind.validate_choice = False  # any kind may be posted: the engine decides who creates it
     form.budget.label.text = gettext("Budget (%(currency)s)", currency=current_forum().currency)
@@ -389,14 +379,14 @@ def document_new():
                 current_user,
                 kind=form.kind.data,
                 title=form.title.data,
-                title_ru=form.title_ru.data,
+                title_ru=form.title_ru.data if "title_ru" in form else "",
                 priority_area=form.priority_area.data or None,
                 proposer=form.proposer.data or None,
                 target_body=form.target_body.data or None,
                 budget=form.budget.data,
                 threshold=form.threshold.data,
                 restricted=form.restricted.data,
-                texts=_working_texts(form) or None,
+                texts=working_texts(form) or None,
                 fields=_declared_values(form.kind.data),
             )
         except ConcordError as error:
@@ -423,13 +413,13 @@ def version_new(document_id: int):
     document = require_document(queries.load_document(session, document_id))
     if not document_actions(document)["revise"]:
         abort(403, gettext("You may not revise this document."))
-    form = VersionForm()
+    form = version_form(working_languages(), i18n.language_name)
     current = document.current_version
     if request.method == "GET":
         form.lock_version.data = str(document.lock_version)
         if current is not None:
-            form.text_en.data = current.text("en") or ""
-            form.text_ru.data = current.text("ru") or ""
+            for field in form.text_fields:
+                field.data = current.text(field.name.removeprefix("text_")) or ""
     status = 200
     out_of_step: list[str] = []
     if form.validate_on_submit():
@@ -456,7 +446,7 @@ def version_new(document_id: int):
                 session,
                 current_user,
                 document.id,
-                texts=_texts(form),
+                texts=working_texts(form),
                 note=form.note.data or "",
                 expected_lock_version=lock_version(form.lock_version.data),
                 circulate_unchanged=bool(form.circulate_unchanged.data),
@@ -486,9 +476,7 @@ def version_new(document_id: int):
 def translation_form(document: Document, language: str = "") -> TranslationForm:
     """The Secretariat's form for one language's text of the current version."""
     form = TranslationForm(prefix="translation")  # its ids stay apart from the page's
-    form.language.choices = [
-        (code, i18n.language_name(code)) for code in times.forum(db.session()).languages
-    ]
+    form.language.choices = language_choices()
     if not form.is_submitted():
         form.lock_version.data = str(document.lock_version)
         if language in dict(form.language.choices):

@@ -38,6 +38,7 @@ from web.views.common import (
     current_forum,
     forum_zone_name,
     status_word,
+    version_texts,
     viewer_zone_name,
     word,
 )
@@ -326,6 +327,7 @@ def template_globals() -> dict:
     return {
         "kind_title": kind_title,
         "document_titles": document_titles,
+        "version_texts": version_texts,
         "out_of_step_warning": out_of_step_warning,
         "circulate_unchanged_label": circulate_unchanged_label,
         "unchanged_since": unchanged_since,

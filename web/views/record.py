@@ -18,7 +18,7 @@ from web.labels import CATALOGUE_CHANGE_LABELS, DECISION_STATUS_LABELS
 from web.language import local_name
 from web.views import bp
 from web.views.access import require_document, require_round, require_secretariat_page
-from web.views.common import forum_zone_name, refused
+from web.views.common import forum_zone_name, refused, working_languages
 from workflow import catalogue, operations, queries, register
 from workflow.catalogue import FIELD as CHANGES
 from workflow.errors import N_, ConcordError, InvalidInput
@@ -233,6 +233,8 @@ def catalogue_changes(document_id: int):
 def participant_new():
     require_secretariat_page()
     form = ParticipantForm()
+    if "ru" not in working_languages():
+        del form.name_ru
     status = 200
     if form.validate_on_submit():
         try:
@@ -242,7 +244,7 @@ def participant_new():
                 code=form.code.data,
                 kind=form.kind.data,
                 name_en=form.name_en.data,
-                name_ru=form.name_ru.data,
+                name_ru=form.name_ru.data if "name_ru" in form else "",
                 taken_on=form.received_on.data,
             )
         except ConcordError as error:

@@ -18,14 +18,20 @@ from flask_babel import gettext, pgettext
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from web import db
+from web import db, i18n
 from web.csv_export import csv_response, spreadsheet_safe, zoned
-from web.forms import ApplicationForm
+from web.forms import application_form, working_texts
 from web.labels import DUE_LABELS, MODE_LABELS
 from web.language import current_language, local_name
 from web.views import bp
 from web.views.access import require_secretariat_page
-from web.views.common import forum_zone_name, open_work_filters, refused, status_word
+from web.views.common import (
+    forum_zone_name,
+    open_work_filters,
+    refused,
+    status_word,
+    working_languages,
+)
 from workflow import clock, operations, queries, register
 from workflow.errors import ConcordError
 from workflow.registry import registry
@@ -180,7 +186,7 @@ def application_new():
     require_secretariat_page()
     session = db.session()
     reg = registry()
-    form = ApplicationForm()
+    form = application_form(working_languages(), i18n.language_name)
     form.kind.choices = [
         (d.kind, d.title(current_language())) for d in reg if d.document.is_application
     ]
@@ -192,18 +198,14 @@ def application_new():
         form.applicant.data = request.args["applicant"]  # just registered
     status = 200
     if form.validate_on_submit():
-        texts = {
-            language: text
-            for language, text in (("en", form.text_en.data), ("ru", form.text_ru.data))
-            if text and text.strip()
-        }
+        texts = working_texts(form)
         try:
             document = operations.create_document(
                 session,
                 current_user,
                 kind=form.kind.data,
                 title=form.title.data,
-                title_ru=form.title_ru.data,
+                title_ru=form.title_ru.data if "title_ru" in form else "",
                 applicant=form.applicant.data,
                 texts=texts or None,
                 taken_on=form.received_on.data,
