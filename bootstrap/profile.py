@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bootstrap import position_kinds
 from models import (
     Body,
     BodySeat,
@@ -34,13 +35,14 @@ from models import (
     PriorityAreaRole,
 )
 from models.forum import DEFAULT_DECISION_SYMBOL
-from workflow import audit, catalogue
+from workflow import audit, catalogue, kinds
 from workflow.change import Change, forum_change
 from workflow.errors import DefinitionError
 from workflow.participants import set_status
 from workflow.registry import registry
 
 SECTIONS = {"forum", "participants", "bodies", "catalogue", "dimensions", "priority_areas", "measures"}
+SECTIONS |= position_kinds.SECTIONS  # the forum's kinds of position and entry channels
 PARTICIPANT_KEYS = {"code", "kind", "status", "since", "name_en", "name_ru"}
 BODY_KEYS = {
     "code", "name_en", "name_ru", "short_en", "short_ru", "seats", "observers_attend",
@@ -252,8 +254,12 @@ def read_profile(path: str | Path) -> dict:
     catalogue = check.keys("catalogue", data.get("catalogue", {}), CATALOGUE_KEYS, set())
     if "adopted_on" in catalogue and not isinstance(catalogue["adopted_on"], date):
         raise check.fail("catalogue.adopted_on", "must be a date (YYYY-MM-DD)")
+    kinds_and_channels = position_kinds.read(
+        file, data, [*forum["languages"], *forum.get("interface_languages", [])]
+    )
     return {
         "forum": forum,
+        "kinds_and_channels": kinds_and_channels,
         "participants": participants,
         "bodies": bodies,
         "catalogue": catalogue,
@@ -306,7 +312,9 @@ def _write(change: Change, profile: dict, file: str) -> int:
         confirmation_days=forum.get("confirmation_days", 30),
         interface_languages=list(forum.get("interface_languages", [])) or None,
         reminder_hours=sorted(set(forum.get("reminder_hours", [72, 24])), reverse=True),
+        **profile["kinds_and_channels"],
     )
+    kinds.forget(session)
     if c:
         changes.append(f"forum {forum['code']}")
 

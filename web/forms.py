@@ -30,7 +30,8 @@ from wtforms.validators import (
 )
 
 from models import RoundMode
-from web.labels import INSTRUMENT_LABELS, POSITION_CHOICES, TEXT_REQUIRED
+from web import position_kinds
+from web.labels import INSTRUMENT_LABELS
 
 
 def valid_zone(_form, field) -> None:
@@ -80,11 +81,7 @@ class PositionForm(FlaskForm):
     participant = SelectField(
         lazy_gettext("Acting for"), validators=[DataRequired(lazy_gettext("Choose the state."))]
     )
-    kind = RadioField(
-        lazy_gettext("Position"),
-        choices=[(kind.value, label) for kind, label in POSITION_CHOICES.items()],
-        validators=[InputRequired()],
-    )
+    kind = RadioField(lazy_gettext("Position"), validators=[InputRequired()])
     text = TextAreaField(
         lazy_gettext("Statement, reservation or grounds"), validators=[Length(max=20000)]
     )
@@ -92,8 +89,12 @@ class PositionForm(FlaskForm):
         lazy_gettext("Proposed amendment (optional)"), validators=[Length(max=20000)]
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = position_kinds.position_choices()  # the forum's kinds
+
     def validate_text(self, field) -> None:
-        message = TEXT_REQUIRED.get(self.kind.data)  # a StrEnum key matches its value
+        message = position_kinds.text_required_message(self.kind.data)
         if message and not (field.data or "").strip():
             raise ValidationError(message)
 

@@ -209,7 +209,8 @@ def compose(notice: Notification, recipient: Recipient, public_url: str) -> Item
                 ),
                 participant=p.get("participant", ""),
                 reference=p.get("reference", ""),
-                position=gettext(lang, POSITIONS[position]) if position in POSITIONS else position,
+                position=(p.get("position_names") or {}).get(lang)
+                or (gettext(lang, POSITIONS[position]) if position in POSITIONS else position),
             )
         )
         lines.append(gettext(lang, N_("If this is a mistake, tell the Secretariat at once.")))

@@ -1,0 +1,97 @@
+"""The forum's kinds of position and channels as the interface names them.
+
+A kind or channel the profile names is called by its name in the reader's language (else in
+the forum's first language); a built-in one the profile leaves unnamed keeps the catalogue's
+words (web.labels), in English and Russian as before.
+"""
+
+from __future__ import annotations
+
+from flask import g
+from flask_babel import gettext, lazy_gettext
+
+from models.kinds import Channels, KindOfPosition, PositionKinds, channels_of, kinds_of
+from web import db
+from web.labels import (
+    CHANNEL_LABELS,
+    POSITION_CHOICES,
+    POSITION_LABELS,
+    TEXT_FIELD_LABELS,
+    TEXT_REQUIRED,
+)
+from web.language import current_language
+from workflow import times
+
+GENERIC_TEXT_REQUIRED = lazy_gettext("The text of this position is required.")
+GENERIC_TEXT_FIELD = lazy_gettext("Text of the position (required)")
+GENERIC_COMMENT_FIELD = lazy_gettext("Comment (optional)")
+
+
+def forum_kinds() -> PositionKinds:
+    """The forum's kinds of position, read once per request."""
+    if "position_kinds" not in g:
+        forum = times.forum(db.session())
+        g.position_kinds, g.entry_channels = kinds_of(forum), channels_of(forum)
+    return g.position_kinds
+
+
+def forum_channels() -> Channels:
+    forum_kinds()
+    return g.entry_channels
+
+
+def _named(names: dict[str, str]) -> str | None:
+    if not names:
+        return None
+    return names.get(current_language()) or next(iter(names.values()))
+
+
+def position_name(code: str | None) -> str:
+    """A kind of position as the reader calls it: Consent, Вето."""
+    if not code:
+        return gettext("No position")
+    kind = forum_kinds().get(code)
+    named = _named(kind.names) if kind is not None else None
+    return named or str(POSITION_LABELS.get(code, code))
+
+
+def position_choices() -> list[tuple[str, str]]:
+    """What a delegate chooses from on the position form, in the profile's order."""
+    return [
+        (kind.code, _named(kind.names) or str(POSITION_CHOICES.get(kind.code, kind.code)))
+        for kind in forum_kinds().kinds
+    ]
+
+
+def _built_in(kind: KindOfPosition | None) -> bool:
+    return kind is not None and not kind.names
+
+
+def text_field_label(code: str | None) -> str:
+    kind = forum_kinds().get(code)
+    if kind is None:
+        return ""
+    if _built_in(kind) and code in TEXT_FIELD_LABELS:
+        return str(TEXT_FIELD_LABELS[code])
+    return str(GENERIC_TEXT_FIELD if kind.requires_text else GENERIC_COMMENT_FIELD)
+
+
+def text_required_message(code: str | None) -> str | None:
+    """The form's message when the kind chosen needs a text; None when it does not."""
+    kind = forum_kinds().get(code)
+    if kind is None or not kind.requires_text:
+        return None
+    if _built_in(kind) and code in TEXT_REQUIRED:
+        return str(TEXT_REQUIRED[code])
+    return str(GENERIC_TEXT_REQUIRED)
+
+
+def blocks(code: str | None) -> bool:
+    kind = forum_kinds().get(code)
+    return kind is not None and kind.blocks
+
+
+def channel_name(code: str | None) -> str:
+    channel = forum_channels().get(code)
+    named = _named(channel.names) if channel is not None else None
+    return named or str(CHANNEL_LABELS.get(code, code or ""))
