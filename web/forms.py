@@ -100,13 +100,19 @@ class PositionForm(FlaskForm):
 
 
 class OnBehalfPositionForm(PositionForm):
-    reference = StringField(
-        lazy_gettext("Note verbale reference"),
-        validators=[
-            DataRequired(lazy_gettext("The note verbale reference is required.")),
-            Length(max=200),
-        ],
-    )
+    channel = SelectField(lazy_gettext("Received by"), validators=[Optional()])
+    reference = StringField(lazy_gettext("Note verbale reference"), validators=[Length(max=200)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel.choices = position_kinds.secretariat_channel_choices()
+        if not self.channel.data:
+            self.channel.data = self.channel.choices[0][0]
+
+    def validate_reference(self, field) -> None:
+        message = position_kinds.reference_required_message(self.channel.data)
+        if message and not (field.data or "").strip():
+            raise ValidationError(message)
 
 
 class DocumentForm(FlaskForm):

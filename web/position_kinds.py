@@ -16,6 +16,7 @@ from web.labels import (
     CHANNEL_LABELS,
     POSITION_CHOICES,
     POSITION_LABELS,
+    REFERENCE_REQUIRED,
     TEXT_FIELD_LABELS,
     TEXT_REQUIRED,
 )
@@ -25,6 +26,16 @@ from workflow import times
 GENERIC_TEXT_REQUIRED = lazy_gettext("The text of this position is required.")
 GENERIC_TEXT_FIELD = lazy_gettext("Text of the position (required)")
 GENERIC_COMMENT_FIELD = lazy_gettext("Comment (optional)")
+GENERIC_REFERENCE_REQUIRED = lazy_gettext("The reference is required.")
+# The badge of a kind the profile adds looks like the built-in kind of the same meaning.
+MEANING_STYLES = {
+    "consent": "consent",
+    "statement": "consent_with_statement",
+    "reservation": "reservation",
+    "stand_aside": "stand_aside",
+    "objection": "objection",
+    "ad_referendum": "consent_ad_referendum",
+}
 
 
 def forum_kinds() -> PositionKinds:
@@ -95,3 +106,46 @@ def channel_name(code: str | None) -> str:
     channel = forum_channels().get(code)
     named = _named(channel.names) if channel is not None else None
     return named or str(CHANNEL_LABELS.get(code, code or ""))
+
+
+def position_classes(code: str | None) -> str:
+    """The badge's classes: its own, and that of the built-in kind of its meaning."""
+    if not code:
+        return "pos-none"
+    kind = forum_kinds().get(code)
+    style = MEANING_STYLES.get(kind.meaning, code) if kind is not None else code
+    return f"pos-{code}" if style == code else f"pos-{code} pos-{style}"
+
+
+def text_hint() -> str:
+    """The hint under the text field: which kinds need a text."""
+    kinds = forum_kinds().kinds
+    if all(not kind.names and kind.code in POSITION_LABELS for kind in kinds):
+        return gettext("Required for a statement, a reservation and an objection.")
+    needing = [position_name(kind.code) for kind in kinds if kind.requires_text]
+    if not needing:
+        return gettext("Optional with every position.")
+    return gettext("Required with: %(kinds)s.", kinds=", ".join(needing))
+
+
+def secretariat_channel_choices() -> list[tuple[str, str]]:
+    """How the Secretariat may have received a position, the forum's first channel first."""
+    return [(c.code, channel_name(c.code)) for c in forum_channels().entered_by("secretariat")]
+
+
+def reference_required_message(code: str | None) -> str | None:
+    channel = forum_channels().get(code)
+    if channel is None or not channel.requires_reference:
+        return None
+    return str(REFERENCE_REQUIRED.get(code, GENERIC_REFERENCE_REQUIRED))
+
+
+def received_by(position) -> str:
+    """How the Secretariat received a position it entered (note verbale 12/3); "" for a
+    delegate's own."""
+    channel = forum_channels().get(position.channel)
+    if channel is None or channel.entered_by == "delegate":
+        return ""
+    if position.channel == "note_verbale" and not channel.names:
+        return gettext("note verbale %(reference)s", reference=position.reference)
+    return " ".join(part for part in (channel_name(position.channel), position.reference) if part)

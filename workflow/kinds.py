@@ -1,11 +1,13 @@
 """The forum's kinds of position and entry channels, as the engine applies them.
 
 They change only when a profile is loaded, so a session reads them once: whenever it reads
-the forum row (`times.forum`), and then from `session.info` until it reads it again.
+the forum row (`times.forum`), and then from `session.info` until it reads it again or
+rolls back.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from models.kinds import Channel, Channels, PositionKinds
@@ -50,6 +52,10 @@ def entry_channel(session: Session, entered_by: str, code: str | None = None) ->
     return chosen
 
 
-def forget(session: Session) -> None:
-    """The forum's kinds changed (a profile was loaded): read them again when next needed."""
+def forget(session: Session, *_args) -> None:
+    """The forum's kinds changed (a profile was loaded), or what was read may be undone (a
+    rollback): read them again when next needed."""
     session.info.pop(CACHE, None)
+
+
+event.listen(Session, "after_soft_rollback", forget)

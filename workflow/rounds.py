@@ -253,8 +253,9 @@ def record_position(
     reference: str = "",
     channel: str | None = None,
 ) -> Position:
-    """`kind`: a code of the forum's kinds of position. `channel`: how the Secretariat
-    received it, among the forum's channels it enters by (its first one if not given)."""
+    """`kind`: a code of the forum's kinds of position. `channel`: how it arrived, among the
+    forum's channels of whoever records it (the delegate's, the Secretariat's); its first
+    one if not given."""
     if actor is None or not actor.active:
         raise NotPermitted(N_("a position is recorded by a delegate, or by the Secretariat"))
     code, kind = kind, kinds.position_kinds(session).get(str(kind or ""))
@@ -317,7 +318,7 @@ def record_position(
                 N_("%(state)s is not in the electorate of this round"), state=named(state)
             )
         if actor.speaks_for(state):
-            channel = kinds.entry_channel(session, "delegate")
+            channel = kinds.entry_channel(session, "delegate", channel)
         elif actor.is_secretariat:
             channel = kinds.entry_channel(session, "secretariat", channel)
             if channel.requires_reference and not reference:

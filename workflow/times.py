@@ -13,7 +13,6 @@ from models.kinds import channels_of, kinds_of
 from workflow import clock
 from workflow.errors import N_, DefinitionError, InvalidInput
 
-
 KINDS_CACHE = "concord.forum_kinds"  # its kinds of position and channels (workflow.kinds)
 
 

@@ -186,7 +186,7 @@ def _with_current_kinds(components: dict) -> dict:
 def _name_position_kinds(components: dict) -> None:
     """Kinds of position and channels are the forum's (its profile): name the loaded ones."""
     kinds, channels = position_kinds.forum_kinds().codes, position_kinds.forum_channels()
-    secretariat = [c.code for c in channels.entered_by("secretariat")]
+    codes = channels.codes
     for model in ("PositionCreate", "Position"):
         properties = components.get(model, {}).get("properties", {})
         if "kind" in properties:
@@ -194,7 +194,7 @@ def _name_position_kinds(components: dict) -> None:
     properties = components.get("PositionCreate", {}).get("properties", {})
     if "channel" in properties:
         properties["channel"] = {
-            "anyOf": [{"type": "string", "enum": secretariat}, {"type": "null"}],
+            "anyOf": [{"type": "string", "enum": codes}, {"type": "null"}],
             "default": None,
             "description": properties["channel"].get("description", ""),
         }

@@ -251,8 +251,8 @@ class PositionCreate(Request):
     channel: ChannelCode | None = Field(
         default=None,
         description=(
-            "how the Secretariat received the position, among the forum's channels it enters "
-            "by (default: the first); a delegate's own is always `delegate`'s channel"
+            "how the position arrived, among the forum's channels of whoever records it "
+            "(a delegate's, or the Secretariat's such as note_verbale); default: the first"
         ),
     )
 

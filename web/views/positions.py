@@ -36,7 +36,7 @@ def _breaks_silence(round_, kind: str) -> bool:
     return position_kinds.blocks(kind) and round_.mode is RoundMode.SILENCE
 
 
-def _record(form, round_, view, template: str, *, reference: str = ""):
+def _record(form, round_, view, template: str, *, reference: str = "", channel=None):
     status = 200
     if form.validate_on_submit():
         session = db.session()
@@ -63,6 +63,7 @@ def _record(form, round_, view, template: str, *, reference: str = ""):
                 text=form.text.data or "",
                 amendment=(form.amendment.data or "") if position_kinds.blocks(form.kind.data) else "",
                 reference=reference,
+                channel=channel,
             )
         except ConcordError as error:
             status = refused(error)
@@ -131,5 +132,10 @@ def position_on_behalf(round_id: int):
     if request.method == "GET":
         form.participant.data = request.args.get("state", "")
     return _record(
-        form, round_, view, "rounds/on_behalf.html", reference=(form.reference.data or "")
+        form,
+        round_,
+        view,
+        "rounds/on_behalf.html",
+        reference=(form.reference.data or ""),
+        channel=form.channel.data or None,
     )
