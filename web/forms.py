@@ -106,6 +106,8 @@ class OnBehalfPositionForm(PositionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.channel.choices = position_kinds.secretariat_channel_choices()
+        if [code for code, _name in self.channel.choices] != ["note_verbale"]:
+            self.reference.label.text = gettext("Reference of the note or letter")
         if not self.channel.data:
             self.channel.data = self.channel.choices[0][0]
 

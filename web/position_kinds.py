@@ -7,11 +7,10 @@ words (web.labels), in English and Russian as before.
 
 from __future__ import annotations
 
-from flask import g
 from flask_babel import gettext, lazy_gettext
 
-from models.kinds import Channels, KindOfPosition, PositionKinds, channels_of, kinds_of
-from web import db
+from models.kinds import Channels, KindOfPosition, PositionKinds
+from web import db, i18n
 from web.labels import (
     CHANNEL_LABELS,
     POSITION_CHOICES,
@@ -21,7 +20,7 @@ from web.labels import (
     TEXT_REQUIRED,
 )
 from web.language import current_language
-from workflow import times
+from workflow import kinds, times
 
 GENERIC_TEXT_REQUIRED = lazy_gettext("The text of this position is required.")
 GENERIC_TEXT_FIELD = lazy_gettext("Text of the position (required)")
@@ -38,17 +37,22 @@ MEANING_STYLES = {
 }
 
 
+def _session():
+    """The request's session, with the forum's kinds read: the read of the forum row that
+    gives the interface its languages (web.i18n) gives them too, once per request."""
+    session = db.session()
+    if times.KINDS_CACHE not in session.info:
+        i18n.languages()
+    return session
+
+
 def forum_kinds() -> PositionKinds:
-    """The forum's kinds of position, read once per request."""
-    if "position_kinds" not in g:
-        forum = times.forum(db.session())
-        g.position_kinds, g.entry_channels = kinds_of(forum), channels_of(forum)
-    return g.position_kinds
+    """The forum's kinds of position (workflow.kinds)."""
+    return kinds.position_kinds(_session())
 
 
 def forum_channels() -> Channels:
-    forum_kinds()
-    return g.entry_channels
+    return kinds.channels(_session())
 
 
 def _named(names: dict[str, str]) -> str | None:

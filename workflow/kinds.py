@@ -1,8 +1,8 @@
 """The forum's kinds of position and entry channels, as the engine applies them.
 
 They change only when a profile is loaded, so a session reads them once: whenever it reads
-the forum row (`times.forum`), and then from `session.info` until it reads it again or
-rolls back.
+the forum row (`times.forum`), and then from `session.info` until it reads it again,
+commits or rolls back.
 """
 
 from __future__ import annotations
@@ -53,9 +53,10 @@ def entry_channel(session: Session, entered_by: str, code: str | None = None) ->
 
 
 def forget(session: Session, *_args) -> None:
-    """The forum's kinds changed (a profile was loaded), or what was read may be undone (a
-    rollback): read them again when next needed."""
+    """The forum's kinds changed (a profile was loaded), or what was read may be stale (a
+    commit, a rollback): read them again when next needed."""
     session.info.pop(CACHE, None)
 
 
 event.listen(Session, "after_soft_rollback", forget)
+event.listen(Session, "after_commit", forget)  # like the forum row, read anew after a commit

@@ -318,6 +318,8 @@ def write_for_change(change) -> int:
                     "participant": state.code,
                     "position": data.get("kind"),
                     "position_names": _kind_names(session, data.get("kind")),
+                    "channel": data.get("channel"),
+                    "channel_names": _channel_names(session, data.get("channel")),
                     "reference": data.get("reference", ""),
                     "text": event.comment,
                 },
@@ -423,3 +425,9 @@ def _kind_names(session: Session, code: str | None) -> dict[str, str]:
     """The profile's names of a kind of position; none for a built-in one (the catalogue's)."""
     kind = kinds.position_kinds(session).get(code)
     return dict(kind.names) if kind is not None else {}
+
+
+def _channel_names(session: Session, code: str | None) -> dict[str, str]:
+    """The profile's names of a channel; none for a built-in one (the note verbale)."""
+    channel = kinds.channels(session).get(code)
+    return dict(channel.names) if channel is not None else {}

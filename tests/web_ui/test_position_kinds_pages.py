@@ -84,6 +84,8 @@ def test_the_secretariat_records_a_letter_of_the_chair(client, forum_world, sess
     url = f"/rounds/{forum_world.meeting.id}/on-behalf"
     page = client.get(url).get_data(as_text=True)
     assert "Received by" in page and "letter of the Chair" in page
+    assert "Record a position received on a state's behalf" in page
+    assert "Reference of the note or letter" in page and "Note verbale reference" not in page
     refused = client.post(url, data={"participant": "IND", "kind": "agree", "channel": "note_verbale"})
     assert refused.status_code == 422
     assert "The note verbale reference is required." in refused.get_data(as_text=True)
@@ -93,3 +95,10 @@ def test_the_secretariat_records_a_letter_of_the_chair(client, forum_world, sess
     assert done.status_code == 302
     shown = client.get(f"/documents/{forum_world.amendment.id}").get_data(as_text=True)
     assert "letter of the Chair" in shown and "Abstention" in shown
+
+
+def test_cica_s_page_still_speaks_of_the_note_verbale(client, world):
+    sign_in(client, world.users["secretariat"].email)
+    page = client.get(f"/rounds/{world.meeting.id}/on-behalf").get_data(as_text=True)
+    assert "Record a position received by note verbale" in page
+    assert "Note verbale reference" in page and "Received by" not in page

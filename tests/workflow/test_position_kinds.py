@@ -172,3 +172,18 @@ def test_a_delegate_s_own_position_comes_by_the_delegate_channel(session, cast, 
         session, cast.other, meeting.id, participant="IND", kind="veto", text="Grounds"
     )
     assert position.channel == "delegate"
+
+
+def test_the_state_is_told_in_its_language_how_its_position_arrived(session, cast, meeting):
+    from models import Notification
+    from workflow import mail, outbox
+
+    answer(session, cast, meeting, "IND", "abstention", channel="letter_of_the_chair", reference="")
+    notice = session.scalars(
+        select(Notification).where(Notification.kind == outbox.ON_BEHALF)
+    ).one()
+    assert notice.user_id == cast.other.id
+    english = mail.compose(notice, mail.Recipient(cast.other, "en", "UTC"), "https://c.example")
+    russian = mail.compose(notice, mail.Recipient(cast.other, "ru", "UTC"), "https://c.example")
+    assert any("(letter of the Chair): Abstention." in line for line in english.lines)
+    assert any("(письмо Председателя): Воздержание." in line for line in russian.lines)

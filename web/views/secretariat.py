@@ -18,7 +18,7 @@ from flask_babel import gettext, pgettext
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from web import db
+from web import db, position_kinds
 from web.csv_export import csv_response, spreadsheet_safe, zoned
 from web.forms import ApplicationForm
 from web.labels import DUE_LABELS, MODE_LABELS, PARTICIPANT_STATUS_LABELS
@@ -38,6 +38,7 @@ def tracker():
     session = db.session()
     filters = open_work_filters(request.args)
     by = "body" if request.args.get("by") == "body" else "deadline"
+    position_kinds.forum_kinds()  # read with the languages: the counts of objections need them
     tracked = queries.open_rounds_tracked(session, filters, by_body=by == "body")
     total, overdue = queries.open_round_counts(session, filters)
     groups = (
@@ -163,6 +164,7 @@ def answer_grid():
     require_secretariat_page()
     session = db.session()
     filters = open_work_filters(request.args, per_page=GRID_ROUNDS)
+    position_kinds.forum_kinds()  # read with the languages: the counts of objections need them
     grid = queries.answer_grid(session, filters)
     return render_template(
         "secretariat/grid.html",
