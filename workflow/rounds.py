@@ -322,11 +322,17 @@ def record_position(
         elif actor.is_secretariat:
             channel = kinds.entry_channel(session, "secretariat", channel)
             if channel.requires_reference and not reference:
+                if channel.code == "note_verbale":
+                    raise InvalidInput(
+                        N_(
+                            "recording %(state)s's position on its behalf needs the reference of its note verbale"
+                        ),
+                        state=named(state),
+                    )
                 raise InvalidInput(
-                    N_(
-                        "recording %(state)s's position on its behalf needs the reference of its note verbale"
-                    ),
+                    N_("recording %(state)s's position by %(channel)s needs its reference"),
                     state=named(state),
+                    channel=channel.code.replace("_", " "),
                 )
         else:
             raise NotPermitted(

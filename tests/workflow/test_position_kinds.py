@@ -187,3 +187,16 @@ def test_the_state_is_told_in_its_language_how_its_position_arrived(session, cas
     russian = mail.compose(notice, mail.Recipient(cast.other, "ru", "UTC"), "https://c.example")
     assert any("(letter of the Chair): Abstention." in line for line in english.lines)
     assert any("(письмо Председателя): Воздержание." in line for line in russian.lines)
+
+
+def test_a_channel_of_the_forum_s_may_need_its_reference(session, cast, meeting):
+    forum = times.forum(session)
+    forum.entry_channels = [
+        *CHANNELS[:2], {**CHANNELS[2], "requires_reference": True}
+    ]
+    session.flush()
+    kinds.forget(session)
+    with pytest.raises(InvalidInput, match="by letter of the chair needs its reference"):
+        answer(session, cast, meeting, "IND", channel="letter_of_the_chair", reference="")
+    letter = answer(session, cast, meeting, "IND", channel="letter_of_the_chair", reference="L/7")
+    assert letter.reference == "L/7"
