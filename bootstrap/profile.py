@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bootstrap import position_kinds
 from models import (
     Body,
     BodySeat,
@@ -36,7 +37,7 @@ from models import (
     PriorityAreaRole,
 )
 from models.forum import DEFAULT_ACCOUNTS, DEFAULT_CURRENCY, DEFAULT_DECISION_SYMBOL
-from workflow import audit, catalogue, numbering
+from workflow import audit, catalogue, kinds, numbering
 from workflow.change import Change, forum_change
 from workflow.errors import DefinitionError
 from workflow.loader import LANGUAGE
@@ -49,6 +50,7 @@ SECTIONS = {
     "dimensions", "priority_areas", "measures",
 }
 GROUP_KEYS = {"code", "name_en", "name_ru", "members"}
+SECTIONS |= position_kinds.SECTIONS  # the forum's kinds of position and entry channels
 PARTICIPANT_KEYS = {"code", "kind", "status", "since", "name_en", "name_ru"}
 BODY_KEYS = {
     "code", "name_en", "name_ru", "short_en", "short_ru", "seats", "observers_attend",
@@ -299,10 +301,14 @@ def read_profile(path: str | Path) -> dict:
     catalogue = check.keys("catalogue", data.get("catalogue", {}), CATALOGUE_KEYS, set())
     if "adopted_on" in catalogue and not isinstance(catalogue["adopted_on"], date):
         raise check.fail("catalogue.adopted_on", "must be a date (YYYY-MM-DD)")
+    kinds_and_channels = position_kinds.read(
+        file, data, [*forum["languages"], *forum.get("interface_languages", [])]
+    )
     return {
         "forum": forum,
         "vocabulary": vocabulary,
         "accounts": accounts,
+        "kinds_and_channels": kinds_and_channels,
         "participants": participants,
         "bodies": bodies,
         "groups": groups,
@@ -413,7 +419,9 @@ def _write(change: Change, profile: dict, file: str) -> int:
         vocabulary=profile["vocabulary"], chair=list(forum.get("chair", [])),
         currency=forum.get("currency", DEFAULT_CURRENCY), accounts=profile["accounts"],
         has_catalogue=keeps_catalogue(profile),
+        **profile["kinds_and_channels"],
     )
+    kinds.forget(session)
     if c:
         changes.append(f"forum {forum['code']}")
 

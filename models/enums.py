@@ -56,6 +56,9 @@ class OutcomeKind(StrEnum):
 
 
 class PositionKind(StrEnum):
+    """The built-in kinds of position, a profile's default (models.kinds); the engine reads a
+    forum's own kinds and their meaning from its profile, never these properties."""
+
     CONSENT = "consent"
     CONSENT_WITH_STATEMENT = "consent_with_statement"
     RESERVATION = "reservation"
@@ -73,7 +76,7 @@ class PositionKind(StrEnum):
 
 
 class EntryChannel(StrEnum):
-    """How a position reached the record."""
+    """How a position reached the record: the built-in channels, a profile's default."""
 
     DELEGATE = "delegate"
     NOTE_VERBALE = "note_verbale"  # entered by the secretariat on the state's behalf

@@ -29,6 +29,9 @@ class Forum(Base):
     decision_symbol: Mapped[str] = mapped_column(String(80), default=DEFAULT_DECISION_SYMBOL)
     # Days a capital has to confirm a consent given ad referendum.
     confirmation_days: Mapped[int] = mapped_column(Integer, default=30)
+    # The profile's kinds of position and entry channels (models.kinds); none: the defaults.
+    position_kinds: Mapped[list[dict] | None] = mapped_column(JSON)
+    entry_channels: Mapped[list[dict] | None] = mapped_column(JSON)
 
     # Hours before a deadline when states that have not answered are reminded.
     reminder_hours: Mapped[list[int]] = mapped_column(JSON, default=lambda: [72, 24])

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from models.base import Base, UTCDateTime, enum_column, utcnow
 from models.body import Body
 from models.document import Document, Version
-from models.enums import EntryChannel, OutcomeKind, PositionKind, RoundMode, RoundStatus
+from models.enums import OutcomeKind, RoundMode, RoundStatus
 from models.participant import Participant
 from models.user import User
 
@@ -133,23 +133,18 @@ class Position(Base):
             sqlite_where=text("is_current"),
             postgresql_where=text("is_current"),
         ),
-        CheckConstraint(
-            "kind NOT IN ('consent_with_statement', 'reservation', 'objection') OR length(text) > 0",
-            name="text_when_required",
-        ),
-        CheckConstraint(
-            "channel = 'delegate' OR length(reference) > 0", name="reference_for_note_verbale"
-        ),
+        # The kind and the channel are the forum's codes (models.kinds): the engine checks
+        # that each exists and that a text or a reference is given where it is needed.
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("consensus_round.id"), index=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
-    kind: Mapped[PositionKind] = mapped_column(enum_column(PositionKind, "position_kind"))
+    kind: Mapped[str] = mapped_column(String(40))  # a code of the forum's kinds of position
     text: Mapped[str] = mapped_column(Text, default="")  # statement, reservation or grounds
     amendment: Mapped[str] = mapped_column(Text, default="")  # proposed text with an objection
-    channel: Mapped[EntryChannel] = mapped_column(enum_column(EntryChannel, "entry_channel"))
-    reference: Mapped[str] = mapped_column(String(200), default="")  # note verbale reference
+    channel: Mapped[str] = mapped_column(String(40))  # a code of the forum's entry channels
+    reference: Mapped[str] = mapped_column(String(200), default="")  # e.g. the note verbale's
     # The kind of statement its text is, of the definition's [[statement_kinds]] (or "").
     statement_kind: Mapped[str] = mapped_column(String(60), default="", server_default="")
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)

@@ -30,7 +30,8 @@ from wtforms.validators import (
 )
 
 from models import RoundMode
-from web.labels import INSTRUMENT_LABELS, POSITION_CHOICES, TEXT_REQUIRED
+from web import position_kinds
+from web.labels import INSTRUMENT_LABELS
 
 
 def valid_zone(_form, field) -> None:
@@ -80,11 +81,7 @@ class PositionForm(FlaskForm):
     participant = SelectField(
         lazy_gettext("Acting for"), validators=[DataRequired(lazy_gettext("Choose the state."))]
     )
-    kind = RadioField(
-        lazy_gettext("Position"),
-        choices=[(kind.value, label) for kind, label in POSITION_CHOICES.items()],
-        validators=[InputRequired()],
-    )
+    kind = RadioField(lazy_gettext("Position"), validators=[InputRequired()])
     text = TextAreaField(
         lazy_gettext("Statement, reservation or grounds"), validators=[Length(max=20000)]
     )
@@ -92,20 +89,32 @@ class PositionForm(FlaskForm):
         lazy_gettext("Proposed amendment (optional)"), validators=[Length(max=20000)]
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = position_kinds.position_choices()  # the forum's kinds
+
     def validate_text(self, field) -> None:
-        message = TEXT_REQUIRED.get(self.kind.data)  # a StrEnum key matches its value
+        message = position_kinds.text_required_message(self.kind.data)
         if message and not (field.data or "").strip():
             raise ValidationError(message)
 
 
 class OnBehalfPositionForm(PositionForm):
-    reference = StringField(
-        lazy_gettext("Note verbale reference"),
-        validators=[
-            DataRequired(lazy_gettext("The note verbale reference is required.")),
-            Length(max=200),
-        ],
-    )
+    channel = SelectField(lazy_gettext("Received by"), validators=[Optional()])
+    reference = StringField(lazy_gettext("Note verbale reference"), validators=[Length(max=200)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel.choices = position_kinds.secretariat_channel_choices()
+        if [code for code, _name in self.channel.choices] != ["note_verbale"]:
+            self.reference.label.text = gettext("Reference of the note or letter")
+        if not self.channel.data:
+            self.channel.data = self.channel.choices[0][0]
+
+    def validate_reference(self, field) -> None:
+        message = position_kinds.reference_required_message(self.channel.data)
+        if message and not (field.data or "").strip():
+            raise ValidationError(message)
 
 
 class DocumentForm(FlaskForm):

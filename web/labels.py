@@ -66,6 +66,10 @@ CHANNEL_LABELS = {
     EntryChannel.DELEGATE: lazy_gettext("delegate"),
     EntryChannel.NOTE_VERBALE: lazy_gettext("note verbale"),
 }
+# The form's message when the Secretariat gives no reference for a channel that needs one.
+REFERENCE_REQUIRED = {
+    EntryChannel.NOTE_VERBALE: lazy_gettext("The note verbale reference is required."),
+}
 # The label of the text field once a kind of position is chosen (the page's script sets it).
 TEXT_FIELD_LABELS = {
     PositionKind.CONSENT: lazy_gettext("Comment (optional)"),

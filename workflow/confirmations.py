@@ -23,15 +23,13 @@ from models import (
     DueAction,
     DueActionKind,
     DueActionStatus,
-    EntryChannel,
     OutcomeKind,
     Participant,
     Position,
-    PositionKind,
     Round,
     User,
 )
-from workflow import audit, decisions, due_actions, notes, times
+from workflow import audit, decisions, due_actions, kinds, notes, times
 from workflow.change import Change, round_change
 from workflow.engine import definition_for, fire
 from workflow.errors import N_, InvalidInput, NotFound, NotPermitted, RoundClosed, named
@@ -43,7 +41,7 @@ def ad_referendum_positions(session: Session, round_: Round) -> list[Position]:
             select(Position).where(
                 Position.round_id == round_.id,
                 Position.is_current,
-                Position.kind == PositionKind.CONSENT_AD_REFERENDUM,
+                Position.kind.in_(kinds.position_kinds(session).with_meaning("ad_referendum")),
             )
         )
     )
@@ -151,16 +149,16 @@ def answer(
                 participant=repr(participant),
             )
         if actor.speaks_for(state):
-            channel = EntryChannel.DELEGATE
+            channel = kinds.entry_channel(session, "delegate")
         elif actor.is_secretariat:
-            if not reference:
+            channel = kinds.entry_channel(session, "secretariat")
+            if channel.requires_reference and not reference:
                 raise InvalidInput(
                     N_(
                         "reference: recording %(state)s's answer on its behalf needs the reference of its note verbale"
                     ),
                     state=named(state),
                 )
-            channel = EntryChannel.NOTE_VERBALE
         else:
             raise NotPermitted(
                 N_("only delegates of %(state)s may answer for it"), state=named(state)
@@ -177,7 +175,7 @@ def answer(
             data={
                 "round_id": round_.id,
                 "participant": state.code,
-                "channel": channel.value,
+                "channel": channel.code,
                 "reference": reference,
             },
         )

@@ -202,8 +202,28 @@ def compose(notice: Notification, recipient: Recipient, public_url: str) -> Item
         lines.append(gettext(lang, N_("Reason: %(reason)s"), reason=p.get("reason", "")))
     elif kind == outbox.ON_BEHALF:
         position = p.get("position", "")
-        lines.append(
-            gettext(
+        position = (p.get("position_names") or {}).get(lang) or (
+            gettext(lang, POSITIONS[position]) if position in POSITIONS else position
+        )
+        channel_names = p.get("channel_names") or {}
+        if channel_names:  # a channel of the forum's own (a letter of the Chair)
+            received = " ".join(
+                part
+                for part in (
+                    channel_names.get(lang) or next(iter(channel_names.values())),
+                    p.get("reference", ""),
+                )
+                if part
+            )
+            line = gettext(
+                lang,
+                N_("The Secretariat recorded this position for %(participant)s (%(received)s): %(position)s."),
+                participant=p.get("participant", ""),
+                received=received,
+                position=position,
+            )
+        else:
+            line = gettext(
                 lang,
                 N_(
                     "The Secretariat recorded this position for %(participant)s "
@@ -211,9 +231,9 @@ def compose(notice: Notification, recipient: Recipient, public_url: str) -> Item
                 ),
                 participant=p.get("participant", ""),
                 reference=p.get("reference", ""),
-                position=gettext(lang, POSITIONS[position]) if position in POSITIONS else position,
+                position=position,
             )
-        )
+        lines.append(line)
         lines.append(gettext(lang, N_("If this is a mistake, tell the Secretariat at once.")))
     elif kind == outbox.SENT_BACK:
         lines.append(gettext(lang, N_("A new version is needed before it goes further.")))

@@ -42,7 +42,7 @@ from models import (
     User,
 )
 from models.notification import CANCELLED, OFF, PENDING
-from workflow import due_actions, times, visibility
+from workflow import due_actions, kinds, times, visibility
 from workflow.errors import N_
 
 SPEAKING_ROLES = [r for r in AffiliationRole if r.speaks_for_participant]
@@ -299,7 +299,9 @@ def write_for_change(change) -> int:
                 round_id=round_.id,
                 payload={**round_payload(round_), "timezone": round_.deadline_timezone},
             )
-        elif action == "position_recorded" and data.get("channel") == "note_verbale":
+        elif action == "position_recorded" and data.get("channel") in _secretariat_channels(
+            session
+        ):
             round_ = _round(session, data)
             state = session.scalar(
                 select(Participant).where(Participant.code == data.get("participant"))
@@ -315,6 +317,9 @@ def write_for_change(change) -> int:
                     **round_payload(round_),
                     "participant": state.code,
                     "position": data.get("kind"),
+                    "position_names": _kind_names(session, data.get("kind")),
+                    "channel": data.get("channel"),
+                    "channel_names": _channel_names(session, data.get("channel")),
                     "reference": data.get("reference", ""),
                     "text": event.comment,
                 },
@@ -409,3 +414,20 @@ def queue_account_link(session: Session, user: User, kind: str, url: str) -> Non
         kind, [(user.id, user.language)], document_id=None, round_id=None, payload={"url": url}
     )
     batch.write()
+
+
+def _secretariat_channels(session: Session) -> list[str]:
+    """The channels by which the Secretariat enters a position for a state (models.kinds)."""
+    return [c.code for c in kinds.channels(session).entered_by("secretariat")]
+
+
+def _kind_names(session: Session, code: str | None) -> dict[str, str]:
+    """The profile's names of a kind of position; none for a built-in one (the catalogue's)."""
+    kind = kinds.position_kinds(session).get(code)
+    return dict(kind.names) if kind is not None else {}
+
+
+def _channel_names(session: Session, code: str | None) -> dict[str, str]:
+    """The profile's names of a channel; none for a built-in one (the note verbale)."""
+    channel = kinds.channels(session).get(code)
+    return dict(channel.names) if channel is not None else {}

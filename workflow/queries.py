@@ -23,7 +23,6 @@ from models import (
     ParticipantStatus,
     Pledge,
     Position,
-    PositionKind,
     PriorityArea,
     Round,
     RoundElector,
@@ -31,7 +30,7 @@ from models import (
     User,
     Version,
 )
-from workflow import clock
+from workflow import clock, kinds
 from workflow.accounts import DELEGATES, account_statuses
 from workflow.registry import registry
 from workflow.search import search
@@ -555,7 +554,7 @@ def open_rounds_tracked(
                 select(
                     Position.round_id,
                     func.count(),
-                    func.sum(case((Position.kind == PositionKind.OBJECTION, 1), else_=0)),
+                    func.sum(case((Position.kind.in_(kinds.blocking(session)), 1), else_=0)),
                 )
                 .where(Position.round_id.in_(ids), Position.is_current)
                 .group_by(Position.round_id)
@@ -640,9 +639,10 @@ def answer_grid(session: Session, filters: OpenWorkFilters | None = None) -> Gri
         )
     ).all()
     cells = {(p, r): "pending" for p, r in electors}
+    blocking = kinds.blocking(session)
     for participant_id, round_id, kind in positions:
         cells[(participant_id, round_id)] = (
-            "objected" if kind is PositionKind.OBJECTION else "answered"
+            "objected" if kind in blocking else "answered"
         )
     state_ids = {p for p, _r in electors}
     states = list(

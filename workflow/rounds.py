@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from models import (
     Body,
     BodySeat,
-    EntryChannel,
     GroupMember,
     OutcomeKind,
     Participant,
@@ -24,14 +23,13 @@ from models import (
     ParticipantKind,
     ParticipantStatus,
     Position,
-    PositionKind,
     Round,
     RoundElector,
     RoundMode,
     RoundStatus,
     User,
 )
-from workflow import audit, closing, confirmations, custom_fields, due_actions, notes, times
+from workflow import audit, closing, confirmations, custom_fields, due_actions, kinds, notes, times
 from workflow.acts import act_date
 from workflow.change import Change, document_change, flush, round_change
 from workflow.engine import definition_for, fire
@@ -292,20 +290,22 @@ def record_position(
     round_id: int,
     *,
     participant: str,
-    kind: PositionKind,
+    kind: str,
     text: str = "",
     amendment: str = "",
     reference: str = "",
     statement_kind: str = "",
+    channel: str | None = None,
 ) -> Position:
-    """`statement_kind`: the kind of statement its text is, of the definition's
-    [[statement_kinds]] (e.g. interpretative); only with a text."""
+    """`kind`: a code of the forum's kinds of position. `channel`: how it arrived, among the
+    forum's channels of whoever records it (the delegate's, the Secretariat's); its first
+    one if not given. `statement_kind`: the kind of statement its text is, of the
+    definition's [[statement_kinds]] (e.g. interpretative); only with a text."""
     if actor is None or not actor.active:
         raise NotPermitted(N_("a position is recorded by a delegate, or by the Secretariat"))
-    try:
-        kind = PositionKind(kind)
-    except ValueError:
-        raise InvalidInput(N_("unknown kind of position %(kind)s"), kind=repr(kind)) from None
+    code, kind = kind, kinds.position_kinds(session).get(str(kind or ""))
+    if kind is None:
+        raise InvalidInput(N_("unknown kind of position %(kind)s"), kind=repr(code))
     text, amendment, reference = (
         (text or "").strip(),
         (amendment or "").strip(),
@@ -316,9 +316,9 @@ def record_position(
             N_(
                 "%(kind)s needs its text (the statement, the reservation or the grounds of the objection)"
             ),
-            kind=kind.value.replace("_", " "),
+            kind=kind.code.replace("_", " "),
         )
-    if amendment and kind is not PositionKind.OBJECTION:
+    if amendment and not kind.blocks:
         raise InvalidInput(N_("a proposed amendment goes with an objection"))
     statement_kind = (statement_kind or "").strip()
     if statement_kind and not text:
@@ -375,16 +375,22 @@ def record_position(
                 N_("%(state)s is not in the electorate of this round"), state=named(state)
             )
         if actor.speaks_for(state):
-            channel = EntryChannel.DELEGATE
+            channel = kinds.entry_channel(session, "delegate", channel)
         elif actor.is_secretariat:
-            if not reference:
+            channel = kinds.entry_channel(session, "secretariat", channel)
+            if channel.requires_reference and not reference:
+                if channel.code == "note_verbale":
+                    raise InvalidInput(
+                        N_(
+                            "recording %(state)s's position on its behalf needs the reference of its note verbale"
+                        ),
+                        state=named(state),
+                    )
                 raise InvalidInput(
-                    N_(
-                        "recording %(state)s's position on its behalf needs the reference of its note verbale"
-                    ),
+                    N_("recording %(state)s's position by %(channel)s needs its reference"),
                     state=named(state),
+                    channel=channel.code.replace("_", " "),
                 )
-            channel = EntryChannel.NOTE_VERBALE
         else:
             raise NotPermitted(
                 N_("only delegates of %(state)s may record its position"), state=named(state)
@@ -396,10 +402,10 @@ def record_position(
         position = Position(
             round=round_,
             participant=state,
-            kind=kind,
+            kind=kind.code,
             text=text,
             amendment=amendment,
-            channel=channel,
+            channel=channel.code,
             reference=reference,
             statement_kind=statement_kind,
             entered_by=actor,
@@ -416,11 +422,11 @@ def record_position(
                 "round_id": round_.id,
                 "position_id": position.id,
                 "participant": state.code,
-                "kind": kind.value,
-                "channel": channel.value,
+                "kind": kind.code,
+                "channel": channel.code,
                 "reference": reference,
                 "amendment": amendment,
-                "replaces": previous.kind.value if previous is not None else None,
+                "replaces": previous.kind if previous is not None else None,
                 **({"statement_kind": statement_kind} if statement_kind else {}),
             },
         )
@@ -457,7 +463,7 @@ def _everyone_consents(session: Session, round_: Round) -> bool:
         .where(
             Position.round_id == round_.id,
             Position.is_current,
-            Position.kind != PositionKind.OBJECTION,
+            Position.kind.not_in(kinds.blocking(session)),
         )
         .scalar_subquery()
     )
@@ -471,7 +477,7 @@ def _has_objection(session: Session, round_: Round) -> bool:
             .where(
                 Position.round_id == round_.id,
                 Position.is_current,
-                Position.kind == PositionKind.OBJECTION,
+                Position.kind.in_(kinds.blocking(session)),
             )
             .limit(1)
         )

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from models import Confirmation, Participant, Position, PositionKind, Round, RoundElector
+from models import Confirmation, Participant, Position, Round, RoundElector
+from models.kinds import PositionKinds, kinds_of
+from workflow import times
 
 
 @dataclass
@@ -29,21 +31,24 @@ class RoundSummary:
     round: Round
     rows: list[ElectorRow]  # the electorate, by name
     currents: list[Position]  # the positions that count, in the order they were recorded
+    kinds: PositionKinds  # the forum's, which say what each position means
 
-    def _of(self, kind: PositionKind) -> list[Position]:
-        return [p for p in self.currents if p.kind is kind]
+    def _of(self, meaning: str) -> list[Position]:
+        codes = self.kinds.with_meaning(meaning)
+        return [p for p in self.currents if p.kind in codes]
 
     @property
     def statements(self) -> list[Position]:
-        return self._of(PositionKind.CONSENT_WITH_STATEMENT)
+        return self._of("statement")
 
     @property
     def reservations(self) -> list[Position]:
-        return self._of(PositionKind.RESERVATION)
+        return self._of("reservation")
 
     @property
     def objections(self) -> list[Position]:
-        return self._of(PositionKind.OBJECTION)
+        """The positions that block consensus, whatever the forum calls them."""
+        return self._of("objection")
 
     @property
     def answered(self) -> int:
@@ -66,7 +71,7 @@ class RoundSummary:
             given = {
                 "participant": position.participant.code,
                 "text": position.text,
-                "channel": position.channel.value,
+                "channel": position.channel,
             }
             if position.statement_kind:  # e.g. an interpretative statement (the definition's)
                 given["statement_kind"] = position.statement_kind
@@ -76,16 +81,16 @@ class RoundSummary:
             "statements": [entry(p) for p in self.statements],
             "reservations": [entry(p) for p in self.reservations],
             "objections": [{**entry(p), "amendment": p.amendment} for p in self.objections],
-            "consents": [p.participant.code for p in self._of(PositionKind.CONSENT)],
-            "ad_referendum": [
-                p.participant.code for p in self._of(PositionKind.CONSENT_AD_REFERENDUM)
-            ],
-            "stood_aside": [p.participant.code for p in self._of(PositionKind.STAND_ASIDE)],
+            "consents": [p.participant.code for p in self._of("consent")],
+            "ad_referendum": [p.participant.code for p in self._of("ad_referendum")],
+            "stood_aside": [p.participant.code for p in self._of("stand_aside")],
             "no_position": [state.code for state in self.silent],
         }
 
 
-def summarise(round_: Round, *, history_loaded: bool = True) -> RoundSummary:
+def summarise(
+    round_: Round, kinds: PositionKinds, *, history_loaded: bool = True
+) -> RoundSummary:
     """The summary of a round whose electors and positions are loaded (see `summary_options`);
     with `history_loaded=False`, of its current positions only (`summary_options(history=False)`):
     each state's history is then its current position alone."""
@@ -99,7 +104,7 @@ def summarise(round_: Round, *, history_loaded: bool = True) -> RoundSummary:
         current = next((p for p in reversed(entries) if p.is_current), None)
         rows.append(ElectorRow(elector.participant, current, entries))
     currents = sorted((r.current for r in rows if r.current is not None), key=lambda p: p.id)
-    return RoundSummary(round=round_, rows=rows, currents=currents)
+    return RoundSummary(round=round_, rows=rows, currents=currents, kinds=kinds)
 
 
 def summary_options(*, history: bool = True):
@@ -119,4 +124,4 @@ def summary_options(*, history: bool = True):
 def load_summary(session: Session, round_id: int) -> RoundSummary:
     """The summary of a round read now (the engine's close, with the round locked)."""
     round_ = session.scalar(select(Round).where(Round.id == round_id).options(*summary_options()))
-    return summarise(round_)
+    return summarise(round_, kinds_of(times.forum(session)))

@@ -9,14 +9,18 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from models import Forum
+from models.kinds import channels_of, kinds_of
 from workflow import clock
 from workflow.errors import N_, DefinitionError, InvalidInput
+
+KINDS_CACHE = "concord.forum_kinds"  # its kinds of position and channels (workflow.kinds)
 
 
 def forum(session: Session) -> Forum:
     found = loaded_forum(session)
     if found is None:
         raise DefinitionError("(database)", "forum", "no organisation profile is loaded")
+    session.info[KINDS_CACHE] = (kinds_of(found), channels_of(found))
     return found
 
 

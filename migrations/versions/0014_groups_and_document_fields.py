@@ -2,7 +2,7 @@
 deadlines on documents; kinds of statement
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-11-29 08:00:00
 """
 

@@ -1,7 +1,7 @@
 """translations that keep the version: when each language's text arrived, who declared it
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-11-29 07:45:00
 """
 

@@ -81,7 +81,7 @@ def test_the_cica_demo_is_its_demo_data_file(fresh):
     silence = fresh.scalars(
         select(Round).where(Round.document_id == concept.id, Round.status == RoundStatus.OPEN)
     ).one()
-    answers = sorted((p.participant.code, p.kind.value) for p in silence.positions)
+    answers = sorted((p.participant.code, p.kind) for p in silence.positions)
     assert answers == [("IND", "reservation"), ("TUR", "consent")]
     deposited = fresh.scalars(select(Instrument).where(Instrument.document_id == created[3].id))
     assert [(i.participant.code, i.kind.value) for i in deposited] == [

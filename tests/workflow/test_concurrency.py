@@ -185,7 +185,7 @@ def assert_nothing_lost(race_engine, document_id, round_id, results, plans) -> R
             else:
                 assert code in current, f"{code}'s position was accepted, then lost"
                 assert current[code].id == results[code].value
-                assert current[code].kind is plans[code][-1]
+                assert current[code].kind == plans[code][-1]
         stored = {p.participant.code for p in rows}
         assert stored == accepted, "the stored positions are exactly the accepted ones"
 

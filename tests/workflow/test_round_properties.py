@@ -107,7 +107,7 @@ class RoundModel:
     def record(self, entry: Entry) -> None:
         self.history.append(entry)
         self.current[entry.participant] = entry
-        objects = entry.kind is PositionKind.OBJECTION
+        objects = entry.kind == PositionKind.OBJECTION
         if self.mode is RoundMode.SILENCE and objects:
             self._close(OutcomeKind.SILENCE_BROKEN)
         elif self.mode is RoundMode.WRITTEN:
@@ -117,7 +117,7 @@ class RoundModel:
                 self._close(OutcomeKind.CONSENSUS)
 
     def close_by_chair(self) -> None:
-        objections = [e for e in self.current.values() if e.kind is PositionKind.OBJECTION]
+        objections = [e for e in self.current.values() if e.kind == PositionKind.OBJECTION]
         self._close(OutcomeKind.NO_CONSENSUS if objections else OutcomeKind.CONSENSUS)
 
     def expire(self) -> None:
@@ -135,7 +135,7 @@ class RoundModel:
         """What the outcome must list: each standing statement, reservation and objection."""
 
         def of(kind):
-            return sorted((e.participant, e.text) for e in self.current.values() if e.kind is kind)
+            return sorted((e.participant, e.text) for e in self.current.values() if e.kind == kind)
 
         return {
             "statements": of(PositionKind.CONSENT_WITH_STATEMENT),
@@ -143,13 +143,13 @@ class RoundModel:
             "objections": sorted(
                 (e.participant, e.text, e.amendment)
                 for e in self.current.values()
-                if e.kind is PositionKind.OBJECTION
+                if e.kind == PositionKind.OBJECTION
             ),
             "consents": sorted(
-                e.participant for e in self.current.values() if e.kind is PositionKind.CONSENT
+                e.participant for e in self.current.values() if e.kind == PositionKind.CONSENT
             ),
             "stood_aside": sorted(
-                e.participant for e in self.current.values() if e.kind is PositionKind.STAND_ASIDE
+                e.participant for e in self.current.values() if e.kind == PositionKind.STAND_ASIDE
             ),
             "no_position": sorted(self.electorate - set(self.current)),
         }
@@ -382,7 +382,7 @@ class Run:
         reference = self.next_text("NV") if action.by_secretariat and action.with_reference else ""
         invalid = (
             (action.kind.requires_text and not text)
-            or (amendment and action.kind is not PositionKind.OBJECTION)
+            or (amendment and action.kind != PositionKind.OBJECTION)
             or (action.by_secretariat and not reference)
         )
         refusals = set()

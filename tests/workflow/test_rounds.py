@@ -190,7 +190,7 @@ def test_a_delegate_records_their_state_position(session, cast, meeting):
     position = ops.record_position(
         session, cast.other, meeting.id, participant="IND", kind=PositionKind.CONSENT
     )
-    assert position.channel is EntryChannel.DELEGATE and position.entered_by is cast.other
+    assert position.channel == EntryChannel.DELEGATE and position.entered_by is cast.other
 
 
 def test_a_position_takes_at_most_six_statements(session, cast, meeting):
@@ -246,7 +246,7 @@ def test_the_secretariat_needs_the_note_verbale(session, cast, meeting):
         kind="consent",
         reference="NV 12/2025",
     )
-    assert position.channel is EntryChannel.NOTE_VERBALE and position.reference == "NV 12/2025"
+    assert position.channel == EntryChannel.NOTE_VERBALE and position.reference == "NV 12/2025"
 
 
 def test_a_state_outside_the_electorate_has_no_position(session, cast, meeting, make_user):

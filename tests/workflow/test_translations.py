@@ -52,7 +52,7 @@ def silence(session, cast, english_only):
 
 def _positions(session, round_) -> list[tuple[str, str]]:
     rows = session.scalars(select(Position).where(Position.round_id == round_.id)).all()
-    return sorted((p.participant.code, p.kind.value) for p in rows)
+    return sorted((p.participant.code, p.kind) for p in rows)
 
 
 def test_a_translation_keeps_the_version_the_open_silence_round_and_its_positions(

@@ -17,6 +17,7 @@ from flask import request
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from web import position_kinds
 from web.api import schemas
 from web.api.blueprint import ENDPOINTS, PATH_TEXT, Endpoint, Reply, endpoint
 from web.converters import MAX_ID
@@ -178,7 +179,25 @@ def _with_current_kinds(components: dict) -> dict:
     create = components.get("DocumentCreate", {}).get("properties", {})
     if "kind" in create:
         create["kind"] = {**create["kind"], "enum": kinds}
+    _name_position_kinds(components)
     return components
+
+
+def _name_position_kinds(components: dict) -> None:
+    """Kinds of position and channels are the forum's (its profile): name the loaded ones."""
+    kinds, channels = position_kinds.forum_kinds().codes, position_kinds.forum_channels()
+    codes = channels.codes
+    for model in ("PositionCreate", "Position"):
+        properties = components.get(model, {}).get("properties", {})
+        if "kind" in properties:
+            properties["kind"] = {**properties["kind"], "enum": kinds}
+    properties = components.get("PositionCreate", {}).get("properties", {})
+    if "channel" in properties:
+        properties["channel"] = {
+            "anyOf": [{"type": "string", "enum": codes}, {"type": "null"}],
+            "default": None,
+            "description": properties["channel"].get("description", ""),
+        }
 
 
 def description(server_url: str = "") -> dict:

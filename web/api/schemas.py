@@ -20,7 +20,6 @@ from models import (
     OutcomeKind,
     ParticipantKind,
     ParticipantStatus,
-    PositionKind,
     RoundMode,
     RoundStatus,
 )
@@ -56,6 +55,26 @@ def _in_calendar(value: date | datetime) -> date | datetime:
     return value
 
 
+# The forum's own codes (its profile's [[position_kinds]] and [[entry_channels]]); the
+# OpenAPI description lists the loaded forum's (web.api.openapi).
+KindCode = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=40,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="a code of the forum's kinds of position, e.g. consent, objection",
+    ),
+]
+ChannelCode = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=40,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="a code of the forum's entry channels, e.g. delegate, note_verbale",
+    ),
+]
 ParticipantCode = _code(12, "a participant's code (ISO 3166 alpha-3 for a state)")
 BodyCode = _code(20, "a body's code, as the forum's profile names it")
 AreaCode = _code(20, "a priority area's code")
@@ -238,7 +257,7 @@ class RoundExtend(Request):
 
 class PositionCreate(Request):
     participant: ParticipantCode
-    kind: PositionKind
+    kind: KindCode
     text: _text(20_000) = Field(default="", description="statement, reservation or grounds")
     amendment: _text(20_000) = Field(default="", description="proposed text with an objection")
     reference: _text(200) = Field(
@@ -248,6 +267,13 @@ class PositionCreate(Request):
         default="",
         description="the kind of statement the text is, of the definition's statement_kinds "
         "(e.g. interpretative); only with a text",
+    )
+    channel: ChannelCode | None = Field(
+        default=None,
+        description=(
+            "how the position arrived, among the forum's channels of whoever records it "
+            "(a delegate's, or the Secretariat's such as note_verbale); default: the first"
+        ),
     )
 
 
@@ -630,7 +656,7 @@ class Position(BaseModel):
     id: int
     participant: str
     participant_names: dict[str, str] = _labels("the participant's name")
-    kind: PositionKind
+    kind: KindCode
     text: str
     amendment: str
     channel: str = Field(description="delegate, or note_verbale when the Secretariat entered it")

@@ -20,6 +20,7 @@ from models import PriorityArea as PriorityAreaRow
 from models import Round as RoundRow
 from models import Version as VersionRow
 from models.document import revision_label
+from web import position_kinds
 from web.api import schemas
 from web.language import current_language
 from workflow import documents, operations
@@ -249,7 +250,7 @@ def position(row: PositionRow) -> schemas.Position:
         kind=row.kind,
         text=row.text,
         amendment=row.amendment,
-        channel=row.channel.value,
+        channel=row.channel,
         reference=row.reference,
         statement_kind=row.statement_kind or None,
         entered_by=row.entered_by.name if row.entered_by else None,
@@ -268,7 +269,7 @@ def outcome(row: RoundRow) -> schemas.Outcome | None:
         kind=row.outcome,
         note=row.outcome_note,
         closed_at=row.closed_at,
-        **summarise(row, history_loaded=False).record(),
+        **summarise(row, position_kinds.forum_kinds(), history_loaded=False).record(),
     )
 
 

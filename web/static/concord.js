@@ -18,16 +18,15 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 
   // Position form: name the text after the chosen kind (each option carries that name, in the
-  // page's language); show the amendment only with an objection.
+  // page's language); show the amendment only with an objection (a kind that blocks).
   document.querySelectorAll("form.position-form").forEach((form) => {
     const textLabel = form.querySelector('label[for="text"]');
     const amendment = form.querySelector(".amendment-field");
     const update = () => {
       const chosen = form.querySelector('input[name="kind"]:checked');
-      const kind = chosen ? chosen.value : "";
       const option = chosen ? chosen.closest("[data-text-label]") : null;
       if (textLabel && option && option.dataset.textLabel) textLabel.textContent = option.dataset.textLabel;
-      if (amendment) amendment.hidden = kind !== "objection";
+      if (amendment) amendment.hidden = !(option && option.dataset.blocks === "true");
     };
     form.querySelectorAll('input[name="kind"]').forEach((input) => input.addEventListener("change", update));
     update();

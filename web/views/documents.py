@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import Body, Document, Participant, PriorityArea, Round, RoundStatus
-from web import db, i18n
+from web import db, i18n, position_kinds
 from web.forms import (
     ActionForm,
     CloseRoundForm,
@@ -86,7 +86,7 @@ class RoundView:
 
 
 def round_view(round_) -> RoundView:
-    summary = summarise(round_)
+    summary = summarise(round_, position_kinds.forum_kinds())
     mine = [row.state for row in summary.rows if current_user.speaks_for(row.state)]
     return RoundView(summary, mine)
 

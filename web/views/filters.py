@@ -11,14 +11,13 @@ from flask_babel import get_locale, gettext, pgettext
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from models import EntryChannel, OutcomeKind, Participant, PositionKind, RoundMode
+from models import OutcomeKind, Participant, RoundMode
 from models.document import revision_label
-from web import db
+from web import db, position_kinds
 from web.labels import (
     ACTION_LABELS,
     ACTOR_LABELS,
     CATALOGUE_CHANGE_LABELS,
-    CHANNEL_LABELS,
     COMPARISON_LABELS,
     CONFIRMATION_LABELS,
     DECISION_STATUS_LABELS,
@@ -28,7 +27,6 @@ from web.labels import (
     OUTCOME_LABELS,
     POSITION_LABELS,
     ROLE_LABELS,
-    TEXT_FIELD_LABELS,
     TEXT_LABELS,
 )
 from web.language import current_language, local_name, short_name
@@ -152,8 +150,8 @@ def markdown_filter(source: str | None) -> Markup:
 
 
 @bp.app_template_filter("position_label")
-def position_label(kind: PositionKind | str | None) -> str:
-    return POSITION_LABELS.get(PositionKind(kind), str(kind)) if kind else gettext("No position")
+def position_label(kind: str | None) -> str:
+    return position_kinds.position_name(kind)
 
 
 @bp.app_template_filter("outcome_label")
@@ -167,8 +165,8 @@ def mode_label(mode: RoundMode | str) -> str:
 
 
 @bp.app_template_filter("channel_label")
-def channel_label(channel: EntryChannel | str) -> str:
-    return CHANNEL_LABELS.get(EntryChannel(channel), str(channel))
+def channel_label(channel: str) -> str:
+    return position_kinds.channel_name(channel)
 
 
 @bp.app_template_filter("body_short")
@@ -346,14 +344,17 @@ def template_globals() -> dict:
         "current_forum": current_forum,
         "chair_holders": chair_holders,
         "currency": lambda: current_forum().currency,
-        "text_field_label": lambda kind: _label(TEXT_FIELD_LABELS, kind, ""),
+        "text_field_label": position_kinds.text_field_label,
+        "blocks": position_kinds.blocks,
+        "position_classes": position_kinds.position_classes,
+        "position_text_hint": position_kinds.text_hint,
+        "received_by": position_kinds.received_by,
         "role_label": lambda role: _label(ROLE_LABELS, role),
         "forum_zone_name": forum_zone_name,
         "today_iso": today_iso,
         "viewer_zone_name": viewer_zone_name,
         "POSITION_LABELS": POSITION_LABELS,
         "TEXT_LABELS": TEXT_LABELS,
-        "PositionKind": PositionKind,
         "OutcomeKind": OutcomeKind,
         "RoundMode": RoundMode,
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user, login_required
 
-from web import db
+from web import db, position_kinds
 from web.labels import DUE_LABELS
 from web.views import bp
 from web.views.common import open_work_filters, page_number
@@ -35,6 +35,7 @@ def home():
         "due_choices": DUE_LABELS,
     }
     if user.is_secretariat:
+        position_kinds.forum_kinds()  # read with the languages: the counts of objections need them
         context["tracked"] = queries.open_rounds_tracked(
             session, queries.OpenWorkFilters(per_page=SHORT)
         ).items

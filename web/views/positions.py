@@ -6,10 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from models import PositionKind, RoundMode
-from web import db
+from models import RoundMode
+from web import db, position_kinds
 from web.forms import OnBehalfPositionForm, PositionForm
-from web.labels import OUTCOME_LABELS, POSITION_LABELS
+from web.labels import OUTCOME_LABELS
 from web.language import local_name
 from web.views import bp, confirm
 from web.views.access import require_round, require_secretariat_page
@@ -23,7 +23,7 @@ def _done_message(round_, state_name: str, kind: str) -> str:
     message = gettext(
         "Position of %(state)s recorded: %(position)s.",
         state=state_name,
-        position=POSITION_LABELS[PositionKind(kind)],
+        position=position_kinds.position_name(kind),
     )
     if not round_.is_open:
         message += " " + gettext(
@@ -33,10 +33,10 @@ def _done_message(round_, state_name: str, kind: str) -> str:
 
 
 def _breaks_silence(round_, kind: str) -> bool:
-    return kind == PositionKind.OBJECTION.value and round_.mode is RoundMode.SILENCE
+    return position_kinds.blocks(kind) and round_.mode is RoundMode.SILENCE
 
 
-def _record(form, round_, view, template: str, *, reference: str = ""):
+def _record(form, round_, view, template: str, *, reference: str = "", channel=None):
     status = 200
     if form.validate_on_submit():
         session = db.session()
@@ -59,10 +59,11 @@ def _record(form, round_, view, template: str, *, reference: str = ""):
                 current_user,
                 round_.id,
                 participant=code,
-                kind=PositionKind(form.kind.data),
+                kind=form.kind.data,
                 text=form.text.data or "",
-                amendment=(form.amendment.data or "") if form.kind.data == "objection" else "",
+                amendment=(form.amendment.data or "") if position_kinds.blocks(form.kind.data) else "",
                 reference=reference,
+                channel=channel,
             )
         except ConcordError as error:
             status = refused(error)
@@ -111,7 +112,7 @@ def position_form(round_id: int):
             None,
         )
         if current is not None:
-            form.kind.data = current.kind.value
+            form.kind.data = current.kind
             form.text.data = current.text
             form.amendment.data = current.amendment
     return _record(form, round_, view, "rounds/position.html")
@@ -131,5 +132,10 @@ def position_on_behalf(round_id: int):
     if request.method == "GET":
         form.participant.data = request.args.get("state", "")
     return _record(
-        form, round_, view, "rounds/on_behalf.html", reference=(form.reference.data or "")
+        form,
+        round_,
+        view,
+        "rounds/on_behalf.html",
+        reference=(form.reference.data or ""),
+        channel=form.channel.data or None,
     )

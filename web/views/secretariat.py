@@ -18,7 +18,7 @@ from flask_babel import gettext, pgettext
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
-from web import db, i18n
+from web import db, i18n, position_kinds
 from web.csv_export import csv_response, spreadsheet_safe, zoned
 from web.forms import application_form, working_texts
 from web.labels import DUE_LABELS, MODE_LABELS
@@ -44,6 +44,7 @@ def tracker():
     session = db.session()
     filters = open_work_filters(request.args)
     by = "body" if request.args.get("by") == "body" else "deadline"
+    position_kinds.forum_kinds()  # read with the languages: the counts of objections need them
     tracked = queries.open_rounds_tracked(session, filters, by_body=by == "body")
     total, overdue = queries.open_round_counts(session, filters)
     groups = (
@@ -169,6 +170,7 @@ def answer_grid():
     require_secretariat_page()
     session = db.session()
     filters = open_work_filters(request.args, per_page=GRID_ROUNDS)
+    position_kinds.forum_kinds()  # read with the languages: the counts of objections need them
     grid = queries.answer_grid(session, filters)
     return render_template(
         "secretariat/grid.html",
