@@ -326,19 +326,12 @@ def add_version(
         session, actor, document_id, expected_lock_version=expected_lock_version
     ) as change:
         document = change.document
-        definition = definition_for(document)
-        require(
-            document_roles(actor, document),
-            definition.document.revise,
+        _require_revisable(
+            actor,
+            document,
             f"revise {document.symbol}",
+            N_("%(symbol)s is %(state)s: its text can no longer change"),
         )
-        if definition.states[document.state].final:
-            raise GuardFailed(
-                "final",
-                N_("%(symbol)s is %(state)s: its text can no longer change"),
-                symbol=document.symbol,
-                state=document.state,
-            )
         waiting = confirmations.awaiting(session, document.id)
         if waiting is not None:
             raise GuardFailed(
@@ -368,6 +361,15 @@ def add_version(
     return version
 
 
+def _require_revisable(actor: User, document: Document, what: str, when_final: str) -> Definition:
+    """Those who may revise the document, before it reaches a final state; its definition."""
+    definition = definition_for(document)
+    require(document_roles(actor, document), definition.document.revise, what)
+    if definition.states[document.state].final:
+        raise GuardFailed("final", when_final, symbol=document.symbol, state=document.state)
+    return definition
+
+
 def set_fields(
     session: Session,
     actor: User | None,
@@ -384,19 +386,12 @@ def set_fields(
         session, actor, document_id, expected_lock_version=expected_lock_version
     ) as change:
         document = change.document
-        definition = definition_for(document)
-        require(
-            document_roles(actor, document),
-            definition.document.revise,
+        definition = _require_revisable(
+            actor,
+            document,
             f"change the fields of {document.symbol}",
+            N_("%(symbol)s is %(state)s: its fields can no longer change"),
         )
-        if definition.states[document.state].final:
-            raise GuardFailed(
-                "final",
-                N_("%(symbol)s is %(state)s: its fields can no longer change"),
-                symbol=document.symbol,
-                state=document.state,
-            )
         before = dict(document.custom_fields or {})
         after = custom_fields.clean(session, definition, fields, before)
         changed = sorted(

@@ -126,22 +126,33 @@ def move_for_round(session: Session, round_: Round, due_at: datetime) -> int:
 
 def schedule_entry_into_force(session: Session, document: Document, due_at: datetime) -> DueAction:
     """One pending entry-into-force row per document: moved if it exists, else added."""
-    pending = session.scalar(
+    return _place_document_row(session, document, DueActionKind.ENTRY_INTO_FORCE, due_at)
+
+
+def _pending_document_row(
+    session: Session, document: Document, kind: DueActionKind
+) -> DueAction | None:
+    return session.scalar(
         select(DueAction).where(
             DueAction.document_id == document.id,
-            DueAction.kind == DueActionKind.ENTRY_INTO_FORCE,
+            DueAction.kind == kind,
             DueAction.status == DueActionStatus.PENDING,
         )
     )
+
+
+def _place_document_row(
+    session: Session, document: Document, kind: DueActionKind, due_at: datetime
+) -> DueAction:
+    """The document's one pending row of `kind`, at `due_at`: moved if it exists, else added."""
+    pending = _pending_document_row(session, document, kind)
     if pending is not None:
-        pending.due_at = due_at
-        pending.next_attempt_at = None
+        if pending.due_at != due_at:
+            pending.due_at = due_at
+            pending.next_attempt_at = None
         return pending
     action = DueAction(
-        kind=DueActionKind.ENTRY_INTO_FORCE,
-        status=DueActionStatus.PENDING,
-        document_id=document.id,
-        due_at=due_at,
+        kind=kind, status=DueActionStatus.PENDING, document_id=document.id, due_at=due_at
     )
     session.add(action)
     return action
@@ -179,27 +190,9 @@ def align_document_deadline(
     `[document.deadline]`) gives now: added, moved (the field changed) or cancelled (the
     document left the rule's states)."""
     due_at = document_deadline_due(session, document, rule)
-    pending = session.scalar(
-        select(DueAction).where(
-            DueAction.document_id == document.id,
-            DueAction.kind == DueActionKind.DOCUMENT_DEADLINE,
-            DueAction.status == DueActionStatus.PENDING,
-        )
-    )
     if due_at is None:
+        pending = _pending_document_row(session, document, DueActionKind.DOCUMENT_DEADLINE)
         if pending is not None:
             pending.status = DueActionStatus.CANCELLED
         return None
-    if pending is not None:
-        if pending.due_at != due_at:
-            pending.due_at = due_at
-            pending.next_attempt_at = None
-        return pending
-    action = DueAction(
-        kind=DueActionKind.DOCUMENT_DEADLINE,
-        status=DueActionStatus.PENDING,
-        document_id=document.id,
-        due_at=due_at,
-    )
-    session.add(action)
-    return action
+    return _place_document_row(session, document, DueActionKind.DOCUMENT_DEADLINE, due_at)
