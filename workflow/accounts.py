@@ -24,6 +24,7 @@ from models import (
 )
 from models.forum import DEFAULT_ACCOUNTS
 from workflow import sessions, times
+from workflow.change import forum_change
 from workflow.errors import N_, InvalidInput
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -100,8 +101,15 @@ def set_preferences(
             N_("%(zone)s is not a time zone name (for example Europe/Moscow or America/New_York)"),
             zone=timezone,
         )
+    if (user.language, user.timezone) == (language, timezone):
+        return
     user.language, user.timezone = language, timezone
     session.flush()
+    with forum_change(session, user) as change:
+        change.record(
+            "preferences_changed",
+            data={"user": user.id, "language": language, "timezone": timezone},
+        )
 
 
 def verify_password(user: User, password: str) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from models import Notification, NotificationPreference, User
 from models.notification import CANCELLED, DELIVERIES, DIGEST, IMMEDIATELY, OFF
 from workflow import outbox, times
+from workflow.change import forum_change
 from workflow.errors import N_, InvalidInput, NotFound, NotPermitted
 
 UNSUBSCRIBE_SALT = "concord-unsubscribe"
@@ -76,6 +77,8 @@ def set_notification_preferences(
                     "turned off: a daily digest at most"
                 )
             )
+    changed = {}
+    for kind, delivery in choices.items():
         row = session.scalar(
             select(NotificationPreference).where(
                 NotificationPreference.user_id == actor.id, NotificationPreference.kind == kind
@@ -83,9 +86,17 @@ def set_notification_preferences(
         )
         if row is None:
             session.add(NotificationPreference(user_id=actor.id, kind=kind, delivery=delivery))
+        elif row.delivery == delivery:
+            continue
         else:
             row.delivery = delivery
+        changed[kind] = delivery
     session.flush()
+    if changed:  # who chose not to be told, and when, stays on the record
+        with forum_change(session, actor) as change:
+            change.record(
+                "notification_preferences_changed", data={"user": actor.id, "deliveries": changed}
+            )
 
 
 def digest_moment(created_at: datetime, zone: ZoneInfo) -> datetime:

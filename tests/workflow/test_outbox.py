@@ -204,3 +204,40 @@ def test_observers_hear_of_rounds_opened_only_if_they_asked_and_may_see_them(
         n.user_id for n in notices(session, outbox.ROUND_OPENED) if n.document_id == restricted.id
     }
     assert cast.observer.id not in told and cast.other.id in told
+
+
+def _events(session, action):
+    from models import AuditEvent
+
+    return list(
+        session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))
+    )
+
+
+def test_choosing_not_to_be_told_stays_on_the_record(session, cast):
+    from workflow import notifications
+
+    notifications.set_notification_preferences(
+        session, cast.observer, {"round_opened": "off", "decision_adopted": "digest"}
+    )
+    notifications.set_notification_preferences(session, cast.observer, {"round_opened": "off"})
+    [event] = _events(session, "notification_preferences_changed")  # the repeat changed nothing
+    assert event.actor_id == cast.observer.id
+    assert event.data == {
+        "user": cast.observer.id, "deliveries": {"round_opened": "off", "decision_adopted": "digest"}
+    }
+    with pytest.raises(InvalidInput):  # one bad choice: none of the others is written
+        notifications.set_notification_preferences(
+            session, cast.observer, {"round_closed": "off", "reminder": "off"}
+        )
+    assert notifications.preferences(session, cast.observer.id, observer=True)["round_closed"] != "off"
+    assert len(_events(session, "notification_preferences_changed")) == 1
+
+
+def test_a_language_or_time_zone_chosen_stays_on_the_record(session, cast):
+    from workflow.accounts import set_preferences
+
+    set_preferences(session, cast.observer, language="ru", timezone="Europe/Moscow")
+    set_preferences(session, cast.observer, language="ru", timezone="Europe/Moscow")
+    [event] = _events(session, "preferences_changed")
+    assert event.data == {"user": cast.observer.id, "language": "ru", "timezone": "Europe/Moscow"}
