@@ -119,8 +119,7 @@ def _through_meeting(session, people, document, *, consents=("AUT",), **position
 
 def _pc_decision(session, people, title: str):
     document = ops.create_document(
-        session, people["CHE"], kind="pc_decision", title=title, title_ru=title,
-        target_body="HDC", texts=TEXTS,
+        session, people["CHE"], kind="pc_decision", title=title, title_ru=title, texts=TEXTS,
     )
     ops.fire_trigger(session, people["CHE"], document.id, "to_hdc")
     _through_meeting(session, people, document)
@@ -160,8 +159,7 @@ def test_a_delegate_of_a_state_not_holding_the_chair_cannot_draft_a_council_deci
 ):
     with pytest.raises(ConcordError):
         ops.create_document(
-            osce, people["AUT"], kind="pc_decision", title="X", title_ru="X",
-            target_body="PC", texts=TEXTS,
+            osce, people["AUT"], kind="pc_decision", title="X", title_ru="X", texts=TEXTS,
         )
 
 
