@@ -3,31 +3,19 @@ afterwards, kept on the document, and able to name the state concerned of a roun
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from engine_helpers import TEXTS
 from sqlalchemy import select
 
-from config.settings import DEFAULT_WORKFLOWS
 from models import AuditEvent, PositionKind, RoundMode
 from workflow import operations as ops
 from workflow.errors import DefinitionError, GuardFailed, InvalidInput, NotPermitted
 from workflow.loader import load_definition
-from workflow.registry import configure
 
 MANDATE = Path(__file__).parent.parent / "data" / "workflows" / "mandate_extension.toml"
 FIELDS = {"state_concerned": "tjk", "mandate_end": "2025-06-30", "unified_budget": "1250000.5"}
-
-
-@pytest.fixture
-def with_mandates(tmp_path):
-    folder = tmp_path / "workflows"
-    shutil.copytree(DEFAULT_WORKFLOWS, folder, ignore=shutil.ignore_patterns("*.md"))
-    shutil.copy(MANDATE, folder)
-    yield configure(folder)
-    configure(None)
 
 
 def mandate(session, actor, fields=FIELDS):

@@ -4,7 +4,6 @@ document leaves the states the rule names."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,27 +11,16 @@ import pytest
 from engine_helpers import TEXTS
 from sqlalchemy import select
 
-from config.settings import DEFAULT_WORKFLOWS
 from models import AuditEvent, DueAction, DueActionKind, DueActionStatus, OutcomeKind, RoundMode
 from workflow import clock
 from workflow import operations as ops
 from workflow.errors import DefinitionError
 from workflow.firing import Outcome, fire_due
 from workflow.loader import load_definition
-from workflow.registry import configure
 
 MANDATE = Path(__file__).parent.parent / "data" / "workflows" / "mandate_extension.toml"
 # 30 June 2025 is the mandate's last day: it ends at midnight in Astana (UTC+5).
 ENDS_AT = datetime(2025, 6, 30, 19, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def with_mandates(tmp_path):
-    folder = tmp_path / "workflows"
-    shutil.copytree(DEFAULT_WORKFLOWS, folder, ignore=shutil.ignore_patterns("*.md"))
-    shutil.copy(MANDATE, folder)
-    yield configure(folder)
-    configure(None)
 
 
 def mandate(session, cast, mandate_end="2025-06-30"):

@@ -3,7 +3,6 @@ consensus), fired once by the scheduler, as a written round does."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,26 +10,15 @@ import pytest
 from engine_helpers import NOW, TEXTS
 from sqlalchemy import select
 
-from config.settings import DEFAULT_WORKFLOWS
 from models import DueAction, DueActionKind, DueActionStatus, OutcomeKind, RoundMode
 from workflow import clock
 from workflow import operations as ops
 from workflow.errors import DefinitionError, GuardFailed, InvalidInput
 from workflow.firing import Outcome, fire_due
 from workflow.loader import load_definition
-from workflow.registry import configure
 
 MANDATE = Path(__file__).parent.parent / "data" / "workflows" / "mandate_extension.toml"
 DEADLINE = NOW + timedelta(days=7)
-
-
-@pytest.fixture
-def with_mandates(tmp_path):
-    folder = tmp_path / "workflows"
-    shutil.copytree(DEFAULT_WORKFLOWS, folder, ignore=shutil.ignore_patterns("*.md"))
-    shutil.copy(MANDATE, folder)
-    yield configure(folder)
-    configure(None)
 
 
 def submitted(session, cast):

@@ -3,30 +3,18 @@ position's text may name one; it travels with the position to the decision."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from engine_helpers import TEXTS
 from sqlalchemy import select
 
-from config.settings import DEFAULT_WORKFLOWS
 from models import Decision, PositionKind, RoundMode
 from workflow import operations as ops
 from workflow.errors import DefinitionError, InvalidInput
 from workflow.loader import load_definition
-from workflow.registry import configure
 
 MANDATE = Path(__file__).parent.parent / "data" / "workflows" / "mandate_extension.toml"
-
-
-@pytest.fixture
-def with_mandates(tmp_path):
-    folder = tmp_path / "workflows"
-    shutil.copytree(DEFAULT_WORKFLOWS, folder, ignore=shutil.ignore_patterns("*.md"))
-    shutil.copy(MANDATE, folder)
-    yield configure(folder)
-    configure(None)
 
 
 @pytest.fixture
