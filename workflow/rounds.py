@@ -29,6 +29,7 @@ from models import (
     RoundStatus,
     User,
 )
+from models.kinds import KindOfPosition
 from workflow import audit, closing, confirmations, custom_fields, due_actions, kinds, notes, times
 from workflow.acts import act_date
 from workflow.change import Change, document_change, flush, round_change
@@ -303,28 +304,16 @@ def record_position(
     definition's [[statement_kinds]] (e.g. interpretative); only with a text."""
     if actor is None or not actor.active:
         raise NotPermitted(N_("a position is recorded by a delegate, or by the Secretariat"))
-    code, kind = kind, kinds.position_kinds(session).get(str(kind or ""))
-    if kind is None:
-        raise InvalidInput(N_("unknown kind of position %(kind)s"), kind=repr(code))
     text, amendment, reference = (
         (text or "").strip(),
         (amendment or "").strip(),
         (reference or "").strip(),
     )
-    if kind.requires_text and not text:
-        raise InvalidInput(
-            N_(
-                "%(kind)s needs its text (the statement, the reservation or the grounds of the objection)"
-            ),
-            kind=kind.code.replace("_", " "),
-        )
-    if amendment and not kind.blocks:
-        raise InvalidInput(N_("a proposed amendment goes with an objection"))
     statement_kind = (statement_kind or "").strip()
-    if statement_kind and not text:
-        raise InvalidInput(N_("a kind of statement goes with the statement's text"))
 
     with round_change(session, actor, round_id, touches_document=False) as change:
+        # Checked once the lock has read the forum's kinds with the document (no query).
+        kind = _position_kind(session, kind, text, amendment, statement_kind)
         round_ = change.round
         if not round_.is_open:
             raise RoundClosed()
@@ -454,6 +443,27 @@ def record_position(
                     note=notes.note(notes.EVERY_STATE_ANSWERED),
                 )
     return position
+
+
+def _position_kind(
+    session: Session, code: str, text: str, amendment: str, statement_kind: str
+) -> KindOfPosition:
+    """The forum's kind of position `code`, checked against what comes with it."""
+    kind = kinds.position_kinds(session).get(str(code or ""))
+    if kind is None:
+        raise InvalidInput(N_("unknown kind of position %(kind)s"), kind=repr(code))
+    if kind.requires_text and not text:
+        raise InvalidInput(
+            N_(
+                "%(kind)s needs its text (the statement, the reservation or the grounds of the objection)"
+            ),
+            kind=kind.code.replace("_", " "),
+        )
+    if amendment and not kind.blocks:
+        raise InvalidInput(N_("a proposed amendment goes with an objection"))
+    if statement_kind and not text:
+        raise InvalidInput(N_("a kind of statement goes with the statement's text"))
+    return kind
 
 
 def _everyone_consents(session: Session, round_: Round) -> bool:

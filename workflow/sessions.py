@@ -74,7 +74,7 @@ def current_session(session: Session, secret: str | None) -> UserSession | None:
         .options(
             joinedload(UserSession.user)
             .selectinload(User.affiliations)
-            .selectinload(Affiliation.participant)
+            .joinedload(Affiliation.participant)
         )
         .where(UserSession.secret_hash == _hash(secret))
     )

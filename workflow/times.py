@@ -20,8 +20,15 @@ def forum(session: Session) -> Forum:
     found = loaded_forum(session)
     if found is None:
         raise DefinitionError("(database)", "forum", "no organisation profile is loaded")
-    session.info[KINDS_CACHE] = (kinds_of(found), channels_of(found))
+    remember_forum(session, found)
     return found
+
+
+def remember_forum(session: Session, found: Forum) -> None:
+    """Keep the forum row read by another query (the lock of a change reads it with the
+    document) as the session's own copy, with its kinds of position and channels."""
+    session.info["forum"] = found
+    session.info[KINDS_CACHE] = (kinds_of(found), channels_of(found))
 
 
 def loaded_forum(session: Session) -> Forum | None:

@@ -99,7 +99,7 @@ def verify_token(session: Session, secret: str | None) -> User | None:
         .options(
             joinedload(ApiToken.user)
             .selectinload(User.affiliations)
-            .selectinload(Affiliation.participant)
+            .joinedload(Affiliation.participant)
         )
         .where(ApiToken.token_hash == hash_token(secret))
     )

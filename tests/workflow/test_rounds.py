@@ -21,6 +21,7 @@ from models import (
     RoundMode,
     RoundStatus,
 )
+from workflow import kinds
 from workflow import operations as ops
 from workflow.errors import GuardFailed, InvalidInput, NotPermitted, RoundClosed
 from workflow.summaries import load_summary
@@ -204,6 +205,9 @@ def test_a_position_takes_at_most_six_statements(session, cast, meeting):
 
     def record(kind):
         seen.clear()
+        # As in a request's new session: neither the forum nor its kinds read yet.
+        session.info.pop("forum", None)
+        kinds.forget(session)
         event.listen(session.connection(), "before_cursor_execute", count)
         try:
             ops.record_position(session, cast.other, meeting.id, participant="IND", kind=kind)

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from flask import request
 from flask_babel import gettext
 from pydantic import BaseModel
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Document, Round, User
@@ -17,7 +18,7 @@ from web.api.blueprint import entity_tag
 from web.problems import ApiProblem
 from workflow import locking
 from workflow.queries import Page, load_document, load_round
-from workflow.visibility import can_see_document, can_see_round
+from workflow.visibility import can_see_document, can_see_round, rounds_visible_to
 
 
 def document_or_404(session: Session, user: User, document_id: int) -> Document:
@@ -31,8 +32,24 @@ def document_or_404(session: Session, user: User, document_id: int) -> Document:
 def round_or_404(session: Session, user: User, round_id: int) -> Round:
     round_ = load_round(session, round_id, position_history=False)
     if round_ is None or not can_see_round(user, round_):
-        raise ApiProblem(404, gettext("no round %(id)s", id=round_id), slug="not-found")
+        raise _no_round(round_id)
     return round_
+
+
+def round_document_or_404(session: Session, user: User, round_id: int) -> int:
+    """The id of the document of a round the caller may see, or 404, in one query: a change
+    to the round reads what it needs under its own lock, and the reply reads the round once,
+    after it."""
+    document_id = session.scalar(
+        select(Round.document_id).where(Round.id == round_id, rounds_visible_to(user))
+    )
+    if document_id is None:
+        raise _no_round(round_id)
+    return document_id
+
+
+def _no_round(round_id: int) -> ApiProblem:
+    return ApiProblem(404, gettext("no round %(id)s", id=round_id), slug="not-found")
 
 
 def document_as_seen(session: Session, user: User, document_id: int) -> schemas.Document:

@@ -12,6 +12,7 @@ from web.api.resources import (
     next_page_url,
     precondition,
     round_as_seen,
+    round_document_or_404,
     round_or_404,
 )
 from workflow import operations
@@ -124,9 +125,9 @@ def list_positions(user: User, round_id: int, query: schemas.PageQuery) -> schem
 )
 def close_round(user: User, round_id: int, body: schemas.RoundClose) -> schemas.Round:
     session = db.session()
-    round_ = round_or_404(session, user, round_id)
-    with precondition(session, round_.document_id, lambda: _round(user, round_id)):
-        operations.close_round(session, user, round_.id, **body.model_dump())
+    document_id = round_document_or_404(session, user, round_id)
+    with precondition(session, document_id, lambda: _round(user, round_id)):
+        operations.close_round(session, user, round_id, **body.model_dump())
     return _round(user, round_id)
 
 
@@ -143,9 +144,9 @@ def close_round(user: User, round_id: int, body: schemas.RoundClose) -> schemas.
 )
 def extend_deadline(user: User, round_id: int, body: schemas.RoundExtend) -> schemas.Round:
     session = db.session()
-    round_ = round_or_404(session, user, round_id)
-    with precondition(session, round_.document_id, lambda: _round(user, round_id)):
-        operations.extend_deadline(session, user, round_.id, **body.model_dump())
+    document_id = round_document_or_404(session, user, round_id)
+    with precondition(session, document_id, lambda: _round(user, round_id)):
+        operations.extend_deadline(session, user, round_id, **body.model_dump())
     return _round(user, round_id)
 
 
@@ -171,9 +172,9 @@ def extend_deadline(user: User, round_id: int, body: schemas.RoundExtend) -> sch
 )
 def record_position(user: User, round_id: int, body: schemas.PositionCreate) -> schemas.Round:
     session = db.session()
-    round_ = round_or_404(session, user, round_id)
-    with precondition(session, round_.document_id, lambda: _round(user, round_id)):
-        operations.record_position(session, user, round_.id, **body.model_dump())
+    document_id = round_document_or_404(session, user, round_id)
+    with precondition(session, document_id, lambda: _round(user, round_id)):
+        operations.record_position(session, user, round_id, **body.model_dump())
     return _round(user, round_id)
 
 
@@ -199,7 +200,7 @@ def answer_confirmation(
     user: User, round_id: int, body: schemas.ConfirmationAnswer
 ) -> schemas.Round:
     session = db.session()
-    round_ = round_or_404(session, user, round_id)
-    with precondition(session, round_.document_id, lambda: _round(user, round_id)):
-        operations.answer_confirmation(session, user, round_.id, **body.model_dump())
+    document_id = round_document_or_404(session, user, round_id)
+    with precondition(session, document_id, lambda: _round(user, round_id)):
+        operations.answer_confirmation(session, user, round_id, **body.model_dump())
     return _round(user, round_id)
