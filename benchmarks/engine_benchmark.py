@@ -3,9 +3,13 @@
     python benchmarks/engine_benchmark.py [--database-url URL] [--n 200]
 
 On PostgreSQL it also runs 8 concurrent writers, each recording positions in a round of
-its own document, against 8 writers all recording in one document's round, and prints
-the throughput of each and their ratio (writers of different documents should not wait
-for each other).
+its own document, against 8 writers all recording in one document's round. Each writer
+is an OS process of its own (as a gunicorn worker is), with its own engine and session;
+they start together at a barrier. It prints the throughput of each case (positions over
+the wall time from the barrier to the last writer's finish), their ratio, and the time
+the writers spent in the lock statements of workflow.locking (`FOR UPDATE`, advisory
+locks) per position and as a share of their wall time: writers of different documents
+should not wait for each other.
 
 Runs on a temporary SQLite file, and on PostgreSQL when --database-url (or
 CONCORD_BENCH_DATABASE_URL) names a database: there it creates a schema of its
@@ -19,6 +23,7 @@ listener, leaving out transaction control (BEGIN, SAVEPOINT, RELEASE).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import secrets
 import statistics
@@ -192,53 +197,198 @@ def open_meeting_round(session: Session, secretariat: User) -> int:
 
 
 WRITERS = 8
+LOCK_STATEMENTS = ("FOR UPDATE", "pg_advisory_xact_lock")  # workflow.locking's lock queries
+START_TIMEOUT_SECONDS = 300  # the writers' interpreters start and connect before it
 
 
-def concurrent_writers(engine: Engine, people, rounds: list[int], per_writer: int) -> float:
-    """Positions per second when writer i records `per_writer` positions in rounds[i]."""
-    codes = sorted(people["delegates"])[:WRITERS]
-    start_line = threading.Barrier(WRITERS + 1)
+class LockTimer:
+    """Seconds spent in the statements that take row or advisory locks, and in the others
+    for comparison: a lock statement that takes no longer than another statement waited
+    for no one (on a busy CPU both include waiting for a core)."""
 
-    def writer(i: int) -> None:
-        code = codes[i]
-        with Session(engine, expire_on_commit=False) as session:
-            delegate = acting_user(session, people["delegates"][code])
-            session.commit()
-            start_line.wait()
-            for j in range(per_writer):
-                kind = KINDS[j % 2]  # consent / consent with statement: the round stays open
-                operations.record_position(
-                    session,
-                    delegate,
-                    rounds[i],
-                    participant=code,
-                    kind=kind,
-                    text=f"statement {j}" if kind.requires_text else "",
-                )
+    def __init__(self, engine: Engine):
+        self.reset()
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def reset(self) -> None:
+        self.seconds = {True: 0.0, False: 0.0}  # lock statements, others
+        self.statements = {True: 0, False: 0}
+
+    @staticmethod
+    def _is_lock(statement: str) -> bool:
+        return any(marker in statement for marker in LOCK_STATEMENTS)
+
+    def _before(self, conn, _cursor, _statement, *_args) -> None:
+        conn.info["bench_statement_started"] = time.perf_counter()
+
+    def _after(self, conn, _cursor, statement, *_args) -> None:
+        started = conn.info.pop("bench_statement_started", None)
+        if started is not None:
+            is_lock = self._is_lock(statement)
+            self.seconds[is_lock] += time.perf_counter() - started
+            self.statements[is_lock] += 1
+
+
+@dataclass(frozen=True)
+class Writer:
+    """What one writer process needs: where the tables are, the audit key, who it is and
+    in which round it records."""
+
+    url: str
+    search_path: str
+    audit_key: str
+    user_id: int
+    code: str
+    round_id: int
+    positions: int
+
+
+def writer_process(writer: Writer, start_line, finish_line, results) -> None:
+    """One writer in a process of its own, as a gunicorn worker is: its own interpreter,
+    engine and session. Ready (connected, the delegate loaded), it waits at `start_line`;
+    done, it reports its lock time and waits at `finish_line`."""
+    try:
+        audit.configure_keys(writer.audit_key)
+        engine = make_engine(
+            writer.url, connect_args={"options": f"-csearch_path={writer.search_path}"}
+        )
+        locks = LockTimer(engine)
+        try:
+            with Session(engine, expire_on_commit=False) as session:
+                delegate = acting_user(session, writer.user_id)
                 session.commit()
+                start_line.wait(START_TIMEOUT_SECONDS)
+                locks.reset()  # only the positions count
+                for j in range(writer.positions):
+                    kind = KINDS[j % 2]  # consent / consent with statement: the round stays open
+                    operations.record_position(
+                        session,
+                        delegate,
+                        writer.round_id,
+                        participant=writer.code,
+                        kind=kind,
+                        text=f"statement {j}" if kind.requires_text else "",
+                    )
+                    session.commit()
+        finally:
+            engine.dispose()
+        results.put((locks.seconds, locks.statements))
+        finish_line.wait()
+    except BaseException:
+        start_line.abort()  # the others, and the parent, stop waiting
+        finish_line.abort()
+        raise
 
-    threads = [threading.Thread(target=writer, args=(i,)) for i in range(WRITERS)]
-    for thread in threads:
-        thread.start()
-    start_line.wait()
-    start = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return WRITERS * per_writer / (time.perf_counter() - start)
+
+@dataclass
+class WritersResult:
+    positions: int
+    seconds: float  # wall time, from the start line to the last writer's finish
+    statement_seconds: dict[bool, float]  # summed over the writers; True: lock statements
+    statements: dict[bool, int]
+
+    @property
+    def rate(self) -> float:
+        return self.positions / self.seconds
+
+    @property
+    def lock_ms_per_position(self) -> float:
+        return self.statement_seconds[True] / self.positions * 1000
+
+    @property
+    def lock_share(self) -> float:
+        """Share of the writers' wall time spent in lock statements."""
+        return self.statement_seconds[True] / (WRITERS * self.seconds)
+
+    def ms_per_statement(self, lock: bool) -> float:
+        return self.statement_seconds[lock] / max(self.statements[lock], 1) * 1000
 
 
-def bench_parallel_documents(engine: Engine, people, per_writer: int) -> None:
+def concurrent_writers(
+    engine: Engine, people, rounds: list[int], per_writer: int, audit_key: str
+) -> WritersResult:
+    """Writer i, a process of its own, records `per_writer` positions in rounds[i]."""
+    with engine.connect() as connection:
+        search_path = connection.exec_driver_sql("show search_path").scalar()
+    url = engine.url.render_as_string(hide_password=False)
+    codes = sorted(people["delegates"])[:WRITERS]
+    context = multiprocessing.get_context("spawn")
+    start_line, finish_line = context.Barrier(WRITERS + 1), context.Barrier(WRITERS + 1)
+    results = context.Queue()
+    processes = [
+        context.Process(
+            target=writer_process,
+            args=(
+                Writer(
+                    url,
+                    search_path,
+                    audit_key,
+                    people["delegates"][code],
+                    code,
+                    round_id,
+                    per_writer,
+                ),
+                start_line,
+                finish_line,
+                results,
+            ),
+        )
+        for code, round_id in zip(codes, rounds, strict=True)
+    ]
+    for process in processes:
+        process.start()
+    try:
+        start_line.wait(START_TIMEOUT_SECONDS)
+        start = time.perf_counter()
+        finish_line.wait()
+        elapsed = time.perf_counter() - start
+    except threading.BrokenBarrierError:
+        for process in processes:
+            process.join()
+        raise SystemExit("a writer process failed (its traceback is above)") from None
+    reported = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    return WritersResult(
+        WRITERS * per_writer,
+        elapsed,
+        {lock: sum(seconds[lock] for seconds, _ in reported) for lock in (True, False)},
+        {lock: sum(counts[lock] for _, counts in reported) for lock in (True, False)},
+    )
+
+
+def bench_parallel_documents(engine: Engine, people, per_writer: int, audit_key: str) -> None:
     with Session(engine, expire_on_commit=False) as session:
         secretariat = session.get(User, people["secretariat"])
         own = [open_meeting_round(session, secretariat) for _ in range(WRITERS)]
         shared = open_meeting_round(session, secretariat)
         session.commit()
-    apart = concurrent_writers(engine, people, own, per_writer)
-    together = concurrent_writers(engine, people, [shared] * WRITERS, per_writer)
-    print(f"\n  {WRITERS} concurrent writers, {per_writer} positions each")
-    print(f"  {'on ' + str(WRITERS) + ' documents (positions/s)':<36} {apart:>10.1f}")
-    print(f"  {'on one document (positions/s)':<36} {together:>10.1f}")
-    print(f"  {'ratio':<36} {apart / together:>10.2f}")
+    apart = concurrent_writers(engine, people, own, per_writer, audit_key)
+    together = concurrent_writers(engine, people, [shared] * WRITERS, per_writer, audit_key)
+    print(
+        f"\n  {WRITERS} concurrent writers (processes), {per_writer} positions each,"
+        f" {os.cpu_count()} CPU cores"
+    )
+    width = 48
+    print(f"  {'on ' + str(WRITERS) + ' documents (positions/s)':<{width}} {apart.rate:>10.1f}")
+    print(f"  {'on one document (positions/s)':<{width}} {together.rate:>10.1f}")
+    print(f"  {'ratio':<{width}} {apart.rate / together.rate:>10.2f}")
+    for label, result in ((f"on {WRITERS} documents", apart), ("on one document", together)):
+        print(
+            f"  {'lock wait per position, ' + label + ' (ms)':<{width}}"
+            f" {result.lock_ms_per_position:>10.3f}"
+        )
+    for label, result in ((f"on {WRITERS} documents", apart), ("on one document", together)):
+        print(
+            f"  {'time waiting for locks, ' + label + ' (%)':<{width}}"
+            f" {result.lock_share * 100:>10.1f}"
+        )
+    for label, result in ((f"on {WRITERS} documents", apart), ("on one document", together)):
+        print(
+            f"  {'a lock / another statement, ' + label + ' (ms)':<{width}}"
+            f" {result.ms_per_statement(True):>10.3f} / {result.ms_per_statement(False):.3f}"
+        )
 
 
 def new_proposal(session: Session, secretariat: User):
@@ -315,7 +465,7 @@ def postgres_engine(url: str):
         admin.dispose()
 
 
-def run_backend(label: str, engine: Engine, n: int) -> list[Measure]:
+def run_backend(label: str, engine: Engine, n: int, audit_key: str) -> list[Measure]:
     people = prepare_database(engine)
     counter = StatementCounter(engine)
     baseline = bench_baseline(engine, counter, n)
@@ -335,7 +485,7 @@ def run_backend(label: str, engine: Engine, n: int) -> list[Measure]:
             f" {m.p95_ms:>8.3f} {m.ratio(baseline):>11.1f}"
         )
     if engine.dialect.name == "postgresql":
-        bench_parallel_documents(engine, people, max(n // 4, 10))
+        bench_parallel_documents(engine, people, max(n // 4, 10), audit_key)
     return results
 
 
@@ -360,12 +510,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.database_url and not args.database_url.startswith("postgresql"):
         parser.error("--database-url must be a PostgreSQL URL (SQLite always runs)")
 
-    audit.configure_keys(secrets.token_hex(32))
+    audit_key = secrets.token_hex(32)
+    audit.configure_keys(audit_key)
     with sqlite_engine() as engine:
-        run_backend("SQLite", engine, args.n)
+        run_backend("SQLite", engine, args.n, audit_key)
     if args.database_url:
         with postgres_engine(args.database_url) as engine:
-            run_backend("PostgreSQL", engine, args.n)
+            run_backend("PostgreSQL", engine, args.n, audit_key)
     else:
         print("\n(PostgreSQL skipped: pass --database-url postgresql+psycopg://...)")
     return 0

@@ -18,6 +18,14 @@ states (codes `F001`…), each with a delegate.
 
 It prints both rates at each size, Concord's ratio to the peer, and Concord's rate at
 193 states against its rate at 28.
+
+It also measures, in the same run, a floor: the rate of a bare single-row INSERT and
+commit, one transaction after another, on a temporary SQLite file, once through
+Concord's engine (`models.db.make_engine`: WAL, foreign keys, busy timeout, default
+synchronous) and once with the raw `sqlite3` module as the peer uses it (WAL, default
+synchronous, `BEGIN IMMEDIATE` … `COMMIT`). One durable commit per position allows at
+most that many positions per second; next to it, each size shows the rate its goal
+needs (28 states: above the peer's; 193 states: ten times the peer's).
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from __future__ import annotations
 import argparse
 import re
 import secrets
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -33,11 +42,13 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from engine_benchmark import (  # noqa: E402
     acting_user,
+    baseline_table,
     new_proposal,
     prepare_database,
     sqlite_engine,
@@ -59,6 +70,9 @@ from workflow import audit, operations, times  # noqa: E402
 
 CICA_STATES = 28
 LARGE_FORUM = 193
+FLOOR_TRANSACTIONS = 1000
+FLOOR_WARMUP = 20
+GOALS = {CICA_STATES: (1.0, ">"), LARGE_FORUM: (10.0, "≥")}  # Concord / Spiff
 
 
 def add_fictitious_states(session: Session, count: int) -> dict[str, int]:
@@ -131,6 +145,37 @@ def concord_rate(states: int, documents: int) -> float:
         return len(rounds) * len(codes) / elapsed
 
 
+def engine_floor(transactions: int) -> float:
+    """Bare single-row INSERT transactions per second through Concord's engine."""
+    with sqlite_engine() as engine:
+        baseline_table.create(engine)
+        for i in range(-FLOOR_WARMUP, transactions):
+            if i == 0:
+                start = time.perf_counter()
+            with engine.begin() as connection:
+                connection.execute(insert(baseline_table).values(note=f"row {i}"))
+        return transactions / (time.perf_counter() - start)
+
+
+def raw_sqlite_floor(transactions: int, folder: str) -> float:
+    """The same with the sqlite3 module as the peer opens its file."""
+    path = Path(folder) / "floor.sqlite3"
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("create table bench_baseline (id integer primary key, note text)")
+        for i in range(-FLOOR_WARMUP, transactions):
+            if i == 0:
+                start = time.perf_counter()
+            connection.execute("begin immediate")
+            connection.execute("insert into bench_baseline (note) values (?)", (f"row {i}",))
+            connection.execute("commit")
+        return transactions / (time.perf_counter() - start)
+    finally:
+        connection.close()
+
+
 def peer_rate(peer: Path, states: int, documents: int, folder: str) -> float:
     done = subprocess.run(
         [
@@ -164,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
 
     audit.configure_keys(secrets.token_hex(32))
     sizes = ((CICA_STATES, args.documents), (LARGE_FORUM, args.large_documents))
-    rates: dict[tuple[str, int], list[float]] = {}
+    rates: dict[tuple[str, int | str], list[float]] = {}
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(args.repeats):
             for states, documents in sizes:
@@ -172,6 +217,10 @@ def main(argv: list[str] | None = None) -> int:
                 rates.setdefault(("spiff", states), []).append(
                     peer_rate(args.peer, states, documents, folder)
                 )
+            rates.setdefault(("floor", "engine"), []).append(engine_floor(FLOOR_TRANSACTIONS))
+            rates.setdefault(("floor", "sqlite3"), []).append(
+                raw_sqlite_floor(FLOOR_TRANSACTIONS, folder)
+            )
     median = {key: statistics.median(values) for key, values in rates.items()}
     print(f"\npositions per second, in-process on SQLite, median of {args.repeats} runs")
     print(f"  {'states':>6} {'Concord':>10} {'SpiffWorkflow':>14} {'Concord / Spiff':>16}")
@@ -180,6 +229,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {states:>6} {ours:>10.0f} {theirs:>14.0f} {ours / theirs:>16.2f}")
     ratio = median[("concord", LARGE_FORUM)] / median[("concord", CICA_STATES)]
     print(f"\n  Concord at {LARGE_FORUM} states / at {CICA_STATES}: {ratio:.2f}")
+    engine_floor_rate = median[("floor", "engine")]
+    sqlite3_floor_rate = median[("floor", "sqlite3")]
+    print(
+        f"\n  floor: a bare single-row INSERT + commit per transaction, SQLite (WAL),"
+        f" {FLOOR_TRANSACTIONS} in a row, median of {args.repeats} runs"
+    )
+    print(
+        f"    Concord's engine (models.db.make_engine): at most {engine_floor_rate:.0f} transactions/s"
+    )
+    print(
+        f"    raw sqlite3, as the peer opens its file:  at most {sqlite3_floor_rate:.0f} transactions/s"
+    )
+    print(
+        f"  {'states':>6} {'goal':>14} {'goal needs positions/s':>23}"
+        f" {'floor, engine':>14} {'floor, sqlite3':>15}"
+    )
+    for states, _ in sizes:
+        factor, sign = GOALS[states]
+        needed = factor * median[("spiff", states)]
+        goal = f"{sign} {factor:g} × Spiff"
+        print(
+            f"  {states:>6} {goal:>14} {sign + ' ' + format(needed, '.0f'):>23}"
+            f" {engine_floor_rate:>14.0f} {sqlite3_floor_rate:>15.0f}"
+        )
     return 0
 
 
