@@ -112,8 +112,8 @@ def _statements(scale: Scale) -> list[str]:
         FROM generate_series(1, {d}) AS i
         """,
         f"""
-        INSERT INTO version_text (version_id, language, body)
-        SELECT i, 'en', 'The text of fictitious document ' || i || ' on '
+        INSERT INTO version_text (version_id, language, arrived_at, body)
+        SELECT i, 'en', now(), 'The text of fictitious document ' || i || ' on '
                || (ARRAY['workshops on military exercises', 'the invitation of observers',
                          'maritime security', 'energy security', 'combating terrorism',
                          'tourism', 'public health', 'small enterprises', 'migration',
@@ -121,8 +121,8 @@ def _statements(scale: Scale) -> list[str]:
         FROM generate_series(1, {d}) AS i
         """,
         f"""
-        INSERT INTO version_text (version_id, language, body)
-        SELECT i, 'ru', 'Текст вымышленного документа № ' || i || ' о '
+        INSERT INTO version_text (version_id, language, arrived_at, body)
+        SELECT i, 'ru', now(), 'Текст вымышленного документа № ' || i || ' о '
                || (ARRAY['семинарах по военным учениям', 'приглашении наблюдателей',
                          'безопасности на море', 'энергетической безопасности',
                          'противодействии терроризму', 'туризме', 'здравоохранении',
