@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from models import Body, Decision, DecisionStatus, Document, Round, User
 from workflow import locking, numbering, times
-from workflow.summaries import load_summary
+from workflow.summaries import closed_summary
 
 if TYPE_CHECKING:
     from workflow.context import TransitionContext
@@ -70,7 +70,7 @@ def record(
     year = taken_on.year
     pattern = body.decision_symbol or times.forum(session).decision_symbol
     number = _next_number(session, body, year, pattern)
-    summary = load_summary(session, round_.id).record() if round_ is not None else {}
+    summary = closed_summary(session, round_.id).record() if round_ is not None else {}
     decision = Decision(
         body=body,
         year=year,
@@ -97,6 +97,12 @@ def record(
     return decision
 
 
+def _round_body(ctx: TransitionContext) -> Body | None:
+    """The body whose round the definition gives the state the transition leaves."""
+    body_code = ctx.definition.round_spec(ctx.state_before).body
+    return ctx.session.scalar(select(Body).where(Body.code == body_code))
+
+
 def record_for_transition(ctx: TransitionContext) -> dict:
     """The engine's step for a decision transition: record it, or make final the one a round
     adopted ad referendum."""
@@ -104,11 +110,10 @@ def record_for_transition(ctx: TransitionContext) -> dict:
     decision = for_round(ctx.session, round_.id) if round_ is not None else None
     if decision is None:
         title = ctx.taken.titles() or ctx.definition.state_title(ctx.taken.dest)
-        body_code = ctx.definition.round_spec(ctx.state_before).body
         decision = record(
             ctx.session,
             round_,
-            body=ctx.session.scalar(select(Body).where(Body.code == body_code)),
+            body=_round_body(ctx) if round_ is None else None,  # else the round's own
             document=ctx.document,
             trigger=ctx.taken.trigger,
             title=title,

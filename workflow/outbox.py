@@ -278,12 +278,44 @@ def cancel_reminders(session: Session, round_id: int | None) -> None:
     )
 
 
+class _AskedOnce:
+    """Who to tell, asked once per change: a round's close and the decision it carries go
+    to much the same people, and nothing a change writes alters who they are. Answers
+    are copied out, so a caller may add to what it gets."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.answers: dict[tuple, Any] = {}
+
+    def _once(self, key: tuple, read):
+        if key not in self.answers:
+            self.answers[key] = read()
+        return self.answers[key]
+
+    def delegates_of(self, participant_ids: Iterable[int]) -> list[tuple[int, str | None]]:
+        ids = frozenset(participant_ids)
+        return list(self._once(("delegates", ids), lambda: delegates_of(self.session, ids)))
+
+    def electorate_ids(self, round_id: int) -> list[int]:
+        return list(
+            self._once(("electorate", round_id), lambda: electorate_ids(self.session, round_id))
+        )
+
+    def coordinating_states(self, document: Document) -> set[int]:
+        return set(
+            self._once(
+                ("coordinating", document.id), lambda: coordinating_states(self.session, document)
+            )
+        )
+
+
 def write_for_change(change) -> int:
     """Write the notifications of the change's audit events; returns how many rows."""
     if not enabled or not change.events:
         return 0
     session = change.session
     batch = Batch(session, change.actor)
+    ask = _AskedOnce(session)
     for event in change.events:
         data = event.data or {}
         action = event.action
@@ -293,7 +325,7 @@ def write_for_change(change) -> int:
                 continue
             batch.add(
                 ROUND_OPENED,
-                delegates_of(session, electorate_ids(session, round_.id))
+                ask.delegates_of(ask.electorate_ids(round_.id))
                 + _only_who_sees(session, round_, observers_who_asked(session)),
                 document_id=round_.document_id,
                 round_id=round_.id,
@@ -310,7 +342,7 @@ def write_for_change(change) -> int:
                 continue
             batch.add(
                 ON_BEHALF,
-                delegates_of(session, [state.id]),
+                ask.delegates_of([state.id]),
                 document_id=round_.document_id,
                 round_id=round_.id,
                 payload={
@@ -331,11 +363,10 @@ def write_for_change(change) -> int:
             if round_ is None:
                 continue
             cancel_reminders(session, round_.id)
-            people = delegates_of(
-                session,
+            people = ask.delegates_of(
                 [
-                    *electorate_ids(session, round_.id),
-                    *coordinating_states(session, round_.document),
+                    *ask.electorate_ids(round_.id),
+                    *ask.coordinating_states(round_.document),
                 ],
             )
             payload = {
@@ -364,11 +395,10 @@ def write_for_change(change) -> int:
             round_ = _round(session, data)
             if round_ is None:
                 continue
-            people = delegates_of(
-                session,
+            people = ask.delegates_of(
                 [
                     *not_answered_ids(session, round_.id),
-                    *coordinating_states(session, round_.document),
+                    *ask.coordinating_states(round_.document),
                 ],
             )
             batch.add(
@@ -388,18 +418,18 @@ def write_for_change(change) -> int:
             if "revision_required_after" in data:
                 batch.add(
                     SENT_BACK,
-                    delegates_of(session, coordinating_states(session, document)),
+                    ask.delegates_of(ask.coordinating_states(document)),
                     document_id=document.id,
                     round_id=change.round.id if change.round is not None else None,
                     payload={**document_payload(document), "state": document.state},
                 )
             if data.get("decision") and data.get("decision_status") == "final":
-                states = coordinating_states(session, document)
+                states = ask.coordinating_states(document)
                 if change.round is not None:
-                    states.update(electorate_ids(session, change.round.id))
+                    states.update(ask.electorate_ids(change.round.id))
                 batch.add(
                     DECISION_ADOPTED,
-                    delegates_of(session, states),
+                    ask.delegates_of(states),
                     document_id=document.id,
                     round_id=change.round.id if change.round is not None else None,
                     payload={**document_payload(document), "decision": data["decision"]},

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import Confirmation, Participant, Position, Round, RoundElector
@@ -88,9 +88,7 @@ class RoundSummary:
         }
 
 
-def summarise(
-    round_: Round, kinds: PositionKinds, *, history_loaded: bool = True
-) -> RoundSummary:
+def summarise(round_: Round, kinds: PositionKinds, *, history_loaded: bool = True) -> RoundSummary:
     """The summary of a round whose electors and positions are loaded (see `summary_options`);
     with `history_loaded=False`, of its current positions only (`summary_options(history=False)`):
     each state's history is then its current position alone."""
@@ -125,3 +123,24 @@ def load_summary(session: Session, round_id: int) -> RoundSummary:
     """The summary of a round read now (the engine's close, with the round locked)."""
     round_ = session.scalar(select(Round).where(Round.id == round_id).options(*summary_options()))
     return summarise(round_, kinds_of(times.forum(session)))
+
+
+CLOSED_SUMMARIES = "concord.closed_round_summaries"
+
+
+def closed_summary(session: Session, round_id: int) -> RoundSummary:
+    """The summary of a round this transaction closed: read once, when it closed, and kept
+    for the decision recorded on it (a closed round's positions no longer change)."""
+    kept = session.info.setdefault(CLOSED_SUMMARIES, {})
+    if round_id not in kept:
+        kept[round_id] = load_summary(session, round_id)
+    return kept[round_id]
+
+
+def _forget_closed(session: Session, *_args) -> None:
+    session.info.pop(CLOSED_SUMMARIES, None)
+
+
+# What a rolled-back savepoint closed is open again; a new transaction reads afresh.
+event.listen(Session, "after_soft_rollback", _forget_closed)
+event.listen(Session, "after_commit", _forget_closed)
