@@ -88,10 +88,16 @@ class PositionForm(FlaskForm):
     amendment = TextAreaField(
         lazy_gettext("Proposed amendment (optional)"), validators=[Length(max=20000)]
     )
+    # The kinds of statement of the round's definition (the view fills them in); any code
+    # may be posted: the engine refuses an unknown one, or one without a text.
+    statement_kind = SelectField(
+        lazy_gettext("Kind of statement"), validators=[Optional()], validate_choice=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = position_kinds.position_choices()  # the forum's kinds
+        self.statement_kind.choices = []
 
     def validate_text(self, field) -> None:
         message = position_kinds.text_required_message(self.kind.data)

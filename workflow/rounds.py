@@ -445,6 +445,10 @@ def record_position(
     return position
 
 
+# The refusal of a kind of statement without a text (the web shows it by the kind's field).
+STATEMENT_KIND_WITHOUT_TEXT = N_("a kind of statement goes with the statement's text")
+
+
 def _position_kind(
     session: Session, code: str, text: str, amendment: str, statement_kind: str
 ) -> KindOfPosition:
@@ -462,7 +466,7 @@ def _position_kind(
     if amendment and not kind.blocks:
         raise InvalidInput(N_("a proposed amendment goes with an objection"))
     if statement_kind and not text:
-        raise InvalidInput(N_("a kind of statement goes with the statement's text"))
+        raise InvalidInput(STATEMENT_KIND_WITHOUT_TEXT)
     return kind
 
 

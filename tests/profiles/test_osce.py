@@ -28,6 +28,7 @@ from models import (
     OutcomeKind,
     Participant,
     ParticipantStatus,
+    Position,
     PositionKind,
     RoundMode,
     User,
@@ -291,3 +292,109 @@ def test_osce_pages_speak_the_osce_s_words_zone_and_languages(osce_runtime):
     assert "Председательство: Швейцария." in russian
     budget = _text(client.get("/documents/new"))
     assert "Budget (EUR)" in budget
+
+
+def _signed_in(runtime, email: str):
+    app = create_app(runtime=runtime)
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    client.post("/login", data={"email": email, "password": PASSWORD})
+    return client
+
+
+def _pc_round(session, people):
+    """A Permanent Council decision before the Council, its round open."""
+    document = ops.create_document(
+        session, people["CHE"], kind="pc_decision", title="Agenda", title_ru="Повестка",
+        texts=TEXTS,
+    )
+    ops.fire_trigger(session, people["CHE"], document.id, "to_hdc")
+    _through_meeting(session, people, document)
+    round_ = ops.open_round(session, people["secretariat"], document.id, mode=RoundMode.MEETING)
+    session.commit()
+    return document, round_
+
+
+def _current(session, round_, code: str) -> Position | None:
+    session.expire_all()
+    return session.scalar(
+        select(Position).join(Participant).where(
+            Position.round_id == round_.id, Position.is_current, Participant.code == code
+        )
+    )
+
+
+def test_the_council_s_position_form_takes_an_interpretative_statement(
+    osce_runtime, osce, people
+):
+    document, round_ = _pc_round(osce, people)
+    client = _signed_in(osce_runtime, people["KAZ"].email)
+    url = f"/rounds/{round_.id}/position"
+    form = _text(client.get(url))
+    assert 'name="statement_kind"' in form and "— none —" in form
+    assert (
+        "Interpretative statement, attached to the decision (Rules of Procedure, IV.1(A)6)"
+        in form
+    )
+    assert "Interpretative statement, in the journal" in form
+    russian = _text(client.get(url, headers={"Accept-Language": "ru"}))
+    assert "Вид заявления" in russian and "— нет —" in russian
+    assert "Интерпретирующее заявление, прилагаемое к решению" in russian
+
+    said = "Kazakhstan reads paragraph 2 as applying to field operations only."
+    done = client.post(
+        url,
+        data={
+            "participant": "KAZ",
+            "kind": PositionKind.CONSENT_WITH_STATEMENT.value,
+            "text": said,
+            "statement_kind": "interpretative",
+        },
+    )
+    assert done.status_code == 302, _text(done)
+    position = _current(osce, round_, "KAZ")
+    assert position.statement_kind == "interpretative" and position.text == said
+    page = _text(client.get(f"/documents/{document.id}"))
+    assert "(Interpretative statement, attached to the decision)" in page  # the flash
+    assert "Interpretative statement, attached to the decision, Rules of Procedure" in page
+    again = _text(client.get(url))  # the form shows the kind recorded
+    assert '<option selected value="interpretative">' in again
+
+
+def test_a_kind_of_statement_without_a_text_is_refused_by_its_field(osce_runtime, osce, people):
+    _document, round_ = _pc_round(osce, people)
+    client = _signed_in(osce_runtime, people["KAZ"].email)
+    url = f"/rounds/{round_.id}/position"
+    alone = {"participant": "KAZ", "kind": "consent", "statement_kind": "interpretative"}
+    refused = client.post(url, data=alone)
+    assert refused.status_code == 422
+    page = _text(refused)
+    assert 'id="field-statement_kind"' in page and "has-error" in page
+    assert "a kind of statement goes with the statement&#39;s text" in page
+    assert _current(osce, round_, "KAZ") is None
+    russian = client.post(url, data=alone, headers={"Accept-Language": "ru"})
+    assert "вид заявления указывается вместе с текстом заявления" in _text(russian).lower()
+    unknown = client.post(url, data={**alone, "text": "Yes.", "statement_kind": "footnote"})
+    assert unknown.status_code == 422 and "unknown kind of statement" in _text(unknown)
+    assert _current(osce, round_, "KAZ") is None
+
+
+def test_the_secretariat_records_an_interpretative_statement_on_a_state_s_behalf(
+    osce_runtime, osce, people
+):
+    _document, round_ = _pc_round(osce, people)
+    client = _signed_in(osce_runtime, people["secretariat"].email)
+    url = f"/rounds/{round_.id}/on-behalf"
+    assert 'name="statement_kind"' in _text(client.get(url))
+    done = client.post(
+        url,
+        data={
+            "participant": "MDA",
+            "kind": PositionKind.CONSENT_WITH_STATEMENT.value,
+            "text": "Moldova joins with a statement for the journal.",
+            "statement_kind": "interpretative_journal",
+            "reference": "No. 12/345",
+        },
+    )
+    assert done.status_code == 302, _text(done)
+    assert _current(osce, round_, "MDA").statement_kind == "interpretative_journal"

@@ -127,3 +127,22 @@ def test_a_statement_shows_its_kind_and_rule(with_mandates, session, make_user, 
     assert "(Интерпретирующее заявление, Rules of Procedure, IV.1(A)6)" in sheet.get_data(
         as_text=True
     )
+
+
+def test_a_process_without_kinds_of_statement_offers_none(world, app, client):
+    sign_in(client, world.users["delegate_of_another_state"].email)
+    url = f"/rounds/{world.meeting.id}/position"
+    form = client.get(url).get_data(as_text=True)
+    assert 'name="kind"' in form
+    assert 'name="statement_kind"' not in form and "Kind of statement" not in form
+    secretariat = app.test_client()
+    sign_in(secretariat, world.users["secretariat"].email)
+    on_behalf = secretariat.get(f"/rounds/{world.meeting.id}/on-behalf").get_data(as_text=True)
+    assert 'name="participant"' in on_behalf and 'name="statement_kind"' not in on_behalf
+    # One posted all the same is the engine's to refuse: the page says why, nothing is kept.
+    refused = client.post(
+        url, data={"participant": "IND", "kind": "consent", "text": "Yes.", "statement_kind": "x"}
+    )
+    assert refused.status_code == 422
+    assert "unknown kind of statement" in refused.get_data(as_text=True)
+    assert not [p for p in world.meeting.positions if p.participant.code == "IND"]

@@ -8,23 +8,52 @@ from flask_login import current_user, login_required
 
 from models import RoundMode
 from web import db, position_kinds
+from web.errors import describe_error
 from web.forms import OnBehalfPositionForm, PositionForm
 from web.labels import OUTCOME_LABELS
-from web.language import local_name
+from web.language import current_language, local_name
+from web.problems import status_of
 from web.views import bp, confirm
 from web.views.access import require_round, require_secretariat_page
 from web.views.common import refused
 from web.views.documents import round_view
 from workflow import operations, queries
-from workflow.errors import ConcordError
+from workflow.errors import ConcordError, InvalidInput
+from workflow.registry import registry
+from workflow.rounds import STATEMENT_KIND_WITHOUT_TEXT
+from workflow.spec import StatementKind
 
 
-def _done_message(round_, state_name: str, kind: str) -> str:
-    message = gettext(
-        "Position of %(state)s recorded: %(position)s.",
-        state=state_name,
-        position=position_kinds.position_name(kind),
-    )
+def statement_kinds(round_) -> dict[str, StatementKind]:
+    """The kinds of statement the round's document's definition declares, by code."""
+    kind = round_.document.kind
+    declared = registry().get(kind).statement_kinds if kind in registry() else ()
+    return {k.code: k for k in declared}
+
+
+def _statement_kind_choices(kinds: dict[str, StatementKind]) -> list[tuple[str, str]]:
+    """None first, then each kind in the reader's language with the rule providing for it."""
+    language = current_language()
+    return [("", gettext("— none —"))] + [
+        (k.code, f"{k.title(language)} ({k.rule})" if k.rule else k.title(language))
+        for k in kinds.values()
+    ]
+
+
+def _done_message(round_, state_name: str, kind: str, statement: StatementKind | None) -> str:
+    if statement is None:
+        message = gettext(
+            "Position of %(state)s recorded: %(position)s.",
+            state=state_name,
+            position=position_kinds.position_name(kind),
+        )
+    else:
+        message = gettext(
+            "Position of %(state)s recorded: %(position)s (%(statement)s).",
+            state=state_name,
+            position=position_kinds.position_name(kind),
+            statement=statement.title(current_language()),
+        )
     if not round_.is_open:
         message += " " + gettext(
             "The round has closed: %(outcome)s.", outcome=OUTCOME_LABELS[round_.outcome]
@@ -36,8 +65,17 @@ def _breaks_silence(round_, kind: str) -> bool:
     return position_kinds.blocks(kind) and round_.mode is RoundMode.SILENCE
 
 
+def _concerns_statement_kind(error: ConcordError) -> bool:
+    """Whether the engine refused the kind of statement (shown by its field, not flashed)."""
+    return isinstance(error, InvalidInput) and (
+        error.message == STATEMENT_KIND_WITHOUT_TEXT or "statement_kind" in error.params
+    )
+
+
 def _record(form, round_, view, template: str, *, reference: str = "", channel=None):
     status = 200
+    kinds = statement_kinds(round_)
+    form.statement_kind.choices = _statement_kind_choices(kinds) if kinds else []
     if form.validate_on_submit():
         session = db.session()
         code = form.participant.data
@@ -61,17 +99,31 @@ def _record(form, round_, view, template: str, *, reference: str = "", channel=N
                 participant=code,
                 kind=form.kind.data,
                 text=form.text.data or "",
-                amendment=(form.amendment.data or "") if position_kinds.blocks(form.kind.data) else "",
+                amendment=(form.amendment.data or "")
+                if position_kinds.blocks(form.kind.data)
+                else "",
                 reference=reference,
+                statement_kind=form.statement_kind.data or "",
                 channel=channel,
             )
         except ConcordError as error:
-            status = refused(error)
+            if kinds and _concerns_statement_kind(error):  # else its field is not shown
+                session.rollback()
+                form.statement_kind.errors = [describe_error(error)]
+                status = status_of(error)
+            else:
+                status = refused(error)
         else:
             state = next((r.state for r in view.summary.rows if r.state.code == code), None)
             session.refresh(round_)
             flash(
-                _done_message(round_, local_name(state) if state else code, form.kind.data), "success"
+                _done_message(
+                    round_,
+                    local_name(state) if state else code,
+                    form.kind.data,
+                    kinds.get(form.statement_kind.data or ""),
+                ),
+                "success",
             )
             return redirect(
                 url_for("views.document_show", document_id=round_.document_id)
@@ -79,7 +131,9 @@ def _record(form, round_, view, template: str, *, reference: str = "", channel=N
             )
     elif request.method == "POST":
         status = 422
-    return render_template(template, form=form, round=round_, view=view), status
+    return render_template(
+        template, form=form, round=round_, view=view, statement_kinds=kinds
+    ), status
 
 
 @bp.route("/rounds/<id:round_id>/position", methods=["GET", "POST"])
@@ -115,6 +169,7 @@ def position_form(round_id: int):
             form.kind.data = current.kind
             form.text.data = current.text
             form.amendment.data = current.amendment
+            form.statement_kind.data = current.statement_kind
     return _record(form, round_, view, "rounds/position.html")
 
 
