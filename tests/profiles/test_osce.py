@@ -398,3 +398,51 @@ def test_the_secretariat_records_an_interpretative_statement_on_a_state_s_behalf
     )
     assert done.status_code == 302, _text(done)
     assert _current(osce, round_, "MDA").statement_kind == "interpretative_journal"
+
+
+def test_moving_the_mandate_s_end_on_its_page_moves_its_deadline(osce_runtime):
+    clock.set_now(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    with osce_runtime.sessions() as session:
+        chair, austria = _delegate(session, "CHE"), _delegate(session, "AUT")
+        document = ops.create_document(
+            session, chair, kind="mandate_extension", title="Mission", title_ru="Миссия",
+            texts=TEXTS, fields={"host_state": "MDA", "mandate_end": "2026-12-31"},
+        )
+        session.commit()
+        document_id, lock_version = document.id, document.lock_version
+        assert _pending(session, document).due_at == datetime(2026, 12, 31, 23, 0, tzinfo=UTC)
+        emails = chair.email, austria.email
+    app = create_app(runtime=osce_runtime)
+    app.config["WTF_CSRF_ENABLED"] = False
+    url = f"/documents/{document_id}/fields"
+    form = {
+        "lock_version": str(lock_version),
+        "field__mandate_extension__host_state": "MDA",
+        "field__mandate_extension__mandate_end": "2027-06-30",
+    }
+
+    others = app.test_client()  # a delegate of a State not holding the chair
+    others.post("/login", data={"email": emails[1], "password": PASSWORD})
+    assert "Edit fields" not in _text(others.get(f"/documents/{document_id}"))
+    assert others.get(url).status_code == 403
+    assert others.post(url, data=form).status_code == 403
+
+    client = app.test_client()
+    client.post("/login", data={"email": emails[0], "password": PASSWORD})
+    assert url in _text(client.get(f"/documents/{document_id}"))
+    page = _text(client.get(url))
+    assert "Mandate ends on (required)" in page and 'value="2026-12-31"' in page
+    assert "“Mandate ends on” sets the deadline" in page
+    russian = _text(client.get(url, headers={"Accept-Language": "ru"}))
+    assert "Мандат истекает (обязательно)" in russian and "Сохранить поля" in russian
+    refused = client.post(url, data={**form, "field__mandate_extension__host_state": "ZZZ"})
+    assert refused.status_code == 422 and "Host State: unknown code" in _text(refused)
+    response = client.post(url, data=form)
+    assert response.status_code == 302, _text(response)
+    with osce_runtime.sessions() as session:
+        document = session.get(Document, document_id)
+        assert document.custom_fields["mandate_end"] == "2027-06-30"
+        # midnight in Vienna at the end of the new last day (UTC+2 in summer)
+        assert _pending(session, document).due_at == datetime(2027, 6, 30, 22, 0, tzinfo=UTC)
+    shown = _text(client.get(f"/documents/{document_id}"))
+    assert "The mandate ends without extension" in shown and "Fields changed" in shown

@@ -38,6 +38,9 @@ PAGES = [
     ("/documents/{concept}/versions/new", only(COORD)),
     ("/documents/{concept}/translations?language=ru", only(SEC)),
     ("/documents/{restricted}/translations", only(SEC, 200) | {OBS: 404}),
+    # A concept paper's process declares no fields of its own: nobody has them to change.
+    ("/documents/{concept}/fields", everyone(403)),
+    ("/documents/{restricted}/fields", everyone(403, observer=404)),
     ("/rounds/{silence}/position", everyone(200, observer=403, secretariat=403, administrator=403)),
     ("/rounds/{silence}/on-behalf", only(SEC)),
     ("/rounds/{silence}/extend", only(SEC)),

@@ -24,6 +24,7 @@ from web.forms import (
     working_texts,
 )
 from web.language import current_language, local_name, short_name
+from web.problems import status_of, translate_error
 from web.views import bp, confirm
 from web.views.access import require_document
 from web.views.common import (
@@ -127,8 +128,10 @@ def document_actions(document: Document) -> dict:
     state = definition.states.get(document.state)
     final = state is None or state.final
     instruments = definition.instruments
+    revise = bool(roles & definition.document.revise) and not final
     return {
-        "revise": bool(roles & definition.document.revise) and not final,
+        "revise": revise,
+        "fields": revise and bool(definition.document.custom_fields),
         "open_round": state.round if (state and state.round and "secretariat" in roles) else None,
         "instruments": bool(
             instruments and document.state in instruments.states and roles & instruments.allowed
@@ -287,50 +290,80 @@ def declared_facts(session, definition, document) -> list[tuple[str, str, object
 
 @dataclass
 class DeclaredInput:
-    """One field a definition declares, as the draft form shows it."""
+    """One field a definition declares, as the draft form and the fields form show it."""
 
     name: str  # the form's input name: field__<kind>__<field>
+    field: str
     label: str
     type: str
     required: bool
     value: str
     choices: list[tuple[str, str]]
+    error: str = ""
+
+
+class _Choices:
+    """The participants and the priority areas a field may name, each read once."""
+
+    def __init__(self, session):
+        self.session = session
+        self.participants: list[tuple[str, str]] | None = None
+        self.areas: list[tuple[str, str]] | None = None
+
+    def of(self, field_type: str) -> list[tuple[str, str]]:
+        if field_type == "participant":
+            if self.participants is None:
+                rows = self.session.scalars(select(Participant).order_by(Participant.code))
+                self.participants = [(p.code, local_name(p)) for p in rows]
+            return self.participants
+        if field_type == "area":
+            if self.areas is None:
+                rows = self.session.scalars(
+                    select(PriorityArea)
+                    .where(PriorityArea.retired_in.is_(None))
+                    .order_by(PriorityArea.code)
+                )
+                self.areas = [(a.code, f"{a.code} {local_name(a)}") for a in rows]
+            return self.areas
+        return []
+
+
+def field_input_name(kind: str, field: str) -> str:
+    return f"field__{kind}__{field}"
+
+
+def kind_inputs(
+    kind: str, choices: _Choices, values: dict[str, object] | None = None
+) -> list[DeclaredInput]:
+    """The inputs of the fields `kind`'s definition declares: the posted values, else
+    `values` (a document's current ones)."""
+    language, values = current_language(), values or {}
+    inputs = []
+    for spec in registry().get(kind).document.custom_fields:
+        name = field_input_name(kind, spec.name)
+        current = values.get(spec.name)
+        offered = choices.of(spec.type)
+        if offered and current is not None and current not in dict(offered):
+            offered = [(current, current), *offered]  # e.g. an area retired since: kept
+        inputs.append(
+            DeclaredInput(
+                name=name,
+                field=spec.name,
+                label=spec.title(language),
+                type=spec.type,
+                required=spec.required,
+                value=request.form.get(name, "" if current is None else str(current)),
+                choices=offered,
+            )
+        )
+    return inputs
 
 
 def declared_inputs(session, kinds) -> dict[str, list[DeclaredInput]]:
     """The inputs of the fields each creatable kind's definition declares (values as posted)."""
-    language = current_language()
-    participants = areas = None
-    inputs: dict[str, list[DeclaredInput]] = {}
-    for kind, _title in kinds:
-        for spec in registry().get(kind).document.custom_fields:
-            choices: list[tuple[str, str]] = []
-            if spec.type == "participant":
-                if participants is None:
-                    rows = session.scalars(select(Participant).order_by(Participant.code))
-                    participants = [(p.code, local_name(p)) for p in rows]
-                choices = participants
-            elif spec.type == "area":
-                if areas is None:
-                    rows = session.scalars(
-                        select(PriorityArea)
-                        .where(PriorityArea.retired_in.is_(None))
-                        .order_by(PriorityArea.code)
-                    )
-                    areas = [(a.code, f"{a.code} {local_name(a)}") for a in rows]
-                choices = areas
-            name = f"field__{kind}__{spec.name}"
-            inputs.setdefault(kind, []).append(
-                DeclaredInput(
-                    name=name,
-                    label=spec.title(language),
-                    type=spec.type,
-                    required=spec.required,
-                    value=request.form.get(name, ""),
-                    choices=choices,
-                )
-            )
-    return inputs
+    choices = _Choices(session)
+    inputs = {kind: kind_inputs(kind, choices) for kind, _title in kinds}
+    return {kind: fields for kind, fields in inputs.items() if fields}
 
 
 def _declared_values(kind: str) -> dict[str, str] | None:
@@ -338,7 +371,7 @@ def _declared_values(kind: str) -> dict[str, str] | None:
     if kind not in registry():
         return None
     specs = registry().get(kind).document.custom_fields
-    return {s.name: request.form.get(f"field__{kind}__{s.name}", "") for s in specs} or None
+    return {s.name: request.form.get(field_input_name(kind, s.name), "") for s in specs} or None
 
 
 @bp.route("/documents/new", methods=["GET", "POST"])
@@ -470,6 +503,71 @@ def version_new(document_id: int):
         status = 422
     return render_template(
         "documents/version_new.html", form=form, document=document, out_of_step=out_of_step
+    ), status
+
+
+def _field_error(error: InvalidInput, inputs: list[DeclaredInput]) -> bool:
+    """Put the engine's reason on the input of the field it names, the field named by its
+    label; False when it names none of them."""
+    field = error.params.get("field")
+    for declared in inputs:
+        if field is not None and declared.field == field:
+            params = {**error.params, "field": declared.label}
+            declared.error = translate_error(InvalidInput(error.message, **params))
+            return True
+    return False
+
+
+@bp.route("/documents/<id:document_id>/fields", methods=["GET", "POST"])
+@login_required
+def document_fields(document_id: int):
+    """Change the values of the fields the document's definition declares: those who may
+    revise it, until it reaches a final state (the operation the API's PATCH calls)."""
+    session = db.session()
+    document = require_document(queries.load_document(session, document_id))
+    if not document_actions(document)["fields"]:
+        abort(403, gettext("You may not change the fields of this document."))
+    form = ActionForm()
+    if request.method == "GET":
+        form.lock_version.data = str(document.lock_version)
+    inputs = kind_inputs(document.kind, _Choices(session), document.custom_fields)
+    status = 200
+    if form.validate_on_submit():
+        before = dict(document.custom_fields or {})
+        try:
+            operations.set_fields(
+                session,
+                current_user,
+                document.id,
+                {i.field: request.form.get(i.name, "") for i in inputs},
+                expected_lock_version=lock_version(form.lock_version.data),
+            )
+        except InvalidInput as error:
+            if _field_error(error, inputs):
+                db.session().rollback()
+                status = status_of(error)
+            else:
+                status = refused(error)
+        except ConcordError as error:
+            status = refused(error)
+        else:
+            if document.custom_fields == before:
+                flash(gettext("Nothing was changed."), "info")
+            else:
+                flash(
+                    gettext("The fields of %(symbol)s are changed.", symbol=document.symbol),
+                    "success",
+                )
+            return redirect(url_for("views.document_show", document_id=document.id))
+    elif request.method == "POST":
+        status = 422
+    rule = registry().get(document.kind).document.deadline
+    return render_template(
+        "documents/fields_edit.html",
+        form=form,
+        document=document,
+        inputs=inputs,
+        deadline_field=next((i.label for i in inputs if rule and i.field == rule.field), None),
     ), status
 
 
