@@ -9,6 +9,7 @@ below, whose names the interface's catalogue gives. The forum row keeps the decl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from models.enums import EntryChannel, PositionKind
 
@@ -80,8 +81,15 @@ class PositionKinds:
 
     kinds: tuple[KindOfPosition, ...]
 
+    @cached_property
+    def _by_code(self) -> dict[str, KindOfPosition]:
+        return {k.code: k for k in reversed(self.kinds)}  # the first of a code, as listed
+
     def get(self, code: str | None) -> KindOfPosition | None:
-        return next((k for k in self.kinds if k.code == code), None)
+        found = self._by_code.get(code)
+        if found is None and code is not None:  # a code that only compares equal (an enum)
+            found = next((k for k in self.kinds if k.code == code), None)
+        return found
 
     @property
     def codes(self) -> list[str]:
@@ -99,8 +107,15 @@ class PositionKinds:
 class Channels:
     channels: tuple[Channel, ...]
 
+    @cached_property
+    def _by_code(self) -> dict[str, Channel]:
+        return {c.code: c for c in reversed(self.channels)}
+
     def get(self, code: str | None) -> Channel | None:
-        return next((c for c in self.channels if c.code == code), None)
+        found = self._by_code.get(code)
+        if found is None and code is not None:
+            found = next((c for c in self.channels if c.code == code), None)
+        return found
 
     @property
     def codes(self) -> list[str]:

@@ -7,6 +7,7 @@ words (web.labels), in English and Russian as before.
 
 from __future__ import annotations
 
+from flask import g, has_request_context
 from flask_babel import gettext, lazy_gettext
 
 from models.kinds import Channels, KindOfPosition, PositionKinds
@@ -62,9 +63,20 @@ def _named(names: dict[str, str]) -> str | None:
 
 
 def position_name(code: str | None) -> str:
-    """A kind of position as the reader calls it: Consent, Вето."""
+    """A kind of position as the reader calls it: Consent, Вето (looked up once per kind
+    and language in a request: a page names the kinds of hundreds of positions)."""
     if not code:
         return gettext("No position")
+    if not has_request_context():
+        return _position_name(code)
+    names = g.setdefault("position_names", {})
+    key = (code, current_language())
+    if key not in names:
+        names[key] = _position_name(code)
+    return names[key]
+
+
+def _position_name(code: str) -> str:
     kind = forum_kinds().get(code)
     named = _named(kind.names) if kind is not None else None
     return named or str(POSITION_LABELS.get(code, code))

@@ -88,7 +88,8 @@ class RoundView:
 
 def round_view(round_) -> RoundView:
     summary = summarise(round_, position_kinds.forum_kinds())
-    mine = [row.state for row in summary.rows if current_user.speaks_for(row.state)]
+    spoken_for = {p.id for p in current_user.represented_states}  # as User.speaks_for
+    mine = [row.state for row in summary.rows if row.state.id in spoken_for]
     return RoundView(summary, mine)
 
 

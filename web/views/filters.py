@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, dates, numbers
@@ -75,9 +76,20 @@ def localtime(
     if moment is None:
         return "—"
     zone, locale = zone or viewer_zone(), _locale()
-    pattern = f"{date_pattern(locale)}, {TIME_PATTERN}"
-    text = dates.format_datetime(moment, pattern, tzinfo=zone, locale=locale)
+    if type(moment) is datetime:
+        # As format_datetime with "<date pattern>, HH:mm" writes it (a naive instant is in
+        # UTC), the date's words formatted once per day and language, not once per row.
+        local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone)
+        text = f"{_date_text(local.date(), locale)}, {local.hour:02d}:{local.minute:02d}"
+    else:
+        pattern = f"{date_pattern(locale)}, {TIME_PATTERN}"
+        text = dates.format_datetime(moment, pattern, tzinfo=zone, locale=locale)
     return f"{text} ({zone.key})" if with_zone else text
+
+
+@lru_cache(maxsize=4096)
+def _date_text(day: date, locale: Locale) -> str:
+    return dates.format_date(day, date_pattern(locale), locale=locale)
 
 
 @bp.app_template_filter("localdate")

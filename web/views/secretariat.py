@@ -141,6 +141,14 @@ def grid_rows(grid: queries.Grid) -> list[tuple]:
     rendered one by one in the template take a second and a half. Each cell links to the
     state's row in the round's grid and says in words what its mark shows."""
     labels = _cell_labels()
+    # What follows the state's name in a cell of each mark, escaped once for the grid.
+    tails = {
+        mark: (
+            f'{escape(label)}"><span aria-hidden="true">{CELL_MARKS[mark]}</span>'
+            f'<span class="visually-hidden">{escape(label)}</span></a></td>'
+        )
+        for mark, label in labels.items()
+    }
     columns = [
         (t.round.id, url_for("views.document_show", document_id=t.round.document_id))
         for t in grid.rounds.items
@@ -154,11 +162,9 @@ def grid_rows(grid: queries.Grid) -> list[tuple]:
             if mark is None:
                 cells.append('<td class="cell"></td>')
                 continue
-            label = escape(labels[mark])
             cells.append(
                 f'<td class="cell {mark}"><a href="{page}#round-{round_id}-{state.code}" '
-                f'title="{name}: {label}"><span aria-hidden="true">{CELL_MARKS[mark]}</span>'
-                f'<span class="visually-hidden">{label}</span></a></td>'
+                f'title="{name}: {tails[mark]}'
             )
         rows.append((state, Markup("".join(cells)), marks.count("pending")))
     return rows
