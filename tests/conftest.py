@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,11 +17,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bootstrap.profile import load_profile
-from config.settings import DEFAULT_PROFILE, load_settings
+from config.settings import DEFAULT_PROFILE, DEFAULT_WORKFLOWS, load_settings
 from models import Base, User
 from models.db import make_engine
 from workflow import audit, clock
 from workflow.accounts import create_user
+from workflow.registry import configure
 
 TEST_PASSWORD = "test-password-1"
 _emails = itertools.count(1)
@@ -149,3 +151,17 @@ def settings(tmp_path: Path, database_url: str):
         secret_key="test-secret-key",
         audit_key="test-audit-key",
     )
+
+
+MANDATE = Path(__file__).parent / "data" / "workflows" / "mandate_extension.toml"
+
+
+@pytest.fixture
+def with_mandates(tmp_path):
+    """The bundled definitions and the test-only mandate extension (custom fields, a
+    document deadline, a meeting deadline, statement kinds) in force."""
+    folder = tmp_path / "workflows"
+    shutil.copytree(DEFAULT_WORKFLOWS, folder, ignore=shutil.ignore_patterns("*.md"))
+    shutil.copy(MANDATE, folder)
+    yield configure(folder)
+    configure(None)

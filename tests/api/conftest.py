@@ -141,3 +141,9 @@ def swg_round(roles, concept_paper) -> dict:
     return roles.secretariat.ok(
         "POST", f"/documents/{document_id}/rounds", {"mode": "meeting"}, status=201
     )
+
+
+@pytest.fixture
+def with_mandates(app, with_mandates):
+    """After the app, whose creation puts the configured definitions in force."""
+    return with_mandates

@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
 from api_helpers import TEXTS
 
-from config.settings import DEFAULT_WORKFLOWS
-from workflow.registry import configure
-
-MANDATE = Path(__file__).parent.parent / "data" / "workflows" / "mandate_extension.toml"
 BODY = {
     "kind": "mandate_extension",
     "title": "Extension of the mandate",
@@ -19,15 +11,6 @@ BODY = {
     "texts": TEXTS,
     "fields": {"state_concerned": "TJK", "mandate_end": "2025-06-30"},
 }
-
-
-@pytest.fixture
-def with_mandates(app, tmp_path):
-    folder = tmp_path / "workflows"
-    shutil.copytree(DEFAULT_WORKFLOWS, folder, ignore=shutil.ignore_patterns("*.md"))
-    shutil.copy(MANDATE, folder)
-    yield configure(folder)
-    configure(None)
 
 
 def test_fields_are_given_on_creation_and_changed_by_patch(roles, with_mandates):

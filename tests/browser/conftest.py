@@ -18,10 +18,12 @@ import migrations
 from bootstrap.demo import create_demo, demo_for
 from bootstrap.profile import load_profile
 from bootstrap.runtime import build_runtime
-from config.settings import DEFAULT_PROFILE, load_settings
+from config.settings import DEFAULT_PROFILE, PACKAGE_DIR, load_settings
 from web import create_app
+from workflow.registry import configure
 
 CHROMIUM = "/usr/bin/chromium"
+OSCE = PACKAGE_DIR / "profiles" / "osce.toml"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -42,23 +44,42 @@ PASSWORDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def live_runtime(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("live")
+def demo_runtime(folder, profile=DEFAULT_PROFILE):
+    """A runtime on a new SQLite file in `folder`, built as `concord init --demo` builds one
+    for `profile` (its own process definitions in use)."""
     settings = load_settings(
         environ={},
         env="testing",
         database_url=f"sqlite:///{folder / 'concord.sqlite3'}",
         instance_path=str(folder / "instance"),
         secret_key="browser-test-secret",
+        profile=str(profile),
     )
     runtime = build_runtime(settings)
     migrations.upgrade(runtime.engine)
     with runtime.transaction() as session:
-        load_profile(session, DEFAULT_PROFILE)
-        create_demo(session, demo_for(session, DEFAULT_PROFILE))
+        load_profile(session, profile)
+        create_demo(session, demo_for(session, profile))
+    return runtime
+
+
+@pytest.fixture(scope="module")
+def live_runtime(tmp_path_factory):
+    """The CICA demo; a module serves another forum by overriding this with `osce_runtime`."""
+    runtime = demo_runtime(tmp_path_factory.mktemp("live"))
     yield runtime
     runtime.dispose()
+
+
+@pytest.fixture(scope="module")
+def osce_runtime(tmp_path_factory):
+    """The OSCE profile and its demo, on a database of its own."""
+    runtime = demo_runtime(tmp_path_factory.mktemp("osce"), OSCE)
+    try:
+        yield runtime
+    finally:
+        runtime.dispose()
+        configure(None)  # the bundled definitions again
 
 
 @pytest.fixture(scope="module")

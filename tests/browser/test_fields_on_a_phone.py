@@ -8,41 +8,15 @@ import pytest
 from browser_helpers import screenshot
 from test_accessibility import AXE, RUN_AXE
 
-import migrations
-from bootstrap.demo import create_demo, demo_for
-from bootstrap.profile import load_profile
-from bootstrap.runtime import build_runtime
-from config.settings import PACKAGE_DIR, load_settings
-from workflow.registry import configure
-
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-OSCE = PACKAGE_DIR / "profiles" / "osce.toml"
 
 
 @pytest.fixture(scope="module")
-def live_runtime(tmp_path_factory):
-    """The OSCE profile and its demo, its definitions in use, on a database of its own."""
-    folder = tmp_path_factory.mktemp("osce-live")
-    settings = load_settings(
-        environ={},
-        env="testing",
-        database_url=f"sqlite:///{folder / 'concord.sqlite3'}",
-        instance_path=str(folder / "instance"),
-        secret_key="browser-test-secret",
-        profile=str(OSCE),
-    )
-    runtime = build_runtime(settings)  # the OSCE definitions in use
-    try:
-        migrations.upgrade(runtime.engine)
-        with runtime.transaction() as session:
-            load_profile(session, OSCE)
-            create_demo(session, demo_for(session, OSCE))
-        yield runtime
-    finally:
-        runtime.dispose()
-        configure(None)  # the bundled definitions again
+def live_runtime(osce_runtime):
+    """The OSCE demo, served by the shared live server."""
+    return osce_runtime
 
 
 def fits(page) -> bool:

@@ -4,54 +4,19 @@ scrolling sideways, and a delegate records one through it."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-
 import pytest
 from browser_helpers import screenshot
-from werkzeug.serving import make_server
-
-import migrations
-from bootstrap.demo import create_demo, demo_for
-from bootstrap.profile import load_profile
-from bootstrap.runtime import build_runtime
-from config.settings import PACKAGE_DIR, load_settings
-from web import create_app
-from workflow.registry import configure
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 375, "height": 812}
-OSCE = PACKAGE_DIR / "profiles" / "osce.toml"
 COUNCIL_TITLE = "Agenda and modalities of the 2027 Human Dimension Conference"
 
 
 @pytest.fixture(scope="module")
-def osce_server(tmp_path_factory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("osce")
-    settings = load_settings(
-        environ={},
-        env="testing",
-        database_url=f"sqlite:///{folder / 'concord.sqlite3'}",
-        instance_path=str(folder / "instance"),
-        secret_key="browser-test-secret",
-        profile=str(OSCE),  # its own process definitions, with their kinds of statement
-    )
-    runtime = build_runtime(settings)
-    try:
-        migrations.upgrade(runtime.engine)
-        with runtime.transaction() as session:
-            load_profile(session, OSCE)
-            create_demo(session, demo_for(session, OSCE))
-        server = make_server("127.0.0.1", 0, create_app(runtime=runtime), threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
-        server.shutdown()
-        thread.join(timeout=5)
-    finally:
-        runtime.dispose()
-        configure(None)
+def live_runtime(osce_runtime):
+    """The OSCE demo, served by the shared live server."""
+    return osce_runtime
 
 
 def _fits(page, name: str) -> None:
@@ -65,16 +30,16 @@ def _fits(page, name: str) -> None:
     assert overflowing == [], name
 
 
-def test_a_delegate_makes_an_interpretative_statement_on_a_phone(browser, osce_server):
+def test_a_delegate_makes_an_interpretative_statement_on_a_phone(browser, live_server):
     context = browser.new_context(viewport=PHONE)
     try:
         page = context.new_page()
-        page.goto(f"{osce_server}/login")
+        page.goto(f"{live_server}/login")
         page.fill("input[name=email]", "che@concord.example")
         page.fill("input[name=password]", "demo-che-1")
         page.click("button[type=submit]")
-        page.wait_for_url(f"{osce_server}/")
-        page.goto(f"{osce_server}/documents")
+        page.wait_for_url(f"{live_server}/")
+        page.goto(f"{live_server}/documents")
         page.locator("tr", has_text=COUNCIL_TITLE).locator("a.symbol").first.click()
         page.locator("text=Give the position of Switzerland").click()
         _fits(page, "statement-kind-form")

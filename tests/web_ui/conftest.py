@@ -169,3 +169,9 @@ def count_queries(session):
     yield start
     for counter in counters:
         event.remove(connection, "before_cursor_execute", counter)
+
+
+@pytest.fixture
+def with_mandates(app, with_mandates):
+    """After the app, whose creation puts the configured definitions in force."""
+    return with_mandates

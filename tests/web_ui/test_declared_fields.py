@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from web_helpers import sign_in
 
-from config.settings import DEFAULT_WORKFLOWS
 from models import Decision, Document, PositionKind, Round, RoundMode
 from workflow import operations, times
-from workflow.registry import configure
 
-MANDATE = Path(__file__).parent.parent / "data" / "workflows" / "mandate_extension.toml"
 FORM = {
     "kind": "mandate_extension",
     "title": "Extension of the mandate",
@@ -26,15 +20,6 @@ FORM = {
     "field__mandate_extension__mandate_end": "2025-06-30",
     "field__mandate_extension__unified_budget": "1250000",
 }
-
-
-@pytest.fixture
-def with_mandates(app, tmp_path):
-    folder = tmp_path / "workflows"
-    shutil.copytree(DEFAULT_WORKFLOWS, folder, ignore=shutil.ignore_patterns("*.md"))
-    shutil.copy(MANDATE, folder)
-    yield configure(folder)
-    configure(None)
 
 
 def test_the_draft_form_takes_the_declared_fields(with_mandates, session, make_user, client):

@@ -4,33 +4,19 @@ document, the same operation and checks as `PATCH /api/v1/documents/{id}/fields`
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from web_helpers import sign_in
 
-from config.settings import DEFAULT_WORKFLOWS
 from models import AuditEvent, DueAction, DueActionKind, DueActionStatus
 from workflow import operations
-from workflow.registry import configure
 
-MANDATE = Path(__file__).parent.parent / "data" / "workflows" / "mandate_extension.toml"
 FIELDS = {
     "state_concerned": "TJK",
     "mandate_end": "2025-06-30",
     "unified_budget": "1250000",
 }
-
-
-@pytest.fixture
-def with_mandates(app, tmp_path):
-    folder = tmp_path / "workflows"
-    shutil.copytree(DEFAULT_WORKFLOWS, folder, ignore=shutil.ignore_patterns("*.md"))
-    shutil.copy(MANDATE, folder)
-    yield configure(folder)
-    configure(None)
 
 
 @pytest.fixture

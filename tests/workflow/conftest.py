@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from engine_helpers import NOW, TEXTS
 from sqlalchemy import select
 
-from config.settings import DEFAULT_WORKFLOWS
 from models import Affiliation, AffiliationRole, Participant, ParticipantKind, ParticipantStatus
 from workflow import clock, operations
 from workflow.registry import configure
@@ -137,17 +134,3 @@ def in_state(session, new_document):
         return document
 
     return make
-
-
-MANDATE = Path(__file__).parent.parent / "data" / "workflows" / "mandate_extension.toml"
-
-
-@pytest.fixture
-def with_mandates(tmp_path):
-    """The bundled definitions and the test-only mandate extension (custom fields, a
-    document deadline, a meeting deadline, statement kinds) in force."""
-    folder = tmp_path / "workflows"
-    shutil.copytree(DEFAULT_WORKFLOWS, folder, ignore=shutil.ignore_patterns("*.md"))
-    shutil.copy(MANDATE, folder)
-    yield configure(folder)
-    configure(None)

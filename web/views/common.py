@@ -14,12 +14,20 @@ from web.language import current_language
 from web.problems import status_of
 from workflow import queries, times
 from workflow.errors import ConcordError
+from workflow.registry import registry
+from workflow.spec import StatementKind
 from workflow.vocabulary import word as forum_word
 
 
 def lock_version(value: str | None) -> int | None:
     """The lock_version a form was shown with; None when absent or not a number."""
     return int(value) if value and value.isascii() and value.isdigit() else None
+
+
+def statement_kinds(document_kind: str) -> dict[str, StatementKind]:
+    """The kinds of statement a process declares (its definition's [[statement_kinds]]), by code."""
+    declared = registry().get(document_kind).statement_kinds if document_kind in registry() else ()
+    return {kind.code: kind for kind in declared}
 
 
 def forum_zone_name() -> str:

@@ -15,20 +15,12 @@ from web.language import current_language, local_name
 from web.problems import status_of
 from web.views import bp, confirm
 from web.views.access import require_round, require_secretariat_page
-from web.views.common import refused
+from web.views.common import refused, statement_kinds
 from web.views.documents import round_view
 from workflow import operations, queries
 from workflow.errors import ConcordError, InvalidInput
-from workflow.registry import registry
 from workflow.rounds import STATEMENT_KIND_WITHOUT_TEXT
 from workflow.spec import StatementKind
-
-
-def statement_kinds(round_) -> dict[str, StatementKind]:
-    """The kinds of statement the round's document's definition declares, by code."""
-    kind = round_.document.kind
-    declared = registry().get(kind).statement_kinds if kind in registry() else ()
-    return {k.code: k for k in declared}
 
 
 def _statement_kind_choices(kinds: dict[str, StatementKind]) -> list[tuple[str, str]]:
@@ -74,7 +66,7 @@ def _concerns_statement_kind(error: ConcordError) -> bool:
 
 def _record(form, round_, view, template: str, *, reference: str = "", channel=None):
     status = 200
-    kinds = statement_kinds(round_)
+    kinds = statement_kinds(round_.document.kind)
     form.statement_kind.choices = _statement_kind_choices(kinds) if kinds else []
     if form.validate_on_submit():
         session = db.session()

@@ -18,11 +18,10 @@ from web.labels import CATALOGUE_CHANGE_LABELS, DECISION_STATUS_LABELS
 from web.language import local_name
 from web.views import bp
 from web.views.access import require_document, require_round, require_secretariat_page
-from web.views.common import forum_zone_name, refused, working_languages
+from web.views.common import forum_zone_name, refused, statement_kinds, working_languages
 from workflow import catalogue, operations, queries, register
 from workflow.catalogue import FIELD as CHANGES
 from workflow.errors import N_, ConcordError, InvalidInput
-from workflow.registry import registry
 from workflow.visibility import can_see_decision
 
 
@@ -97,13 +96,11 @@ def decision_sheet(decision_id: int):
     decision = register.load_decision(db.session(), decision_id)
     if decision is None or not can_see_decision(current_user, decision):
         abort(404)
-    kind = decision.document.kind
-    kinds = registry().get(kind).statement_kinds if kind in registry() else ()
     return render_template(
         "record/decision.html",
         decision=decision,
         status_labels=DECISION_STATUS_LABELS,
-        statement_kinds={kind.code: kind for kind in kinds},
+        statement_kinds=statement_kinds(decision.document.kind),
     )
 
 
