@@ -86,10 +86,7 @@ class PositionKinds:
         return {k.code: k for k in reversed(self.kinds)}  # the first of a code, as listed
 
     def get(self, code: str | None) -> KindOfPosition | None:
-        found = self._by_code.get(code)
-        if found is None and code is not None:  # a code that only compares equal (an enum)
-            found = next((k for k in self.kinds if k.code == code), None)
-        return found
+        return self._by_code.get(code)  # a StrEnum member hashes and compares as its code
 
     @property
     def codes(self) -> list[str]:
@@ -112,10 +109,7 @@ class Channels:
         return {c.code: c for c in reversed(self.channels)}
 
     def get(self, code: str | None) -> Channel | None:
-        found = self._by_code.get(code)
-        if found is None and code is not None:
-            found = next((c for c in self.channels if c.code == code), None)
-        return found
+        return self._by_code.get(code)
 
     @property
     def codes(self) -> list[str]:

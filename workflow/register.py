@@ -115,7 +115,7 @@ def register_years(session: Session, user: User) -> list[tuple[str, int]]:
             .where(decisions_visible_to(user))
             .group_by(Body.code, Decision.year)
             .order_by(Decision.year.desc(), Body.code)
-        ).tuples()
+        )
     )
 
 
@@ -188,4 +188,4 @@ def round_confirmations(session: Session, round_ids: list[int]) -> dict[int, lis
 
 def decision_symbols(session: Session) -> dict[int, str]:
     """Decision id -> symbol, for naming the decision that adopted each Catalogue edition."""
-    return dict(session.execute(select(Decision.id, Decision.symbol)).tuples().all())
+    return dict(session.execute(select(Decision.id, Decision.symbol)).all())

@@ -19,7 +19,9 @@ once. Each firing is exactly-once by itself (workflow.firing); leadership only
 keeps a second scheduler from doing work for nothing:
 
 - PostgreSQL: a session advisory lock held on a dedicated connection elects the
-  leader; another scheduler stands by, tries to win the lock every
+  leader (one lock per schema: advisory locks are shared by a whole database, and
+  two installations in two schemas of one database must not stand by for each
+  other); another scheduler stands by, tries to win the lock every
   `TAKEOVER_SECONDS`, and takes over when the leader's connection ends (crash
   included): the database releases the lock at once.
 - SQLite: an exclusive `flock` on a file beside the database; a second scheduler
@@ -115,8 +117,13 @@ class PostgresLeadership:
 
     def __init__(self, engine):
         self.engine = engine
-        self.key = zlib.crc32(LEADER_LOCK.encode())
         self._connection: Connection | None = None
+
+    @staticmethod
+    def key_for(connection: Connection) -> int:
+        """The lock's key for the schema the connection works in."""
+        schema = connection.execute(text("SELECT current_schema()")).scalar()
+        return zlib.crc32(f"{LEADER_LOCK}:{schema}".encode())
 
     @property
     def held(self) -> bool:
@@ -130,7 +137,7 @@ class PostgresLeadership:
         connection = self.engine.connect()
         try:
             won = connection.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key_for(connection)}
             ).scalar()
             connection.commit()
         except Exception:
@@ -162,7 +169,9 @@ class PostgresLeadership:
     def release(self) -> None:
         if self._connection is not None:
             try:
-                self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
+                self._connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": self.key_for(self._connection)}
+                )
                 self._connection.commit()
             finally:
                 self._connection.close()

@@ -41,6 +41,7 @@ PASSWORDS = {
     "ind@concord.example": "demo-ind-1",
     "jpn@concord.example": "demo-jpn-1",
     "admin@concord.example": "demo-admin-1",
+    "che@concord.example": "demo-che-1",  # the OSCE demo's Chairpersonship
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
+from browser_helpers import PHONE, fits_the_screen
 from icalendar import Calendar
 
 pytestmark = pytest.mark.browser
@@ -25,11 +26,11 @@ def test_a_delegate_downloads_a_deadline_and_subscribes_to_the_feed(open_page, t
     (event,) = Calendar.from_ical(saved.read_bytes()).walk("VEVENT")
     assert str(event["status"]) == "CONFIRMED" and "Deadline" in str(event["summary"])
 
-    page.set_viewport_size({"width": 390, "height": 844})
+    page.set_viewport_size(PHONE)
     page.goto(f"{page.base}/account/calendar")
     page.click("text=Create a feed address")
     address = page.inner_text("#feed-address").strip()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
+    fits_the_screen(page, "calendar-feed")
     # A calendar program reads it with no session at all.
     with urllib.request.urlopen(address) as answer:
         feed = Calendar.from_ical(answer.read())

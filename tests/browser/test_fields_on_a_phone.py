@@ -5,22 +5,15 @@ of the journey scrolls sideways."""
 from __future__ import annotations
 
 import pytest
-from browser_helpers import screenshot
+from browser_helpers import PHONE, fits_the_screen
 from test_accessibility import AXE, RUN_AXE
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 390, "height": 844}
-
 
 @pytest.fixture(scope="module")
 def live_runtime(osce_runtime):
     """The OSCE demo, served by the shared live server."""
     return osce_runtime
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def violations(page) -> list[str]:
@@ -30,26 +23,20 @@ def violations(page) -> list[str]:
 
 
 def test_the_chair_moves_a_mandate_s_end_on_a_phone(open_page):
-    page = open_page()
+    page = open_page("che@concord.example")
     page.set_viewport_size(PHONE)
-    page.goto(f"{page.base}/login")
-    page.fill("input[name=email]", "che@concord.example")
-    page.fill("input[name=password]", "demo-che-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{page.base}/")
     page.goto(f"{page.base}/documents?kind=mandate_extension")
     page.locator("a.symbol").first.click()
     document_url = page.url
     page.click("#edit-fields")
-    assert fits(page), "the fields form scrolls sideways"
+    fits_the_screen(page, "fields-form")
     assert violations(page) == []
-    screenshot(page, "fields-form-phone")
     page.fill("#field__mandate_extension__mandate_end", "2099-06-30")
     page.click("main form button[type=submit]")
     page.wait_for_url(document_url)
     assert "are changed" in page.locator(".flash").first.inner_text()
     assert "1 Jul 2099, 00:00" in page.locator(".default-outcome").inner_text()
-    assert fits(page), "the document page scrolls sideways"
+    fits_the_screen(page, "fields-document")
 
     page.goto(f"{document_url}/fields?lang=ru")
     assert page.locator("html").get_attribute("lang") == "ru"
@@ -60,6 +47,5 @@ def test_the_chair_moves_a_mandate_s_end_on_a_phone(open_page):
     page.click("main form button[type=submit]")
     error = page.locator("#field__mandate_extension__mandate_end-error").inner_text()
     assert "Мандат истекает" in error and "required" not in error
-    assert fits(page), "the Russian form with its error scrolls sideways"
+    fits_the_screen(page, "ru-fields-form-error")
     assert violations(page) == []
-    screenshot(page, "ru-fields-form-error-phone")

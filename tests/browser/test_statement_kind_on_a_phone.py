@@ -5,7 +5,7 @@ scrolling sideways, and a delegate records one through it."""
 from __future__ import annotations
 
 import pytest
-from browser_helpers import screenshot
+from browser_helpers import fits_the_screen
 
 pytestmark = pytest.mark.browser
 
@@ -19,45 +19,27 @@ def live_runtime(osce_runtime):
     return osce_runtime
 
 
-def _fits(page, name: str) -> None:
-    screenshot(page, f"phone-{name}")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], name
-    overflowing = page.evaluate(
-        "() => [...document.querySelectorAll('body *')]"
-        ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1"
-        " && !e.closest('.grid-scroll')).map(e => `${e.tagName}.${e.className}`)"
+def test_a_delegate_makes_an_interpretative_statement_on_a_phone(open_page):
+    page = open_page("che@concord.example")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{page.base}/documents")
+    page.locator("tr", has_text=COUNCIL_TITLE).locator("a.symbol").first.click()
+    page.locator("text=Give the position of Switzerland").click()
+    fits_the_screen(page, "statement-kind-form")
+    options = page.locator("select[name=statement_kind] option").all_inner_texts()
+    assert options[0] == "— none —"
+    assert (
+        "Interpretative statement, attached to the decision (Rules of Procedure, IV.1(A)6)"
+        in options
     )
-    assert overflowing == [], name
-
-
-def test_a_delegate_makes_an_interpretative_statement_on_a_phone(browser, live_server):
-    context = browser.new_context(viewport=PHONE)
-    try:
-        page = context.new_page()
-        page.goto(f"{live_server}/login")
-        page.fill("input[name=email]", "che@concord.example")
-        page.fill("input[name=password]", "demo-che-1")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server}/")
-        page.goto(f"{live_server}/documents")
-        page.locator("tr", has_text=COUNCIL_TITLE).locator("a.symbol").first.click()
-        page.locator("text=Give the position of Switzerland").click()
-        _fits(page, "statement-kind-form")
-        options = page.locator("select[name=statement_kind] option").all_inner_texts()
-        assert options[0] == "— none —"
-        assert (
-            "Interpretative statement, attached to the decision (Rules of Procedure, IV.1(A)6)"
-            in options
-        )
-        page.locator("label.kind-consent_with_statement").click()
-        page.fill("textarea[name=text]", "Switzerland reads paragraph 2 as it stands.")
-        page.select_option("select[name=statement_kind]", "interpretative")
-        _fits(page, "statement-kind-chosen")
-        page.click("text=Record the position")
-        flash = page.locator(".flash").first.inner_text()
-        assert "(Interpretative statement, attached to the decision)" in flash
-        row = page.locator("tr[data-state=CHE]").first
-        assert "Interpretative statement, attached to the decision" in row.inner_text()
-        _fits(page, "statement-kind-recorded")
-    finally:
-        context.close()
+    page.locator("label.kind-consent_with_statement").click()
+    page.fill("textarea[name=text]", "Switzerland reads paragraph 2 as it stands.")
+    page.select_option("select[name=statement_kind]", "interpretative")
+    fits_the_screen(page, "statement-kind-chosen")
+    page.click("text=Record the position")
+    flash = page.locator(".flash").first.inner_text()
+    assert "(Interpretative statement, attached to the decision)" in flash
+    row = page.locator("tr[data-state=CHE]").first
+    assert "Interpretative statement, attached to the decision" in row.inner_text()
+    fits_the_screen(page, "statement-kind-recorded")
+    assert page.errors == []

@@ -3,37 +3,30 @@ password from the link and signs in; no page of the journey scrolls sideways."""
 
 from __future__ import annotations
 
-from browser_helpers import screenshot
+from browser_helpers import PHONE, fits_the_screen
 
-PHONE = {"width": 390, "height": 844}
 PASSWORD = "amber kettle orbit lantern"
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_an_invitation_on_a_phone(open_page):
     officer = open_page("secretariat@concord.example")
     officer.set_viewport_size(PHONE)
     officer.goto(f"{officer.base}/users")
-    assert fits(officer), "the users list scrolls sideways"
-    screenshot(officer, "users-list-phone")
+    fits_the_screen(officer, "users-list")
     officer.click("text=Invite a user")
-    assert fits(officer), "the invitation form scrolls sideways"
+    fits_the_screen(officer, "invitation-form")
     officer.fill("input[name=email]", "aigerim.sadykova@mfa.example")
     officer.fill("input[name=name]", "Aigerim Sadykova")
     officer.select_option("select[name=delegate_of]", ["KAZ"])
     officer.click("main form button[type=submit]")
     link = officer.locator("#invitation-link pre").inner_text().strip()
     assert "/password/" in link
-    assert fits(officer), "the user page scrolls sideways"
-    screenshot(officer, "user-page-phone")
+    fits_the_screen(officer, "user-page")
 
     newcomer = open_page()
     newcomer.set_viewport_size(PHONE)
     newcomer.goto(link)
-    assert fits(newcomer)
+    fits_the_screen(newcomer, "choose-password")
     newcomer.fill("input[name=new_password]", PASSWORD)
     newcomer.fill("input[name=confirm_password]", PASSWORD)
     newcomer.click("button[type=submit]")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from deadline_helpers import assert_each_fired_exactly_once, seed_silence_rounds
+from isolated_db import isolated_runtime
 from sqlalchemy import select
 
 from bootstrap.runtime import Runtime
@@ -184,6 +185,23 @@ def test_a_second_scheduler_on_postgresql_stands_by_and_takes_over(committed, sc
     assert standby.is_leader
     with committed.sessions() as session:
         assert_each_fired_exactly_once(session, overdue)
+
+
+@pytest.mark.postgres_only
+def test_a_leader_in_another_schema_does_not_hold_this_one(committed, engine, tmp_path):
+    """Advisory locks belong to the whole database: each schema (each installation, each
+    test's own database) elects its own leader."""
+    with isolated_runtime(engine, tmp_path) as neighbour:
+        theirs = PostgresLeadership(neighbour.engine)
+        assert theirs.acquire()
+        ours = PostgresLeadership(committed.engine)
+        try:
+            assert ours.acquire()
+            rival = PostgresLeadership(committed.engine)
+            assert not rival.acquire()  # within one schema the lock still elects one
+        finally:
+            ours.release()
+            theirs.release()
 
 
 def separate_runtime(committed) -> Runtime:
