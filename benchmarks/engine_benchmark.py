@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, event, insert, select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from bootstrap.profile import load_profile
 from config.settings import DEFAULT_PROFILE
@@ -117,10 +117,14 @@ def measure(
 def acting_user(session: Session, user_id: int) -> User:
     """The user with whom they act for, loaded as a request's authentication loads them
     (web sign-in and API token alike); not part of the measured operation."""
-    return session.scalar(
-        select(User)
-        .where(User.id == user_id)
-        .options(selectinload(User.affiliations).selectinload(Affiliation.participant))
+    return (
+        session.scalars(
+            select(User)
+            .where(User.id == user_id)
+            .options(joinedload(User.affiliations).joinedload(Affiliation.participant))
+        )
+        .unique()
+        .first()
     )
 
 

@@ -18,10 +18,12 @@ import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import AuditChainHead, AuditEvent, AuditHead, Document, User
 from models.audit import GENESIS_HASH
@@ -44,7 +46,7 @@ class Keys:
     current: str
     retired: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def current_id(self) -> str:
         return key_id(self.current)
 
@@ -74,6 +76,25 @@ def _plain(data: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(data or {}, default=str, ensure_ascii=False))
 
 
+# An event and its chain's head are written as plain SQL, not through the session's unit
+# of work: every change writes one or more, and nothing reads them back as objects in the
+# transaction that writes them (events are append-only; the head is locked by the writer).
+_events = AuditEvent.__table__
+_heads = AuditChainHead.__table__
+_EVENT_FIELDS = tuple(c.key for c in _events.columns if c.key != "id")
+_INSERT_EVENT = insert(_events).returning(_events.c.id)
+_INSERT_HEAD = insert(_heads)
+_MOVE_HEAD = (
+    update(_heads)
+    .where(_heads.c.chain == bindparam("chain_"))
+    .values(
+        last_seq=bindparam("seq_"),
+        last_event_id=bindparam("event_id_"),
+        last_hash=bindparam("hash_"),
+    )
+)
+
+
 def record(
     session: Session,
     *,
@@ -91,7 +112,8 @@ def record(
     """Append an event to its chain; callers hold the document's lock (or the forum's).
 
     `head`: the chain's head row when the caller locked and read it with the document
-    (workflow.locking); otherwise it is read here."""
+    (workflow.locking); otherwise it is read here. Returns the event as written, an object
+    outside the session (its id set)."""
     signing = keys()
     chain = document.id if document is not None else FORUM_CHAIN
     if document is None:
@@ -118,17 +140,28 @@ def record(
         prev_hash=head.last_hash if head else GENESIS_HASH,
     )
     event.hash = event.compute_hash(signing.current.encode())
-    session.add(event)
-    session.flush()
+    event.id = session.execute(
+        _INSERT_EVENT, {name: getattr(event, name) for name in _EVENT_FIELDS}
+    ).scalar_one()
     if head is None:
-        session.add(
-            AuditChainHead(
-                chain=chain, last_seq=event.seq, last_event_id=event.id, last_hash=event.hash
-            )
+        session.execute(
+            _INSERT_HEAD,
+            {
+                "chain": chain,
+                "last_seq": event.seq,
+                "last_event_id": event.id,
+                "last_hash": event.hash,
+            },
         )
     else:
-        head.last_seq, head.last_event_id, head.last_hash = event.seq, event.id, event.hash
-    session.flush()
+        session.execute(
+            _MOVE_HEAD,
+            {"chain_": chain, "seq_": event.seq, "event_id_": event.id, "hash_": event.hash},
+        )
+        # The loaded head follows the row, as read: the next event of this change chains on.
+        set_committed_value(head, "last_seq", event.seq)
+        set_committed_value(head, "last_event_id", event.id)
+        set_committed_value(head, "last_hash", event.hash)
     return event
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from sqlalchemy import select, text, true
+from sqlalchemy import bindparam, event, select, text, true
 from sqlalchemy.orm import Session, contains_eager
 
 from models import AuditChainHead, Document, Forum, Round, Version
@@ -24,6 +24,7 @@ from workflow.errors import N_, NotFound, StaleChange
 
 FORUM_CHAIN = "audit_forum_chain"  # events with no document
 DOCUMENT_SYMBOLS = "document_symbols"  # numbering of new documents
+HELD = "concord.locked_rounds"  # session.info: round id -> Locked, until the transaction ends
 
 
 @dataclass(frozen=True)
@@ -66,17 +67,32 @@ def _remember(session: Session, forum: Forum | None) -> None:
         times.remember_forum(session, forum)
 
 
+# The two locks every change takes, built once (each change only binds its id).
+_LOCK_DOCUMENT = (
+    select(Document, AuditChainHead, Forum)
+    .join(AuditChainHead, AuditChainHead.chain == Document.id)
+    .outerjoin(Forum, true())  # not locked: read along, every change needs it
+    .where(Document.id == bindparam("document_id"))
+    .with_for_update(of=[Document, AuditChainHead])
+    .execution_options(populate_existing=True)
+)
+_LOCK_ROUND = (
+    select(Document, Round, AuditChainHead, Forum)
+    .join(Round, Round.document_id == Document.id)
+    .join(Version, Version.id == Round.version_id)
+    .join(AuditChainHead, AuditChainHead.chain == Document.id)
+    .outerjoin(Forum, true())
+    .where(Round.id == bindparam("round_id"))
+    .options(contains_eager(Round.version))  # versions never change once circulated
+    .with_for_update(of=[Document, Round, AuditChainHead])
+    .execution_options(populate_existing=True)
+)
+
+
 def lock_document(
     session: Session, document_id: int, expected_lock_version: int | None = None
 ) -> Locked:
-    row = session.execute(
-        select(Document, AuditChainHead, Forum)
-        .join(AuditChainHead, AuditChainHead.chain == Document.id)
-        .outerjoin(Forum, true())  # not locked: read along, every change needs it
-        .where(Document.id == document_id)
-        .with_for_update(of=[Document, AuditChainHead])
-        .execution_options(populate_existing=True)
-    ).first()
+    row = session.execute(_LOCK_DOCUMENT, {"document_id": document_id}).first()
     if row is not None:
         document, head, forum = row
         _remember(session, forum)
@@ -99,18 +115,22 @@ def lock_document(
 
 
 def lock_round(session: Session, round_id: int) -> Locked:
-    """Lock the round's document, the round and the chain head; read its version too."""
-    row = session.execute(
-        select(Document, Round, AuditChainHead, Forum)
-        .join(Round, Round.document_id == Document.id)
-        .join(Version, Version.id == Round.version_id)
-        .join(AuditChainHead, AuditChainHead.chain == Document.id)
-        .outerjoin(Forum, true())  # not locked: read along, every change needs it
-        .where(Round.id == round_id)
-        .options(contains_eager(Round.version))  # versions never change once circulated
-        .with_for_update(of=[Document, Round, AuditChainHead])
-        .execution_options(populate_existing=True)
-    ).first()
+    """Lock the round's document, the round and the chain head; read its version too.
+    A transaction that already holds them (a firing locks before it decides to act, then
+    acts through an operation that locks) gets the same rows back without a query."""
+    held = session.info.setdefault(HELD, {})
+    if round_id in held:
+        locked = held[round_id]
+        session.expire(
+            locked.round, ["positions", "current_positions", "electors", "confirmations"]
+        )
+        return locked
+    held[round_id] = locked = _lock_round(session, round_id)
+    return locked
+
+
+def _lock_round(session: Session, round_id: int) -> Locked:
+    row = session.execute(_LOCK_ROUND, {"round_id": round_id}).first()
     if row is not None:
         document, round_, head, forum = row
         _remember(session, forum)
@@ -128,3 +148,13 @@ def lock_round(session: Session, round_id: int) -> Locked:
         )
     session.expire(round_, ["positions", "current_positions", "electors", "confirmations"])
     return Locked(document, round_, head)
+
+
+def _forget_held(session: Session, *_args) -> None:
+    """Row locks end with the transaction, or with the savepoint that took them."""
+    session.info.pop(HELD, None)
+
+
+event.listen(Session, "after_commit", _forget_held)
+event.listen(Session, "after_rollback", _forget_held)
+event.listen(Session, "after_soft_rollback", _forget_held)

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from models import (
     Affiliation,
@@ -257,7 +257,11 @@ def _only_who_sees(
     """Keep only people who may see the round (workflow.visibility)."""
     if not round_.document.restricted and round_.body.observers_attend:
         return people
-    users = session.scalars(select(User).where(User.id.in_([p[0] for p in people])))
+    users = session.scalars(
+        select(User)
+        .where(User.id.in_([p[0] for p in people]))
+        .options(selectinload(User.affiliations).joinedload(Affiliation.participant))
+    )
     allowed = {user.id for user in users if visibility.can_see_round(user, round_)}
     return [p for p in people if p[0] in allowed]
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (
     Body,
@@ -52,6 +53,7 @@ def _body_label(session: Session, code: str) -> str:
     """The body of `code` as a message names it in each language (the code, if unknown)."""
     body = session.scalar(select(Body).where(Body.code == code))
     return abbreviated(body) if body is not None else code
+
 
 def electorate(
     session: Session,
@@ -100,9 +102,7 @@ def _round_electorate(session: Session, definition, spec, document, body) -> lis
                 symbol=document.symbol,
                 field=argument,
             )
-        return electorate(
-            session, body, exclude_id=document.applicant_id, exclude_also=concerned
-        )
+        return electorate(session, body, exclude_id=document.applicant_id, exclude_also=concerned)
     return electorate(session, body, exclude_id=document.applicant_id)
 
 
@@ -285,6 +285,29 @@ def _conclude(
     )
 
 
+# The state, its seat in the round's electorate and its current position (built once).
+_STATE_SEAT_AND_POSITION = (
+    select(Participant, RoundElector.id, Position)
+    .outerjoin(
+        RoundElector,
+        and_(
+            RoundElector.participant_id == Participant.id,
+            RoundElector.round_id == bindparam("round_id"),
+        ),
+    )
+    .outerjoin(
+        Position,
+        and_(
+            Position.participant_id == Participant.id,
+            Position.round_id == bindparam("round_id"),
+            Position.is_current,
+        ),
+    )
+    .where(Participant.code == bindparam("code"))
+    .execution_options(populate_existing=True)
+)
+
+
 def record_position(
     session: Session,
     actor: User | None,
@@ -335,24 +358,8 @@ def record_position(
         # The state, its seat in the electorate and its current position, in one query; no
         # row lock on the position: every writer of this round holds its document's lock.
         found = session.execute(
-            select(Participant, RoundElector.id, Position)
-            .outerjoin(
-                RoundElector,
-                and_(
-                    RoundElector.participant_id == Participant.id,
-                    RoundElector.round_id == round_.id,
-                ),
-            )
-            .outerjoin(
-                Position,
-                and_(
-                    Position.participant_id == Participant.id,
-                    Position.round_id == round_.id,
-                    Position.is_current,
-                ),
-            )
-            .where(Participant.code == participant.strip().upper())
-            .execution_options(populate_existing=True)
+            _STATE_SEAT_AND_POSITION,
+            {"round_id": round_.id, "code": participant.strip().upper()},
         ).first()
         if found is None:
             raise InvalidInput(
@@ -385,24 +392,21 @@ def record_position(
                 N_("only delegates of %(state)s may record its position"), state=named(state)
             )
 
-        if previous is not None:
-            previous.is_current = False
-            flush(session)  # the partial unique index allows one current row per state
-        position = Position(
-            round=round_,
-            participant=state,
+        position = _write_position(
+            session,
+            previous,
+            round_id=round_.id,
+            participant_id=state.id,
             kind=kind.code,
             text=text,
             amendment=amendment,
             channel=channel.code,
             reference=reference,
             statement_kind=statement_kind,
-            entered_by=actor,
+            entered_by_id=actor.id,
             recorded_at=now,
-            is_current=True,
         )
-        session.add(position)
-        flush(session)
+        session.expire(round_, ["positions", "current_positions"])  # written beside the ORM
         change.record(
             "position_recorded",
             version_number=round_.version.number,
@@ -445,6 +449,28 @@ def record_position(
     return position
 
 
+# A position is written as plain SQL rather than through the session's unit of work: it
+# is the most frequent write, and nothing it touches is held as a changed object.
+_positions = Position.__table__
+_INSERT_POSITION = insert(_positions).returning(_positions.c.id)
+_RETIRE_POSITION = (
+    update(_positions).where(_positions.c.id == bindparam("id_")).values(is_current=False)
+)
+
+
+def _write_position(session: Session, previous: Position | None, **values) -> Position:
+    """Un-mark the state's previous position (the partial unique index allows one current
+    row per state and round), insert the new one; returns it, in the session."""
+    if previous is not None:
+        session.execute(_RETIRE_POSITION, {"id_": previous.id})
+        set_committed_value(previous, "is_current", False)
+    values["is_current"] = True
+    position = Position(id=session.execute(_INSERT_POSITION, values).scalar_one(), **values)
+    make_transient_to_detached(position)  # as if loaded: persistent, with nothing to flush
+    session.add(position)
+    return position
+
+
 # The refusal of a kind of statement without a text (the web shows it by the kind's field).
 STATEMENT_KIND_WITHOUT_TEXT = N_("a kind of statement goes with the statement's text")
 
@@ -470,18 +496,25 @@ def _position_kind(
     return kind
 
 
-def _everyone_consents(session: Session, round_: Round) -> bool:
-    electors = select(func.count()).where(RoundElector.round_id == round_.id).scalar_subquery()
-    answered = (
-        select(func.count())
-        .where(
-            Position.round_id == round_.id,
-            Position.is_current,
-            Position.kind.not_in(kinds.blocking(session)),
-        )
-        .scalar_subquery()
+# Built once: it runs after every position in a written round.
+_EVERYONE_CONSENTS = select(
+    select(func.count())
+    .where(
+        Position.round_id == bindparam("round_id"),
+        Position.is_current,
+        Position.kind.not_in(bindparam("blocking", expanding=True)),
     )
-    return bool(session.scalar(select(answered == electors)))
+    .scalar_subquery()
+    == select(func.count()).where(RoundElector.round_id == bindparam("round_id")).scalar_subquery()
+)
+
+
+def _everyone_consents(session: Session, round_: Round) -> bool:
+    return bool(
+        session.scalar(
+            _EVERYONE_CONSENTS, {"round_id": round_.id, "blocking": kinds.blocking(session)}
+        )
+    )
 
 
 def _has_objection(session: Session, round_: Round) -> bool:

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from models import Affiliation, User, UserSession
@@ -64,20 +64,24 @@ def _live(row: UserSession | None) -> bool:
     )
 
 
+# Every signed-in page runs it: built once.
+_SESSION_WITH_USER = (
+    select(UserSession)
+    .options(
+        joinedload(UserSession.user)
+        .joinedload(User.affiliations)  # a person has a few: one query, not two
+        .joinedload(Affiliation.participant)
+    )
+    .where(UserSession.secret_hash == bindparam("secret_hash"))
+)
+
+
 def current_session(session: Session, secret: str | None) -> UserSession | None:
     """The live session this secret opens, else None. Records when it was last seen.
     Its user comes with their affiliations, as every page needs them."""
     if not isinstance(secret, str) or not secret or len(secret) > 100:
         return None
-    row = session.scalar(
-        select(UserSession)
-        .options(
-            joinedload(UserSession.user)
-            .selectinload(User.affiliations)
-            .joinedload(Affiliation.participant)
-        )
-        .where(UserSession.secret_hash == _hash(secret))
-    )
+    row = session.scalars(_SESSION_WITH_USER, {"secret_hash": _hash(secret)}).unique().first()
     if not _live(row):
         return None
     now = clock.now()

@@ -21,7 +21,7 @@ from models import (
     RoundMode,
     RoundStatus,
 )
-from workflow import kinds
+from workflow import kinds, locking
 from workflow import operations as ops
 from workflow.errors import GuardFailed, InvalidInput, NotPermitted, RoundClosed
 from workflow.summaries import load_summary
@@ -194,6 +194,36 @@ def test_a_delegate_records_their_state_position(session, cast, meeting):
     assert position.channel == EntryChannel.DELEGATE and position.entered_by is cast.other
 
 
+def test_a_transaction_locks_a_round_once_until_it_ends(session, meeting):
+    """A firing locks a round before it decides, then acts through an operation that locks
+    it again: the second lock reads nothing. A rolled-back savepoint gave its locks back,
+    and a new transaction holds none: both lock again."""
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    def lock() -> int:
+        seen.clear()
+        event.listen(session.connection(), "before_cursor_execute", count)
+        try:
+            locked = locking.lock_round(session, meeting.id)
+        finally:
+            event.remove(session.connection(), "before_cursor_execute", count)
+        assert locked.round is meeting
+        return len(seen)
+
+    session.info.pop(locking.HELD, None)
+    assert lock() == 1
+    assert lock() == 0
+    savepoint = session.begin_nested()
+    savepoint.rollback()
+    assert lock() == 1
+    session.commit()
+    assert lock() == 1
+
+
 def test_a_position_takes_at_most_six_statements(session, cast, meeting):
     """Lock (document, round, chain head), look up (state, seat, current position), then
     the writes: previous position, new position, audit event, chain head."""
@@ -208,6 +238,7 @@ def test_a_position_takes_at_most_six_statements(session, cast, meeting):
         # As in a request's new session: neither the forum nor its kinds read yet.
         session.info.pop("forum", None)
         kinds.forget(session)
+        session.info.pop(locking.HELD, None)  # nor a lock held
         event.listen(session.connection(), "before_cursor_execute", count)
         try:
             ops.record_position(session, cast.other, meeting.id, participant="IND", kind=kind)
