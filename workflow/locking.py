@@ -151,10 +151,15 @@ def _lock_round(session: Session, round_id: int) -> Locked:
 
 
 def _forget_held(session: Session, *_args) -> None:
-    """Row locks end with the transaction, or with the savepoint that took them."""
+    """Row locks end with the transaction (however it ends: commit, rollback, close), and
+    a rolled-back savepoint gives back those it took."""
     session.info.pop(HELD, None)
 
 
-event.listen(Session, "after_commit", _forget_held)
-event.listen(Session, "after_rollback", _forget_held)
+def _transaction_ended(session: Session, transaction) -> None:
+    if transaction.parent is None:  # a savepoint's release keeps its locks
+        _forget_held(session)
+
+
+event.listen(Session, "after_transaction_end", _transaction_ended)
 event.listen(Session, "after_soft_rollback", _forget_held)

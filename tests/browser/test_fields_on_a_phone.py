@@ -46,6 +46,6 @@ def test_the_chair_moves_a_mandate_s_end_on_a_phone(open_page):
     page.fill("#field__mandate_extension__mandate_end", "")
     page.click("main form button[type=submit]")
     error = page.locator("#field__mandate_extension__mandate_end-error").inner_text()
-    assert "Мандат истекает" in error and "required" not in error
+    assert error == "поле «Мандат истекает» обязательно", error  # the label quoted, in Russian
     fits_the_screen(page, "ru-fields-form-error")
     assert violations(page) == []
