@@ -38,12 +38,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, event, insert, select, text
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from bootstrap.profile import load_profile
 from config.settings import DEFAULT_PROFILE
-from models import Affiliation, Base, Participant, ParticipantStatus, PositionKind, RoundMode, User
+from models import Base, Participant, ParticipantStatus, PositionKind, RoundMode, User
 from models.db import make_engine
+from models.user import WHO_THEY_ACT_FOR
 from workflow import audit, operations
 from workflow.accounts import create_user
 
@@ -121,7 +122,7 @@ def acting_user(session: Session, user_id: int) -> User:
         session.scalars(
             select(User)
             .where(User.id == user_id)
-            .options(joinedload(User.affiliations).joinedload(Affiliation.participant))
+            .options(WHO_THEY_ACT_FOR)
         )
         .unique()
         .first()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, enum_column, utcnow
 from models.enums import AffiliationRole
@@ -93,6 +93,12 @@ class Affiliation(Base):
 
     user: Mapped[User] = relationship(back_populates="affiliations")
     participant: Mapped[Participant | None] = relationship()
+
+
+# A user's affiliations with their participants, joined in the query that loads the user
+# (a person has a few): every request's permission and visibility checks ask who they act
+# for. A sub-option: `joinedload(ApiToken.user).options(WHO_THEY_ACT_FOR)`.
+WHO_THEY_ACT_FOR = joinedload(User.affiliations).joinedload(Affiliation.participant)
 
 
 class ApiToken(Base):

@@ -16,7 +16,8 @@ from datetime import timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from models import Affiliation, User, UserSession
+from models import User, UserSession
+from models.user import WHO_THEY_ACT_FOR
 from workflow import clock
 
 # A session unused this long is over, whatever its cookie says.
@@ -67,11 +68,7 @@ def _live(row: UserSession | None) -> bool:
 # Every signed-in page runs it: built once.
 _SESSION_WITH_USER = (
     select(UserSession)
-    .options(
-        joinedload(UserSession.user)
-        .joinedload(User.affiliations)  # a person has a few: one query, not two
-        .joinedload(Affiliation.participant)
-    )
+    .options(joinedload(UserSession.user).options(WHO_THEY_ACT_FOR))
     .where(UserSession.secret_hash == bindparam("secret_hash"))
 )
 

@@ -15,7 +15,8 @@ from datetime import timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
-from models import Affiliation, ApiToken, User
+from models import ApiToken, User
+from models.user import WHO_THEY_ACT_FOR
 from workflow import clock
 from workflow.errors import N_, InvalidInput, NotFound
 
@@ -93,11 +94,7 @@ def user_by_email(session: Session, email: str) -> User:
 # request's permission and visibility checks ask.
 _TOKEN_WITH_USER = (
     select(ApiToken)
-    .options(
-        joinedload(ApiToken.user)
-        .joinedload(User.affiliations)  # a person has a few: one query, not two
-        .joinedload(Affiliation.participant)
-    )
+    .options(joinedload(ApiToken.user).options(WHO_THEY_ACT_FOR))
     .where(ApiToken.token_hash == bindparam("token_hash"))
 )
 
