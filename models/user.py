@@ -95,10 +95,16 @@ class Affiliation(Base):
     participant: Mapped[Participant | None] = relationship()
 
 
-# A user's affiliations with their participants, joined in the query that loads the user
-# (a person has a few): every request's permission and visibility checks ask who they act
-# for. A sub-option: `joinedload(ApiToken.user).options(WHO_THEY_ACT_FOR)`.
-WHO_THEY_ACT_FOR = joinedload(User.affiliations).joinedload(Affiliation.participant)
+def who_they_act_for(strategy=joinedload):
+    """Loader option: a user's affiliations with their participants, loaded with the users
+    (permission and visibility checks ask who a person acts for). `joinedload`, the
+    default, for one user or a few (one query); `selectinload` for many users (a second
+    query instead of a join that repeats every user's columns)."""
+    return strategy(User.affiliations).joinedload(Affiliation.participant)
+
+
+# Every request's sign-in loads its user so: `joinedload(ApiToken.user).options(WHO_THEY_ACT_FOR)`.
+WHO_THEY_ACT_FOR = who_they_act_for()
 
 
 class ApiToken(Base):

@@ -114,6 +114,10 @@ def lock_document(
     return Locked(document, chain_head=head)
 
 
+# A locked round's collections may have been read before the lock (stale): reload on use.
+ROUND_COLLECTIONS = ("positions", "current_positions", "electors", "confirmations")
+
+
 def lock_round(session: Session, round_id: int) -> Locked:
     """Lock the round's document, the round and the chain head; read its version too.
     A transaction that already holds them (a firing locks before it decides to act, then
@@ -121,9 +125,7 @@ def lock_round(session: Session, round_id: int) -> Locked:
     held = session.info.setdefault(HELD, {})
     if round_id in held:
         locked = held[round_id]
-        session.expire(
-            locked.round, ["positions", "current_positions", "electors", "confirmations"]
-        )
+        session.expire(locked.round, ROUND_COLLECTIONS)
         return locked
     held[round_id] = locked = _lock_round(session, round_id)
     return locked
@@ -146,7 +148,7 @@ def _lock_round(session: Session, round_id: int) -> Locked:
             .with_for_update()
             .execution_options(populate_existing=True)
         )
-    session.expire(round_, ["positions", "current_positions", "electors", "confirmations"])
+    session.expire(round_, ROUND_COLLECTIONS)
     return Locked(document, round_, head)
 
 

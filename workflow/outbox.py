@@ -42,6 +42,7 @@ from models import (
     User,
 )
 from models.notification import CANCELLED, OFF, PENDING
+from models.user import who_they_act_for
 from workflow import due_actions, kinds, times, visibility
 from workflow.errors import N_
 
@@ -260,7 +261,7 @@ def _only_who_sees(
     users = session.scalars(
         select(User)
         .where(User.id.in_([p[0] for p in people]))
-        .options(selectinload(User.affiliations).joinedload(Affiliation.participant))
+        .options(who_they_act_for(selectinload))
     )
     allowed = {user.id for user in users if visibility.can_see_round(user, round_)}
     return [p for p in people if p[0] in allowed]

@@ -394,8 +394,8 @@ def record_position(
 
         position = _write_position(
             session,
+            round_,
             previous,
-            round_id=round_.id,
             participant_id=state.id,
             kind=kind.code,
             text=text,
@@ -406,7 +406,6 @@ def record_position(
             entered_by_id=actor.id,
             recorded_at=now,
         )
-        session.expire(round_, ["positions", "current_positions"])  # written beside the ORM
         change.record(
             "position_recorded",
             version_number=round_.version.number,
@@ -458,16 +457,20 @@ _RETIRE_POSITION = (
 )
 
 
-def _write_position(session: Session, previous: Position | None, **values) -> Position:
+def _write_position(
+    session: Session, round_: Round, previous: Position | None, **values
+) -> Position:
     """Un-mark the state's previous position (the partial unique index allows one current
     row per state and round), insert the new one; returns it, in the session."""
     if previous is not None:
         session.execute(_RETIRE_POSITION, {"id_": previous.id})
         set_committed_value(previous, "is_current", False)
-    values["is_current"] = True
+    values.update(round_id=round_.id, is_current=True)
     position = Position(id=session.execute(_INSERT_POSITION, values).scalar_one(), **values)
     make_transient_to_detached(position)  # as if loaded: persistent, with nothing to flush
     session.add(position)
+    # Written beside the ORM: collections read since the lock would miss it.
+    session.expire(round_, ["positions", "current_positions"])
     return position
 
 
