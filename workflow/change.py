@@ -68,6 +68,8 @@ class Change:
         self.events: list[AuditEvent] = []
         # The document's audit chain head, when it was locked and read with the document.
         self.chain_head = chain_head
+        # A flush of the document during the change moves its lock_version already.
+        self.lock_version_at_start = document.lock_version if document is not None else None
         self.skipped = False
         self.taken_on: date | None = None  # the date of the act this change records, if any
 
@@ -114,6 +116,10 @@ class Change:
         """Nothing to do after all (a deadline that moved, a round already closed)."""
         self.skipped = True
 
+    def _document_moved(self) -> bool:
+        """Was the document's row updated during this change (its lock_version moved)?"""
+        return self.document.lock_version != self.lock_version_at_start
+
     def finish(self) -> None:
         if self.skipped:
             if self.events:
@@ -121,7 +127,7 @@ class Change:
             return
         if not self.events:
             raise RuntimeError("every change writes an audit event: this one wrote none")
-        if self.document is not None and self.touches_document:
+        if self.document is not None and self.touches_document and not self._document_moved():
             touch(self.document)
         outbox.write_for_change(self)  # in this transaction: a rolled-back change tells no one
         flush(self.session)

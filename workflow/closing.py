@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from models import Decision, DecisionStatus, OutcomeKind, Round, RoundStatus
 from workflow import due_actions, times
 from workflow.change import Change
-from workflow.summaries import closed_summary
+from workflow.summaries import closing_summary
 
 
 def close(
@@ -41,7 +41,7 @@ def close(
     voided = outcome is OutcomeKind.VOID
     data: dict = {"round_id": round_.id, "outcome": outcome.value}
     if not voided:
-        summary = closed_summary(change.session, round_.id)
+        summary = closing_summary(change.session, round_.id)
         data.update(body=round_.body.code, mode=round_.mode.value, **summary.record())
     change.record(
         "round_voided" if voided else "round_closed",

@@ -35,18 +35,6 @@ from workflow.engine import definition_for, fire
 from workflow.errors import N_, InvalidInput, NotFound, NotPermitted, RoundClosed, named
 
 
-def ad_referendum_positions(session: Session, round_: Round) -> list[Position]:
-    return list(
-        session.scalars(
-            select(Position).where(
-                Position.round_id == round_.id,
-                Position.is_current,
-                Position.kind.in_(kinds.position_kinds(session).with_meaning("ad_referendum")),
-            )
-        )
-    )
-
-
 def consensus_trigger(round_: Round) -> str:
     """What this round's consensus fires: the question put to the body when it opened."""
     spec = definition_for(round_.document).round_spec(round_.document_state)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from models import Body, Decision, DecisionStatus, Document, Round, User
 from workflow import locking, numbering, times
-from workflow.summaries import closed_summary
+from workflow.summaries import closing_summary
 
 if TYPE_CHECKING:
     from workflow.context import TransitionContext
@@ -70,7 +70,7 @@ def record(
     year = taken_on.year
     pattern = body.decision_symbol or times.forum(session).decision_symbol
     number = _next_number(session, body, year, pattern)
-    summary = closed_summary(session, round_.id).record() if round_ is not None else {}
+    summary = closing_summary(session, round_.id).record() if round_ is not None else {}
     decision = Decision(
         body=body,
         year=year,

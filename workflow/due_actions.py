@@ -189,6 +189,10 @@ def align_document_deadline(
     """Keep one pending deadline row per document, at the time `rule` (its definition's
     `[document.deadline]`) gives now: added, moved (the field changed) or cancelled (the
     document left the rule's states)."""
+    if rule is None:
+        # A kind without a document deadline has no row to keep (one left from an earlier
+        # definition that had it is cancelled when it falls due: workflow.firing).
+        return None
     due_at = document_deadline_due(session, document, rule)
     if due_at is None:
         pending = _pending_document_row(session, document, DueActionKind.DOCUMENT_DEADLINE)

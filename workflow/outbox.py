@@ -45,6 +45,7 @@ from models.notification import CANCELLED, OFF, PENDING
 from models.user import who_they_act_for
 from workflow import due_actions, kinds, times, visibility
 from workflow.errors import N_
+from workflow.summaries import summary_read_for_closing
 
 SPEAKING_ROLES = [r for r in AffiliationRole if r.speaks_for_participant]
 
@@ -302,6 +303,9 @@ class _AskedOnce:
         return list(self._once(("delegates", ids), lambda: delegates_of(self.session, ids)))
 
     def electorate_ids(self, round_id: int) -> list[int]:
+        closing = summary_read_for_closing(self.session, round_id)
+        if closing is not None:  # a closing round's electorate came with its summary
+            return [elector.participant_id for elector in closing.round.electors]
         return list(
             self._once(("electorate", round_id), lambda: electorate_ids(self.session, round_id))
         )

@@ -68,6 +68,8 @@ def _holds_chair(actor: User) -> bool:
 
 
 def document_roles(actor: User | None, document: Document) -> frozenset[str]:
+    if actor is None:  # the system's roles need none of the document's parties loaded
+        return roles_for(None)
     return roles_for(
         actor,
         priority_area=document.priority_area,

@@ -47,6 +47,7 @@ from workflow.errors import (
     named,
 )
 from workflow.permissions import require_secretariat
+from workflow.summaries import closing_summary
 
 
 def _body_label(session: Session, code: str) -> str:
@@ -254,7 +255,7 @@ def _conclude(
     then fire its state's trigger for that outcome."""
     decided_on = decided_on or times.today(change.session)
     subject_to_capitals = (
-        confirmations.ad_referendum_positions(change.session, round_)
+        closing_summary(change.session, round_.id).ad_referendum
         if outcome is OutcomeKind.CONSENSUS
         else []
     )
@@ -520,21 +521,6 @@ def _everyone_consents(session: Session, round_: Round) -> bool:
     )
 
 
-def _has_objection(session: Session, round_: Round) -> bool:
-    return (
-        session.scalar(
-            select(Position.id)
-            .where(
-                Position.round_id == round_.id,
-                Position.is_current,
-                Position.kind.in_(kinds.blocking(session)),
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
 def close_round(
     session: Session,
     actor: User | None,
@@ -576,7 +562,7 @@ def close_round(
                 N_("round closed: its deadline passed at %(deadline_at)s UTC"),
                 deadline_at=format(round_.deadline_at, "%Y-%m-%d %H:%M"),
             )
-        objected = _has_objection(session, round_)
+        objected = closing_summary(session, round_.id).blocked
         outcome = OutcomeKind.NO_CONSENSUS if objected else OutcomeKind.CONSENSUS
         _conclude(change, round_, outcome, note=(note or "").strip(), decided_on=decided_on)
     return round_
@@ -639,7 +625,7 @@ def expire_round(session: Session, round_id: int, *, now: datetime | None = None
                 change.skip()
                 return None
             if round_.mode is RoundMode.SILENCE:
-                objected = _has_objection(session, round_)
+                objected = closing_summary(session, round_.id).blocked
                 outcome = OutcomeKind.SILENCE_BROKEN if objected else OutcomeKind.CONSENSUS
             else:  # written, or a meeting given a deadline: still open at it, it lapses
                 outcome = OutcomeKind.LAPSED

@@ -51,6 +51,17 @@ class RoundSummary:
         return self._of("objection")
 
     @property
+    def blocked(self) -> bool:
+        """Does a position that stands in the way of consensus count (an objection)?"""
+        blocking = set(self.kinds.blocking)
+        return any(p.kind in blocking for p in self.currents)
+
+    @property
+    def ad_referendum(self) -> list[Position]:
+        """Consents subject to the capital's confirmation."""
+        return self._of("ad_referendum")
+
+    @property
     def answered(self) -> int:
         return len(self.currents)
 
@@ -82,7 +93,7 @@ class RoundSummary:
             "reservations": [entry(p) for p in self.reservations],
             "objections": [{**entry(p), "amendment": p.amendment} for p in self.objections],
             "consents": [p.participant.code for p in self._of("consent")],
-            "ad_referendum": [p.participant.code for p in self._of("ad_referendum")],
+            "ad_referendum": [p.participant.code for p in self.ad_referendum],
             "stood_aside": [p.participant.code for p in self._of("stand_aside")],
             "no_position": [state.code for state in self.silent],
         }
@@ -120,27 +131,39 @@ def summary_options(*, history: bool = True):
 
 
 def load_summary(session: Session, round_id: int) -> RoundSummary:
-    """The summary of a round read now (the engine's close, with the round locked)."""
-    round_ = session.scalar(select(Round).where(Round.id == round_id).options(*summary_options()))
+    """The summary of a round read now (the engine's close, with the round locked), with
+    its body, which the close records."""
+    round_ = session.scalar(
+        select(Round)
+        .where(Round.id == round_id)
+        .options(joinedload(Round.body), *summary_options())
+    )
     return summarise(round_, kinds_of(times.forum(session)))
 
 
-CLOSED_SUMMARIES = "concord.closed_round_summaries"
+CLOSING_SUMMARIES = "concord.closing_round_summaries"
 
 
-def closed_summary(session: Session, round_id: int) -> RoundSummary:
-    """The summary of a round this transaction closed: read once, when it closed, and kept
-    for the decision recorded on it (a closed round's positions no longer change)."""
-    kept = session.info.setdefault(CLOSED_SUMMARIES, {})
+def closing_summary(session: Session, round_id: int) -> RoundSummary:
+    """The summary of a round this transaction is closing, read once under the round's lock
+    after its last position, and kept: it decides the outcome (an objection, consents ad
+    referendum), then goes into the close's audit event and the decision taken on it (a
+    closing round's positions no longer change)."""
+    kept = session.info.setdefault(CLOSING_SUMMARIES, {})
     if round_id not in kept:
         kept[round_id] = load_summary(session, round_id)
     return kept[round_id]
 
 
-def _forget_closed(session: Session, *_args) -> None:
-    session.info.pop(CLOSED_SUMMARIES, None)
+def summary_read_for_closing(session: Session, round_id: int) -> RoundSummary | None:
+    """The closing summary of the round, if this transaction has read it (never reads)."""
+    return session.info.get(CLOSING_SUMMARIES, {}).get(round_id)
+
+
+def _forget_closing(session: Session, *_args) -> None:
+    session.info.pop(CLOSING_SUMMARIES, None)
 
 
 # What a rolled-back savepoint closed is open again; a new transaction reads afresh.
-event.listen(Session, "after_soft_rollback", _forget_closed)
-event.listen(Session, "after_commit", _forget_closed)
+event.listen(Session, "after_soft_rollback", _forget_closing)
+event.listen(Session, "after_commit", _forget_closing)

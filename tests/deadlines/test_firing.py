@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from deadline_helpers import DEADLINE, NOW, closures_per_round, transitions_per_document
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from models import (
     AuditEvent,
@@ -18,7 +18,7 @@ from models import (
     PositionKind,
     RoundMode,
 )
-from workflow import clock, operations
+from workflow import clock, locking, operations
 from workflow.firing import Outcome, fire_due
 
 
@@ -192,3 +192,33 @@ def test_a_convention_enters_into_force_on_its_date_once(session, cast, frozen_c
 
 def test_an_unknown_row_is_not_pending(session, frozen_clock):
     assert fire_due(session, 987654321, now=NOW) is Outcome.NOT_PENDING
+
+
+def test_a_silence_deadline_reads_its_round_once_and_writes_the_document_twice(
+    session, silence, soc_paper
+):
+    """The close is decided on the summary it records (no query of its own for an objection
+    or a consent ad referendum), the system's roles read none of the document's parties,
+    and a change whose flushes moved the document's row already does not move it again."""
+    action = the_due_action(session, silence)
+    session.info.pop(locking.HELD, None)  # as in the firer's new transaction
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(" ".join(statement.split()))
+
+    clock.set_now(DEADLINE)
+    before = soc_paper.lock_version
+    event.listen(session.connection(), "before_cursor_execute", count)
+    try:
+        assert fire_due(session, action.id, now=DEADLINE) is Outcome.FIRED
+    finally:
+        event.remove(session.connection(), "before_cursor_execute", count)
+    assert soc_paper.state == "approved"
+    assert len([s for s in seen if s.startswith("SELECT") and "FROM position" in s]) == 1, seen
+    assert not [s for s in seen if "FROM priority_area " in s], seen
+    document_writes = [s for s in seen if s.startswith("UPDATE document ")]
+    assert len(document_writes) == 2, document_writes  # the round's act, then the state
+    assert soc_paper.lock_version == before + 2
+    assert len(seen) <= 29, seen  # 27, and on PostgreSQL the decision's lock and the wake-up
