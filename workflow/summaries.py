@@ -131,14 +131,14 @@ def summary_options(*, history: bool = True):
 
 
 def load_summary(session: Session, round_id: int) -> RoundSummary:
-    """The summary of a round read now (the engine's close, with the round locked), with
-    its body, which the close records."""
+    """The outcome of a round read now (the engine's close, with the round locked): its
+    current positions, not their history, with its body, which the close records."""
     round_ = session.scalar(
         select(Round)
         .where(Round.id == round_id)
-        .options(joinedload(Round.body), *summary_options())
+        .options(joinedload(Round.body), *summary_options(history=False))
     )
-    return summarise(round_, kinds_of(times.forum(session)))
+    return summarise(round_, kinds_of(times.forum(session)), history_loaded=False)
 
 
 CLOSING_SUMMARIES = "concord.closing_round_summaries"
