@@ -116,16 +116,18 @@ def summarise(round_: Round, kinds: PositionKinds, *, history_loaded: bool = Tru
     return RoundSummary(round=round_, rows=rows, currents=currents, kinds=kinds)
 
 
-def summary_options(*, history: bool = True):
+def summary_options(*, history: bool = True, who_entered: bool = True):
     """Loader options for `summarise`: electors, positions (every one recorded, or with
-    `history=False` the current ones only) with their states, and any confirmations
-    awaited ad referendum, in 3 queries."""
+    `history=False` the current ones only) with their states and, unless `who_entered`
+    is False, who entered each (pages show it; an outcome does not), and any
+    confirmations awaited ad referendum, in 3 queries."""
     positions = Round.positions if history else Round.current_positions
+    with_positions = [joinedload(Position.participant)]
+    if who_entered:
+        with_positions.append(joinedload(Position.entered_by))
     return (
         selectinload(Round.electors).joinedload(RoundElector.participant),
-        selectinload(positions).options(
-            joinedload(Position.participant), joinedload(Position.entered_by)
-        ),
+        selectinload(positions).options(*with_positions),
         selectinload(Round.confirmations).joinedload(Confirmation.participant),
     )
 
@@ -136,7 +138,7 @@ def load_summary(session: Session, round_id: int) -> RoundSummary:
     round_ = session.scalar(
         select(Round)
         .where(Round.id == round_id)
-        .options(joinedload(Round.body), *summary_options(history=False))
+        .options(joinedload(Round.body), *summary_options(history=False, who_entered=False))
     )
     return summarise(round_, kinds_of(times.forum(session)), history_loaded=False)
 
