@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import case, exists, false, func, or_, select, tuple_
+from sqlalchemy import bindparam, case, exists, false, func, or_, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import (
@@ -437,19 +437,24 @@ def document_history(
     return _page(list(session.scalars(_window(query, page, per_page))), page, per_page)
 
 
+# Built once for each kind of read (the API reads a round after each of its changes).
+_ROUND_WITH_ITS_POSITIONS = {
+    history: select(Round)
+    .where(Round.id == bindparam("round_id"))
+    .options(
+        joinedload(Round.document),
+        joinedload(Round.body),
+        joinedload(Round.version),
+        *summary_options(history=history),
+    )
+    for history in (True, False)
+}
+
+
 def load_round(session: Session, round_id: int, *, position_history: bool = True) -> Round | None:
     """The round with its electors and positions (every one recorded, or the current ones
     only without `position_history`)."""
-    return session.scalar(
-        select(Round)
-        .where(Round.id == round_id)
-        .options(
-            joinedload(Round.document),
-            joinedload(Round.body),
-            joinedload(Round.version),
-            *summary_options(history=position_history),
-        )
-    )
+    return session.scalar(_ROUND_WITH_ITS_POSITIONS[position_history], {"round_id": round_id})
 
 
 def positions_page(

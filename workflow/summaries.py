@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import Confirmation, Participant, Position, Round, RoundElector
@@ -132,14 +132,18 @@ def summary_options(*, history: bool = True, who_entered: bool = True):
     )
 
 
+# Built once (every close reads it; loader options are costly to build): a round's current
+# positions, not their history, nor who entered them, and its body, which the close records.
+_ROUND_FOR_ITS_OUTCOME = (
+    select(Round)
+    .where(Round.id == bindparam("round_id"))
+    .options(joinedload(Round.body), *summary_options(history=False, who_entered=False))
+)
+
+
 def load_summary(session: Session, round_id: int) -> RoundSummary:
-    """The outcome of a round read now (the engine's close, with the round locked): its
-    current positions, not their history, with its body, which the close records."""
-    round_ = session.scalar(
-        select(Round)
-        .where(Round.id == round_id)
-        .options(joinedload(Round.body), *summary_options(history=False, who_entered=False))
-    )
+    """The outcome of a round read now (the engine's close, with the round locked)."""
+    round_ = session.scalar(_ROUND_FOR_ITS_OUTCOME, {"round_id": round_id})
     return summarise(round_, kinds_of(times.forum(session)), history_loaded=False)
 
 
