@@ -170,6 +170,12 @@ def _forget_closing(session: Session, *_args) -> None:
     session.info.pop(CLOSING_SUMMARIES, None)
 
 
-# What a rolled-back savepoint closed is open again; a new transaction reads afresh.
+def _transaction_ended(session: Session, transaction) -> None:
+    if transaction.parent is None:  # a released savepoint's close still stands
+        _forget_closing(session)
+
+
+# A new transaction reads afresh, however the last one ended (commit, rollback, close);
+# what a rolled-back savepoint closed is open again.
+event.listen(Session, "after_transaction_end", _transaction_ended)
 event.listen(Session, "after_soft_rollback", _forget_closing)
-event.listen(Session, "after_commit", _forget_closing)

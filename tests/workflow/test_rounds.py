@@ -24,7 +24,7 @@ from models import (
 from workflow import kinds, locking
 from workflow import operations as ops
 from workflow.errors import GuardFailed, InvalidInput, NotPermitted, RoundClosed
-from workflow.summaries import load_summary
+from workflow.summaries import closing_summary, load_summary, summary_read_for_closing
 
 MEMBERS = 28
 IN_TWO_WEEKS = NOW + timedelta(days=14)
@@ -224,6 +224,26 @@ def test_a_transaction_locks_a_round_once_until_it_ends(session, meeting):
     assert lock() == 1
     session.close()  # ended without a commit or a rollback: its locks went with it
     assert lock() == 1
+
+
+def test_a_closing_round_is_read_once_until_the_transaction_ends(session, meeting):
+    """The summary a close decides on is read once and kept for the transaction: a
+    released savepoint keeps it, a rolled-back one does not (what it closed is open
+    again), and a new transaction reads afresh however the last one ended."""
+    read = closing_summary(session, meeting.id)
+    assert closing_summary(session, meeting.id) is read
+    savepoint = session.begin_nested()
+    savepoint.commit()
+    assert summary_read_for_closing(session, meeting.id) is read
+    savepoint = session.begin_nested()
+    savepoint.rollback()
+    assert summary_read_for_closing(session, meeting.id) is None
+    closing_summary(session, meeting.id)
+    session.commit()
+    assert summary_read_for_closing(session, meeting.id) is None
+    closing_summary(session, meeting.id)
+    session.close()  # ended without a commit or a rollback
+    assert summary_read_for_closing(session, meeting.id) is None
 
 
 def test_a_position_takes_at_most_six_statements(session, cast, meeting):
