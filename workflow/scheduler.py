@@ -113,11 +113,17 @@ class SqliteLeadership:
 
 
 class PostgresLeadership:
-    """A session advisory lock on a connection of its own: the leader is whoever holds it."""
+    """A session advisory lock on a connection of its own: the leader is whoever holds it.
+
+    The scheduler's jobs (the sweeper, the standby's take-over) and its shutdown reach it
+    from different threads; one connection takes one statement at a time, so they take
+    turns."""
 
     def __init__(self, engine):
         self.engine = engine
         self._connection: Connection | None = None
+        self._key: int | None = None  # the lock's key, read once with the connection
+        self._turn = threading.RLock()
 
     @staticmethod
     def key_for(connection: Connection) -> int:
@@ -130,24 +136,26 @@ class PostgresLeadership:
         return self._connection is not None
 
     def acquire(self) -> bool:
-        if self._connection is not None:
-            if self._still_connected():
-                return True
-            self._drop()
-        connection = self.engine.connect()
-        try:
-            won = connection.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key_for(connection)}
-            ).scalar()
-            connection.commit()
-        except Exception:
-            connection.close()
-            raise
-        if not won:
-            connection.close()
-            return False
-        self._connection = connection
-        return True
+        with self._turn:
+            if self._connection is not None:
+                if self._still_connected():
+                    return True
+                self._drop()
+            connection = self.engine.connect()
+            try:
+                key = self.key_for(connection)
+                won = connection.execute(
+                    text("SELECT pg_try_advisory_lock(:key)"), {"key": key}
+                ).scalar()
+                connection.commit()
+            except Exception:
+                connection.close()
+                raise
+            if not won:
+                connection.close()
+                return False
+            self._connection, self._key = connection, key
+            return True
 
     def _still_connected(self) -> bool:
         try:
@@ -167,15 +175,20 @@ class PostgresLeadership:
         self._connection = None
 
     def release(self) -> None:
-        if self._connection is not None:
+        with self._turn:
+            if self._connection is None:
+                return
             try:
                 self._connection.execute(
-                    text("SELECT pg_advisory_unlock(:key)"), {"key": self.key_for(self._connection)}
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": self._key}
                 )
                 self._connection.commit()
-            finally:
                 self._connection.close()
                 self._connection = None
+            except Exception:
+                # The server ended the dead connection's session, and its lock with it.
+                log.warning("the leadership connection was gone when it was released")
+                self._drop()
 
 
 def leadership_for(runtime):

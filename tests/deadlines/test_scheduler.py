@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from deadline_helpers import assert_each_fired_exactly_once, seed_silence_rounds
 from isolated_db import isolated_runtime
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bootstrap.runtime import Runtime
 from models import DueAction, DueActionStatus, PositionKind, User
@@ -202,6 +202,34 @@ def test_a_leader_in_another_schema_does_not_hold_this_one(committed, engine, tm
         finally:
             ours.release()
             theirs.release()
+
+
+@pytest.mark.postgres_only
+def test_a_leader_whose_connection_died_lets_go_without_error(committed):
+    """The server ended the leader's session (a restart, a killed backend) and its lock
+    with it: releasing raises nothing, and the leadership can be won again."""
+    leader = PostgresLeadership(committed.engine)
+    assert leader.acquire()
+    with committed.engine.connect() as admin:
+        held_by = text(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = 0"
+            " AND objid::bigint = :key AND objsubid = 1"
+        )
+        key = PostgresLeadership.key_for(admin)
+        [pid] = admin.execute(held_by, {"key": key}).scalars().all()
+        admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        admin.commit()
+        deadline = time.monotonic() + 10
+        while admin.execute(held_by, {"key": key}).first() and time.monotonic() < deadline:
+            admin.commit()
+            time.sleep(0.05)
+    leader.release()
+    assert not leader.held
+    rival = PostgresLeadership(committed.engine)
+    try:
+        assert rival.acquire()
+    finally:
+        rival.release()
 
 
 def separate_runtime(committed) -> Runtime:
