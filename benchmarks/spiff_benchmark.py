@@ -124,22 +124,27 @@ def concord_rate(states: int, documents: int, *, warm_up: bool = True) -> float:
             if states > len(delegates):
                 delegates |= add_fictitious_states(session, states - len(delegates))
             secretariat = session.get(User, people["secretariat"])
-            rounds = [open_written_round(session, secretariat) for _ in range(documents + warm_up)]
+            warm_up_rounds = [open_written_round(session, secretariat)] if warm_up else []
+            rounds = [open_written_round(session, secretariat) for _ in range(documents)]
             session.commit()
         codes = sorted(delegates)
         if len(codes) != states:
             raise SystemExit(f"the forum has {len(codes)} member states, not {states}")
-        if warm_up:
-            answer_round(engine, rounds[0], codes, delegates)
+        for round_id in warm_up_rounds:
+            answer_round(engine, round_id, codes, delegates)
         start = time.perf_counter()
-        for round_id in rounds[warm_up:]:
+        for round_id in rounds:
             answer_round(engine, round_id, codes, delegates)
         elapsed = time.perf_counter() - start
         with Session(engine) as session:
-            still_open = [r for r in rounds if session.get(Round, r).status is RoundStatus.OPEN]
+            still_open = [
+                r
+                for r in warm_up_rounds + rounds
+                if session.get(Round, r).status is RoundStatus.OPEN
+            ]
         if still_open:
             raise SystemExit(f"rounds {still_open} did not close with the last consent")
-        return documents * len(codes) / elapsed
+        return len(rounds) * len(codes) / elapsed
 
 
 def answer_round(engine, round_id: int, codes: list[str], delegates: dict[str, int]) -> None:
